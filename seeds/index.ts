@@ -1,0 +1,22 @@
+/**
+ * Seeding: validate data/, then load it in one transaction.
+ *
+ *   const r = await seed(db, 'data') // { changed, version, counts }
+ *
+ * A bad record throws a SeedError naming file, record and field, and the
+ * database is left exactly as it was.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import { type LoadResult, loadData } from './load.ts';
+import { readData } from './read.ts';
+
+export { SeedError } from './errors.ts';
+
+export const defaultDataDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'data');
+
+export async function seed(db: Kysely<any>, dataDir: string = defaultDataDir): Promise<LoadResult> {
+  const data = readData(dataDir);
+  return loadData(db, data);
+}

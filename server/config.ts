@@ -1,0 +1,60 @@
+/**
+ * Configuration from environment variables, validated once at start-up.
+ * Every variable is documented in README.md ("Configuration"); the
+ * defaults below are the same block.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const defaults = {
+  PORT: '3000', // HTTP port; 0 picks a free one
+  HOST: '0.0.0.0', // interface to listen on
+  DATABASE_URL: '', // empty: 127.0.0.1:5432, else a private cluster under .data/
+  DATABASE_NAME: 'border_atlas', // database created on the local server when DATABASE_URL is empty
+  PRIVATE_PG_PORT: '54329', // port of the private cluster under .data/
+  AUTO_INSTALL_POSTGIS: 'true', // as root with apt: install postgresql-<major>-postgis-3 when missing
+  PG_POOL_MAX: '10', // connections per server process
+  PG_STATEMENT_TIMEOUT_MS: '30000', // a query running longer is cancelled
+  RETRY_AFTER_S: '5', // Retry-After sent with 503 while the database is unreachable
+  BODY_LIMIT: '1mb', // largest accepted request body
+  LOG_LEVEL: 'info', // pino level: fatal, error, warn, info, debug, trace, silent
+  SHUTDOWN_GRACE_MS: '10000', // SIGTERM: time allowed to drain requests
+};
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535),
+  HOST: z.string().min(1),
+  DATABASE_URL: z.string().refine((s) => s === '' || /^postgres(ql)?:\/\//.test(s), {
+    message: 'must be a postgres:// or postgresql:// URL',
+  }),
+  DATABASE_NAME: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _'),
+  PRIVATE_PG_PORT: z.coerce.number().int().min(1024).max(65535),
+  AUTO_INSTALL_POSTGIS: bool,
+  PG_POOL_MAX: z.coerce.number().int().min(1).max(500),
+  PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100),
+  RETRY_AFTER_S: z.coerce.number().int().min(1).max(3600),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+/** Reads the environment (or `env`), applies defaults, and throws one message naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of Object.entries(defaults)) raw[k] = env[k] ?? v;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (i) => `  ${i.path.join('.')}=${JSON.stringify(raw[String(i.path[0])])}: ${i.message}`,
+    );
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,40 @@
+import { OSM_ATTRIBUTION } from './countries.ts';
+import { type LayerDef, precisionProperties } from './types.ts';
+
+export const borderSegments: LayerDef = {
+  id: 'border-segments',
+  title: 'Land border segments',
+  title_vi: 'Đoạn biên giới đất liền',
+  description:
+    "Vietnam's land border with China, Laos and Cambodia, derived from 100 m OpenStreetMap data and cut into short pieces. Lengths come out shorter than surveyed ones (about 2,150 km against an official ~2,340 km for Laos).",
+  view: 'layer_border_segments',
+  geometryType: 'LineString',
+  properties: [
+    {
+      name: 'neighbour',
+      type: 'string',
+      description: 'ISO3 code of the neighbouring country',
+      filterable: true,
+      sortable: true,
+      enum: ['CHN', 'LAO', 'KHM'],
+    },
+    { name: 'part', type: 'integer', description: 'Piece number along the border', sortable: true },
+    {
+      name: 'length_km',
+      type: 'number',
+      description: 'Length on the spheroid, km (100 m data: shorter than surveyed)',
+      sortable: true,
+    },
+    ...precisionProperties,
+  ],
+  minzoom: 0,
+  maxzoom: 14,
+  tile: { simplify: true },
+  style: {
+    kind: 'line',
+    color: '#d7301f',
+    size: 2,
+    colorBy: { property: 'neighbour', colors: { CHN: '#d7301f', LAO: '#984ea3', KHM: '#ff7f00' } },
+  },
+  attribution: OSM_ATTRIBUTION,
+};

@@ -1,0 +1,25 @@
+import { type LayerDef, precisionProperties } from './types.ts';
+
+export const communes: LayerDef = {
+  id: 'communes',
+  title: 'Communes',
+  title_vi: 'Xã, phường',
+  description:
+    'Communes and wards as of 1 July 2025 (districts abolished, communes merged). Boundary when imported, otherwise the seat point.',
+  view: 'layer_communes',
+  geometryType: 'Geometry',
+  properties: [
+    { name: 'code', type: 'string', description: 'Official commune code', filterable: true, sortable: true },
+    { name: 'name', type: 'string', description: 'Vietnamese name', filterable: true, sortable: true },
+    { name: 'kind', type: 'string', description: 'Unit kind (xã, phường, đặc khu)', filterable: true },
+    { name: 'province', type: 'string', description: 'Province name', filterable: true, sortable: true },
+    { name: 'province_code', type: 'string', description: 'Province code', filterable: true },
+    { name: 'geometry_kind', type: 'string', description: 'boundary or seat', enum: ['boundary', 'seat'] },
+    { name: 'valid_from', type: 'string', description: 'Date the unit took its current form' },
+    ...precisionProperties,
+  ],
+  minzoom: 5,
+  maxzoom: 14,
+  tile: { simplify: true },
+  style: { kind: 'fill', color: '#8da0cb', label: 'name' },
+};

@@ -1,0 +1,30 @@
+import { type LayerDef, precisionProperties } from './types.ts';
+
+export const OSM_ATTRIBUTION = '© OpenStreetMap contributors (ODbL)';
+
+export const countries: LayerDef = {
+  id: 'countries',
+  title: 'Countries',
+  title_vi: 'Quốc gia',
+  description:
+    'Vietnam and its land neighbours (China clipped to the region) at 100 m resolution, from @geo-maps/countries-land-100m (OpenStreetMap-derived).',
+  view: 'layer_countries',
+  geometryType: 'MultiPolygon',
+  properties: [
+    {
+      name: 'iso3',
+      type: 'string',
+      description: 'ISO 3166-1 alpha-3 code',
+      filterable: true,
+      sortable: true,
+    },
+    { name: 'name', type: 'string', description: 'English name', sortable: true },
+    { name: 'name_vi', type: 'string', description: 'Vietnamese name' },
+    ...precisionProperties,
+  ],
+  minzoom: 0,
+  maxzoom: 14,
+  tile: { simplify: true },
+  style: { kind: 'fill', color: '#e8e4d8', label: 'name_vi' },
+  attribution: OSM_ATTRIBUTION,
+};

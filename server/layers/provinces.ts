@@ -1,0 +1,23 @@
+import { type LayerDef, precisionProperties } from './types.ts';
+
+export const provinces: LayerDef = {
+  id: 'provinces',
+  title: 'Provinces',
+  title_vi: 'Tỉnh',
+  description:
+    'Provinces as of the 2025 reform (34 provinces). Boundary when one has been imported, otherwise the seat point (geometry_kind says which).',
+  view: 'layer_provinces',
+  geometryType: 'Geometry',
+  properties: [
+    { name: 'code', type: 'string', description: 'Official province code', filterable: true, sortable: true },
+    { name: 'name', type: 'string', description: 'Vietnamese name', filterable: true, sortable: true },
+    { name: 'kind', type: 'string', description: 'Unit kind (tỉnh, thành phố)' },
+    { name: 'geometry_kind', type: 'string', description: 'boundary or seat', enum: ['boundary', 'seat'] },
+    { name: 'valid_from', type: 'string', description: 'Date the unit took its current form' },
+    ...precisionProperties,
+  ],
+  minzoom: 0,
+  maxzoom: 14,
+  tile: { simplify: true },
+  style: { kind: 'fill', color: '#b9a77c', label: 'name' },
+};

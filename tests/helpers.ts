@@ -1,0 +1,59 @@
+/** Shared test plumbing: the run's database, scratch databases, and the app on port 0. */
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { createApp } from '../server/app.ts';
+import { connect, type Database } from '../server/db/connect.ts';
+import { migrateToLatest } from '../server/db/migrate.ts';
+import { dropDatabase, ensureDatabase } from '../server/db/postgis.ts';
+
+export function runDatabase(): Database {
+  return connect(inject('dbUrl'), { max: 4 });
+}
+
+let scratchCount = 0;
+
+/** A new, migrated, empty database of the test's own; `drop` removes it. */
+export async function scratchDatabase(): Promise<{
+  database: Database;
+  url: string;
+  drop: () => Promise<void>;
+}> {
+  const name = `border_atlas_scratch_${process.pid}_${Date.now().toString(36)}_${scratchCount++}`;
+  const url = await ensureDatabase(inject('adminUrl'), name);
+  const database = connect(url, { max: 4 });
+  await migrateToLatest(database.db);
+  return {
+    database,
+    url,
+    drop: async () => {
+      await database.close();
+      await dropDatabase(inject('adminUrl'), name);
+    },
+  };
+}
+
+export interface Running {
+  base: string;
+  close: () => Promise<void>;
+}
+
+/** Starts the real app on a free port against `database`. */
+export async function startApp(database: Database, retryAfterS = 5): Promise<Running> {
+  const app = createApp({
+    config: { BODY_LIMIT: '100kb', RETRY_AFTER_S: retryAfterS },
+    database,
+    logger: pino({ level: 'silent' }),
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
