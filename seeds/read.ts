@@ -90,16 +90,23 @@ function parseAll<S extends z.ZodType>(file: string, recs: unknown[], schema: S)
     const r = schema.safeParse(rec);
     if (!r.success) {
       const issue = r.error.issues[0]!;
-      throw new SeedError(file, label(rec, i), issue.path.join('.') || '(record)', issue.message);
+      throw new SeedError(
+        file,
+        label(rec, i),
+        issue.path.join('.').replace(/^properties\./, '') || '(record)',
+        issue.message,
+      );
     }
     return r.data;
   });
 }
 
-function unique(file: string, keys: string[], field: string): Set<string> {
+/** Throws on the first repeated key; `null` keys are skipped (index stays the record's). */
+function unique(file: string, keys: (string | null)[], field: string): Set<string> {
   const seen = new Set<string>();
   keys.forEach((k, i) => {
-    if (seen.has(k)) throw new SeedError(file, `#${i} "${k}"`, field, 'duplicate');
+    if (k === null) return;
+    if (seen.has(k)) throw new SeedError(file, `#${i}`, field, `duplicate "${k}"`);
     seen.add(k);
   });
   return seen;
@@ -123,9 +130,11 @@ export function readData(dir: string): SeedData {
     units.map((u) => u.slug),
     'slug',
   );
+  // Codes are reused across periods (thị trấn Kim Sơn's 16738 is now xã Quế
+  // Phong's), so they must be unique among units that still exist.
   unique(
     FILES.units,
-    units.flatMap((u) => (u.code ? [u.code] : [])),
+    units.map((u) => (u.code && u.valid_to === null ? u.code : null)),
     'code',
   );
   units.forEach((u, i) => {

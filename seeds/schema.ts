@@ -219,8 +219,13 @@ export const indicatorSchema = z
     note: z.string().nullable().optional(),
   })
   .superRefine((r, ctx) => {
-    if (r.year === null && r.period_start === null && r.period_end === null) {
-      ctx.addIssue({ code: 'custom', path: ['year'], message: 'a year or a period is needed' });
+    // Undated figures ("up to now", a border length) are allowed, but must say why.
+    if (r.year === null && r.period_start === null && r.period_end === null && !r.note) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['year'],
+        message: 'a year or a period is needed (or a note saying why not)',
+      });
     }
     if (r.period_start !== null && r.period_end !== null && r.period_end < r.period_start) {
       ctx.addIssue({ code: 'custom', path: ['period_end'], message: 'period_end before period_start' });

@@ -26,7 +26,9 @@ describe('layer registry', () => {
   for (const layer of layers) {
     it(`${layer.id}: its view has id, geom and exactly the declared properties`, async () => {
       const { rows } = await sql<{ column_name: string }>`
-        SELECT column_name FROM information_schema.columns WHERE table_name = ${layer.view}`.execute(database.db);
+        SELECT column_name FROM information_schema.columns WHERE table_name = ${layer.view}`.execute(
+        database.db,
+      );
       const cols = rows.map((r) => r.column_name).sort();
       expect(cols).toEqual(['geom', 'id', ...layer.properties.map((p) => p.name)].sort());
     });

@@ -9,6 +9,7 @@ describe('migrations', () => {
     const scratch = await scratchDatabase(); // already migrated once by the helper
     try {
       const files = readdirSync(new URL('../server/db/migrations', import.meta.url))
+        .filter((f) => f !== 'index.ts')
         .map((f) => f.replace(/\.ts$/, ''))
         .sort();
       const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(

@@ -24,7 +24,9 @@ describe('provenance', () => {
         database.db,
       );
       expect(rows).toEqual([]);
-      const { rows: n } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(database.db);
+      const { rows: n } = await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(database.db);
       expect(n[0]!.n).toBeGreaterThan(0);
     });
   }
@@ -60,7 +62,9 @@ describe('provenance', () => {
 
   it('the four provinces of the articles are there with their 2025 codes', async () => {
     const { rows } = await sql<{ code: string; name: string }>`
-      SELECT code, name FROM admin_units WHERE level = 'province' AND valid_to IS NULL ORDER BY code`.execute(database.db);
+      SELECT code, name FROM admin_units WHERE level = 'province' AND valid_to IS NULL ORDER BY code`.execute(
+      database.db,
+    );
     expect(rows).toEqual(
       expect.arrayContaining([
         { code: '11', name: 'Điện Biên' },
@@ -101,7 +105,9 @@ describe('border segments', () => {
   it('are stored short (at most 64 vertices) and their lengths add up to the spheroidal length', async () => {
     const { rows } = await sql<{ maxv: number; diff: number }>`
       SELECT max(ST_NPoints(geom)) AS maxv,
-             abs(sum(length_m) - sum(ST_Length(geom::geography))) AS diff FROM border_segments`.execute(database.db);
+             abs(sum(length_m) - sum(ST_Length(geom::geography))) AS diff FROM border_segments`.execute(
+      database.db,
+    );
     expect(rows[0]!.maxv).toBeLessThanOrEqual(64);
     expect(rows[0]!.diff).toBeLessThan(1);
   });
@@ -113,7 +119,9 @@ describe('border segments', () => {
       await sql`SET LOCAL enable_seqscan = off`.execute(trx);
       const { rows } = await sql<{ 'QUERY PLAN': string }>`
         EXPLAIN SELECT id FROM border_segments
-        WHERE ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint(103.16, 21.0), 4326)::geography, 10000)`.execute(trx);
+        WHERE ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint(103.16, 21.0), 4326)::geography, 10000)`.execute(
+        trx,
+      );
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     });
     expect(plan).toMatch(/Index Scan using border_segments_ggix|Bitmap Index Scan on border_segments_ggix/);

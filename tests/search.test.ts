@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDatabase, type Running, startApp } from './helpers.ts';
+import { type Running, runDatabase, startApp } from './helpers.ts';
 
 const database = runDatabase();
 let app: Running;
@@ -34,7 +34,9 @@ describe('GET /api/search', () => {
     const town = results.find((r) => r.name === 'Kim Sơn' && r.kind === 'thị trấn');
     expect(town).toBeDefined();
     expect(town.valid_to).toBe('2025-06-30');
-    const successor = results.find((r) => r.name === 'Quế Phong' && r.level === 'commune' && r.valid_to === null);
+    const successor = results.find(
+      (r) => r.name === 'Quế Phong' && r.level === 'commune' && r.valid_to === null,
+    );
     expect(successor).toBeDefined();
     expect(successor.code).toBe('16738');
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDatabase, type Running, startApp } from './helpers.ts';
+import { type Running, runDatabase, startApp } from './helpers.ts';
 
 const database = runDatabase();
 let app: Running;

@@ -1,20 +1,13 @@
 /**
- * Forward-only, timestamped Kysely migrations from server/db/migrations.
+ * Forward-only, timestamped Kysely migrations (server/db/migrations/index.ts).
  *
  *   await migrateToLatest(db) // applies what is pending, in name order
  */
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FileMigrationProvider, type Kysely, Migrator } from 'kysely';
-
-const folder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+import { type Kysely, Migrator } from 'kysely';
+import { migrations } from './migrations/index.ts';
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
-  const migrator = new Migrator({
-    db,
-    provider: new FileMigrationProvider({ fs, path, migrationFolder: folder }),
-  });
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -36,7 +36,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TABLE admin_units (
       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       slug text NOT NULL UNIQUE,
-      code text UNIQUE,
+      code text,
       name text NOT NULL,
       name_plain text GENERATED ALWAYS AS (plain_text(name)) STORED,
       kind text NOT NULL,
@@ -58,6 +58,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       CHECK (boundary IS NULL OR boundary_precision IS NOT NULL),
       CHECK (valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from)
     );
+    -- Official codes are reused across periods (the old town's code can pass
+    -- to the merged commune), so they are unique among current units only.
+    CREATE UNIQUE INDEX admin_units_current_code ON admin_units (code) WHERE valid_to IS NULL;
+    CREATE INDEX admin_units_code ON admin_units (code);
     CREATE INDEX admin_units_seat_gix ON admin_units USING gist (seat);
     CREATE INDEX admin_units_boundary_gix ON admin_units USING gist (boundary);
     CREATE INDEX admin_units_name_trgm ON admin_units USING gin (name_plain gin_trgm_ops);

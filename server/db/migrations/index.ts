@@ -1,0 +1,13 @@
+/**
+ * Every migration, in order. Listed by hand (not read from the folder) so the
+ * same code runs under tsx, vitest and a bundler. Names are timestamps:
+ * forward-only, never renamed.
+ */
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-22T1200_foundation.ts';
+import * as layerViews from './2026-11-22T1210_layer-views.ts';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-22T1200_foundation': foundation,
+  '2026-11-22T1210_layer-views': layerViews,
+};
