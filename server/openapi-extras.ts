@@ -1,0 +1,6 @@
+/**
+ * OpenAPI path items contributed by modules outside the OGC feature API
+ * (analysis, statistics, search...), merged into the document at /ogc/api.
+ * Each module exports its own `paths` object; list it here.
+ */
+export const extraPaths: Record<string, unknown> = {};
