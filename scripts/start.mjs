@@ -10,4 +10,9 @@ if (build.status !== 0) {
   process.stderr.write('client build failed; see the output above\n');
   process.exit(build.status ?? 1);
 }
+const glyphs = spawnSync(bin('tsx'), ['scripts/build-glyphs.ts', '--if-stale'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (glyphs.status !== 0) process.exit(glyphs.status ?? 1);
 process.exit(await runForeground(bin('tsx'), ['server/main.ts']));

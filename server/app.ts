@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.ts';
 import type { Database } from './db/connect.ts';
+import { fontsRouter } from './fonts/route.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRouter } from './http/health.ts';
 import { createMetrics } from './http/metrics.ts';
@@ -68,6 +69,7 @@ export function createApp({ config, database, logger }: AppDeps): Express {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use(searchRouter(database.db));
+  app.use(fontsRouter(path.join(clientDist, '..', 'fonts')));
 
   if (existsSync(clientDist)) {
     app.use(express.static(clientDist, { index: 'index.html', maxAge: '1h' }));
