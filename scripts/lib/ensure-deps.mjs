@@ -13,10 +13,13 @@ export function ensureDeps() {
   const stale =
     !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
   if (!stale) return;
-  process.stderr.write('installing npm dependencies (npm ci)…\n');
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // `npm install`, not `npm ci`: the lockfile written here omits other
+  // platforms' optional packages (Biome's, esbuild's), which `npm ci` rejects
+  // as out of sync; `npm install` follows the same lockfile versions.
+  process.stderr.write('installing npm dependencies (npm install)…\n');
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
-    process.stderr.write('npm ci failed; see the output above\n');
+    process.stderr.write('npm install failed; see the output above\n');
     process.exit(r.status ?? 1);
   }
 }
