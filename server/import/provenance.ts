@@ -1,0 +1,51 @@
+/**
+ * Every imported record cites where it came from: the `--source` becomes a
+ * row of `sources` (reused when the same URL, or the same title without a
+ * URL, is already there) and each imported or matched row gains a citation.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { SourceRef } from './options.ts';
+import { slugify } from './slug.ts';
+import type { CitedEntity } from './targets/types.ts';
+
+export interface SourceRow {
+  id: string;
+  title: string;
+  url: string | null;
+  created: boolean;
+}
+
+export async function findOrCreateSource(trx: Kysely<any>, ref: SourceRef): Promise<SourceRow> {
+  const found = await sql<{ id: string; title: string; url: string | null }>`
+    SELECT id, title, url FROM sources
+    WHERE (${ref.url}::text IS NOT NULL AND url = ${ref.url}) OR (${ref.url}::text IS NULL AND url IS NULL AND title = ${ref.title})
+    ORDER BY id LIMIT 1`.execute(trx);
+  if (found.rows[0]) return { ...found.rows[0], created: false };
+  const base = slugify(`import ${ref.title}`, 60) || 'import';
+  const taken = await sql<{
+    id: string;
+  }>`SELECT id FROM sources WHERE id = ${base} OR id LIKE ${`${base}-%`}`.execute(trx);
+  const ids = new Set(taken.rows.map((r) => r.id));
+  let id = base;
+  for (let i = 2; ids.has(id); i++) id = `${base}-${i}`;
+  await sql`INSERT INTO sources (id, title, url, topic) VALUES (${id}, ${ref.title}, ${ref.url}, 'imported data')`.execute(
+    trx,
+  );
+  return { id, title: ref.title, url: ref.url, created: true };
+}
+
+/** Citations for every staged row that became (or matched) a row; returns how many are new. */
+export async function cite(trx: Kysely<any>, entity: CitedEntity, sourceId: string): Promise<number> {
+  const r = await sql`
+    INSERT INTO citations (entity, entity_id, source_id)
+    SELECT DISTINCT ${entity}, s.target_id, ${sourceId} FROM import_stage s WHERE s.target_id IS NOT NULL
+    ON CONFLICT DO NOTHING`.execute(trx);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/** Tiles and caches key on the data version: bump it when the import changed something. */
+export async function bumpVersion(trx: Kysely<any>): Promise<number> {
+  const { rows } = await sql<{ version: number }>`
+    UPDATE data_version SET version = version + 1, updated_at = now() RETURNING version`.execute(trx);
+  return rows[0]!.version;
+}

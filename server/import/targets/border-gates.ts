@@ -1,0 +1,120 @@
+/**
+ * Border gates: one point each. The neighbouring country comes from the
+ * file, else from the nearest border segment (within 30 km); the commune
+ * from its code, name or boundary (place.ts), and may stay unknown.
+ */
+import { sql } from 'kysely';
+import { clean } from '../stage.ts';
+import { officialCode, oneOf, text } from '../values.ts';
+import { noteField, precisionFields, readPrecision, required } from './common.ts';
+import { idField, linkTargets, readKey, seededConflicts, slugFromGeometry } from './features.ts';
+import { placeInUnits } from './place.ts';
+import type { Target } from './types.ts';
+
+const KINDS = ['international', 'main', 'secondary'] as const;
+const KIND_ALIASES: Record<string, (typeof KINDS)[number]> = {
+  'quốc tế': 'international',
+  'cửa khẩu quốc tế': 'international',
+  chính: 'main',
+  'cửa khẩu chính': 'main',
+  'song phương': 'main',
+  phụ: 'secondary',
+  'cửa khẩu phụ': 'secondary',
+  'lối mở': 'secondary',
+};
+const NEIGHBOURS = ['CHN', 'LAO', 'KHM'] as const;
+const NEIGHBOUR_ALIASES: Record<string, (typeof NEIGHBOURS)[number]> = {
+  china: 'CHN',
+  'trung quốc': 'CHN',
+  cn: 'CHN',
+  laos: 'LAO',
+  lào: 'LAO',
+  la: 'LAO',
+  cambodia: 'KHM',
+  campuchia: 'KHM',
+  kh: 'KHM',
+};
+
+export function gatesTarget(): Target {
+  return {
+    layer: 'border-gates',
+    entity: 'border_gate',
+    geometry: 'point',
+    keyField: 'id',
+    fields: {
+      ...idField,
+      name: { columns: ['name', 'ten', 'ten_cua_khau'], description: 'Name' },
+      name_en: { columns: ['name_en'], description: 'Name in English' },
+      kind: { columns: ['kind', 'loai', 'cap'], description: `${KINDS.join(', ')} (quốc tế, chính, phụ)` },
+      neighbour: {
+        columns: ['neighbour', 'neighbor', 'country', 'quoc_gia', 'nuoc'],
+        description: `${NEIGHBOURS.join(', ')} (default: the nearest border segment's)`,
+      },
+      commune_code: { columns: ['commune_code', 'ma_xa'], description: 'Official code of the commune' },
+      commune: {
+        columns: ['commune', 'xa', 'ten_xa'],
+        description: 'Commune name (with province_code or --parent)',
+      },
+      province_code: {
+        columns: ['province_code', 'ma_tinh'],
+        description: 'Province code (default: --parent)',
+      },
+      ...precisionFields,
+      ...noteField,
+    },
+    parse(get, field, ctx) {
+      const { key, slug } = readKey(get, field, ctx);
+      const name = field('name', required);
+      return {
+        key,
+        slug,
+        name: key ?? name,
+        vals: {
+          name,
+          name_en: field('name_en', text),
+          kind: field('kind', (v) => required(oneOf(v, KINDS, KIND_ALIASES))),
+          neighbour: field('neighbour', (v) => oneOf(v, NEIGHBOURS, NEIGHBOUR_ALIASES)),
+          commune_code: field('commune_code', (v) => officialCode(v, 5)),
+          commune: field('commune', text),
+          province_code: field('province_code', (v) => officialCode(v, 2)) ?? ctx.parent,
+          note: field('note', text),
+          ...readPrecision(field, ctx),
+        },
+      };
+    },
+    async resolve(trx, ctx) {
+      await placeInUnits(trx, ctx.parent);
+      await sql`
+        UPDATE import_stage s SET vals = s.vals || jsonb_build_object('neighbour', (
+          SELECT b.neighbour FROM border_segments b
+          WHERE ST_DWithin(b.geom::geography, s.geom::geography, 30000)
+          ORDER BY b.geom::geography <-> s.geom::geography LIMIT 1))
+        WHERE s.vals->>'neighbour' IS NULL AND ${clean}`.execute(trx);
+      await sql`
+        INSERT INTO import_problems (n, label, field, reason)
+        SELECT s.n, s.label, 'neighbour', 'missing, and no border segment within 30 km to take it from'
+        FROM import_stage s WHERE s.vals->>'neighbour' IS NULL AND ${clean}`.execute(trx);
+      await slugFromGeometry(ctx.sourceId).execute(trx);
+      await seededConflicts('border_gates').execute(trx);
+    },
+    async write(trx) {
+      const v = (k: string) => sql`(s.vals->>${k})`;
+      const { rows } = await sql<{ inserted: boolean }>`
+        INSERT INTO border_gates AS g (slug, name, name_en, kind, neighbour, unit_id, geom, precision, uncertainty_m, origin, note)
+        SELECT s.slug, ${v('name')}, ${v('name_en')}, ${v('kind')}, ${v('neighbour')}, s.unit_id, s.geom,
+          ${v('precision')}::location_precision, ${v('uncertainty_m')}::real, 'import', ${v('note')}
+        FROM import_stage s WHERE ${clean} ORDER BY s.n
+        ON CONFLICT (slug) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, kind = excluded.kind,
+          neighbour = excluded.neighbour, unit_id = excluded.unit_id, geom = excluded.geom,
+          precision = excluded.precision, uncertainty_m = excluded.uncertainty_m, note = excluded.note
+        WHERE g.origin = 'import' AND (g.name, g.name_en, g.kind, g.neighbour, g.unit_id, g.geom, g.precision,
+            g.uncertainty_m, g.note)
+          IS DISTINCT FROM (excluded.name, excluded.name_en, excluded.kind, excluded.neighbour, excluded.unit_id,
+            excluded.geom, excluded.precision, excluded.uncertainty_m, excluded.note)
+        RETURNING (xmax = 0) AS inserted`.execute(trx);
+      await linkTargets('border_gates').execute(trx);
+      const inserted = rows.filter((r) => r.inserted).length;
+      return { inserted, updated: rows.length - inserted };
+    },
+  };
+}
