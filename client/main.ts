@@ -1,64 +1,122 @@
-// Minimal client for the foundation: place search against /api/search.
-// The layered MapLibre map replaces this page (issue #6).
-const text = {
-  vi: {
-    tagline: 'Hạ tầng và đầu tư vùng núi, biên giới và hải đảo',
-    searchLabel: 'Tìm địa danh',
-    searchButton: 'Tìm',
-    none: 'Không tìm thấy',
-    successorOf: 'nay thuộc',
-    until: 'đến',
-  },
-  en: {
-    tagline: 'Infrastructure and investment in mountainous, border and island areas',
-    searchLabel: 'Search places',
-    searchButton: 'Search',
-    none: 'Nothing found',
-    successorOf: 'now includes',
-    until: 'until',
-  },
-};
-const lang: keyof typeof text = navigator.language.startsWith('vi') || !navigator.language ? 'vi' : 'en';
-const t = text[lang];
-for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) {
-  el.textContent = t[el.dataset.i18n as keyof typeof t];
-}
+/**
+ * Wires the web map together: reads the URL, asks the server for its layers
+ * (/ogc/collections) and tiles (TileJSON), builds the map and the panels, and
+ * writes every change back to the URL.
+ */
+import { type Collection, collections, type TileJson, tileJson } from './api.ts';
+import { borderSlider, type NearResult } from './border-slider.ts';
+import { exportPanel } from './export.ts';
+import { filtersPanel } from './filters-panel.ts';
+import { onLang, setLang, t, translateDom } from './i18n.ts';
+import { layersPanel } from './layers-panel.ts';
+import { createMap } from './map.ts';
+import { enablePopups } from './popup.ts';
+import { searchBox } from './search.ts';
+import { selectionOverlay } from './selection.ts';
+import { statsPanel } from './stats-panel.ts';
+import { parseHash, type State, writeHash } from './url-state.ts';
 
-interface Result {
-  name: string;
-  kind: string;
-  level: string;
-  parent: string | null;
-  valid_to: string | null;
-  point: [number, number] | null;
-  successor_of?: { name: string };
-}
+const state: State = parseHash(window.location.hash);
+setLang(state.lang);
+onLang(() => translateDom());
+const message = document.querySelector<HTMLElement>('#message')!;
 
-const form = document.querySelector<HTMLFormElement>('#search')!;
-const list = document.querySelector<HTMLOListElement>('#results')!;
-form.addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  const q = new FormData(form).get('q')?.toString() ?? '';
-  const res = await fetch(`/api/search?q=${encodeURIComponent(q)}`);
-  const body = await res.json();
-  list.replaceChildren();
-  const results: Result[] = res.ok ? body.results : [];
-  if (!res.ok || results.length === 0) {
-    list.append(Object.assign(document.createElement('li'), { textContent: res.ok ? t.none : body.detail }));
-    return;
-  }
-  for (const r of results) {
-    const li = document.createElement('li');
-    const meta = [
-      r.kind,
-      r.parent,
-      r.valid_to ? `${t.until} ${r.valid_to}` : null,
-      r.successor_of ? `${t.successorOf} ${r.successor_of.name}` : null,
-    ]
-      .filter(Boolean)
-      .join(' · ');
-    li.append(Object.assign(document.createElement('strong'), { textContent: r.name }), ' ');
-    li.append(Object.assign(document.createElement('span'), { className: 'meta', textContent: meta }));
-    list.append(li);
-  }
+document.querySelector('#lang')!.addEventListener('click', () => {
+  state.lang = state.lang === 'vi' ? 'en' : 'vi';
+  setLang(state.lang);
+  writeHash(state);
 });
+
+function tabs(): void {
+  const show = (name: string): void => {
+    for (const el of document.querySelectorAll<HTMLElement>('[data-tab]')) {
+      const on = el.dataset.tab === name;
+      if (el.getAttribute('role') === 'tab') el.setAttribute('aria-selected', String(on));
+      else el.hidden = !on;
+    }
+  };
+  show(state.tab ?? 'layers');
+  for (const b of document.querySelectorAll<HTMLButtonElement>('[role=tab]')) {
+    b.addEventListener('click', () => {
+      state.tab = b.dataset.tab === 'layers' ? null : b.dataset.tab!;
+      show(b.dataset.tab!);
+      writeHash(state);
+    });
+  }
+  const panel = document.querySelector<HTMLElement>('#panel')!;
+  const toggle = document.querySelector<HTMLButtonElement>('#panel-toggle')!;
+  toggle.addEventListener('click', () => {
+    const open = panel.classList.toggle('collapsed') === false;
+    toggle.setAttribute('aria-expanded', String(open));
+  });
+}
+
+async function start(): Promise<void> {
+  tabs();
+  let cols: Collection[];
+  let tj: TileJson;
+  try {
+    [cols, tj] = await Promise.all([collections(), tileJson(['all'])]);
+  } catch (e) {
+    message.textContent = t('unavailable', { e: (e as Error).message });
+    throw e;
+  }
+  const known = new Set(cols.map((c) => c.id));
+  const visible = new Set(state.layers?.filter((id) => known.has(id)) ?? cols.map((c) => c.id));
+  const atlas = createMap(document.querySelector('#map')!, cols, tj, state.view, visible);
+  const { map } = atlas;
+
+  let near: NearResult | null = null;
+  const layers = layersPanel(document.querySelector('#tab-layers')!, atlas, () => {
+    state.layers = cols.map((c) => c.id).filter((id) => atlas.isVisible(id));
+    if (state.layers.length === cols.length) state.layers = null;
+    atlas.applyFilters(state.filters);
+    void overlay?.update(state.filters);
+    writeHash(state);
+  });
+  const stats = statsPanel(document.querySelector('#tab-stats')!);
+  let overlay: ReturnType<typeof selectionOverlay> | undefined;
+
+  searchBox(document.querySelector('#search')!, map);
+  const filters = filtersPanel(document.querySelector('#filters')!, state.filters, (f) => {
+    state.filters = f;
+    atlas.applyFilters(f);
+    void overlay?.update(f);
+    void stats.refresh(f);
+    writeHash(state);
+  });
+  exportPanel(document.querySelector('#export')!, atlas, () => ({
+    filters: state.filters,
+    near: near?.distances ?? null,
+  }));
+
+  map.on('load', () => {
+    overlay = selectionOverlay(atlas);
+    atlas.applyFilters(state.filters);
+    borderSlider(document.querySelector('#tab-border')!, atlas, state.km, (r) => {
+      near = r;
+      state.km = r?.km ?? null;
+      writeHash(state);
+    });
+    enablePopups(atlas);
+    void stats.refresh(state.filters);
+    void filters;
+  });
+  map.on('moveend', () => {
+    const c = map.getCenter();
+    state.view = { zoom: map.getZoom(), lat: c.lat, lon: c.lng };
+    writeHash(state);
+  });
+  let lastZoom = -1;
+  map.on('idle', () => {
+    layers.refreshCounts();
+    // Clusters come and go with the zoom; the filtered overlay follows them.
+    if (Math.floor(map.getZoom()) !== lastZoom) {
+      lastZoom = Math.floor(map.getZoom());
+      void overlay?.update(state.filters);
+    }
+    document.body.dataset.ready = 'true';
+  });
+}
+
+void start();

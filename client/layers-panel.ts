@@ -1,0 +1,65 @@
+/**
+ * The layer list, built from /ogc/collections (not a list of our own): a
+ * toggle, the legend and the number of features in view for each layer, top
+ * of the drawing order first as in a GIS.
+ */
+import type { Collection } from './api.ts';
+import { getLang, onLang, t } from './i18n.ts';
+import { legend, swatch } from './legend.ts';
+import type { Atlas } from './map.ts';
+
+export function layerTitle(c: Collection): string {
+  return getLang() === 'vi' ? (c.title_vi ?? c.title) : c.title;
+}
+
+export function layersPanel(
+  root: HTMLElement,
+  atlas: Atlas,
+  onToggle: () => void,
+): { refreshCounts(): void } {
+  const counts = new Map<string, HTMLElement>();
+  const render = (): void => {
+    root.replaceChildren();
+    counts.clear();
+    const list = document.createElement('ul');
+    list.className = 'layer-list';
+    for (const c of [...atlas.collections].reverse()) {
+      const li = document.createElement('li');
+      li.dataset.layer = c.id;
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.checked = atlas.isVisible(c.id);
+      box.name = `layer-${c.id}`;
+      box.addEventListener('change', () => {
+        atlas.setVisible(c.id, box.checked);
+        onToggle();
+      });
+      const count = document.createElement('span');
+      count.className = 'count';
+      count.title = t('inView');
+      counts.set(c.id, count);
+      const details = document.createElement('details');
+      const summary = document.createElement('summary');
+      summary.textContent = t('details');
+      const desc = document.createElement('p');
+      desc.textContent = c.description ?? '';
+      details.append(summary, legend(c.style), desc);
+      label.append(box, swatch(c.style?.kind ?? 'circle', c.style?.color ?? '#555'), layerTitle(c), count);
+      li.append(label);
+      if (c.style?.colorBy) li.append(details);
+      else {
+        li.title = c.description ?? '';
+      }
+      list.append(li);
+    }
+    root.append(list);
+    refreshCounts();
+  };
+  const refreshCounts = (): void => {
+    const n = atlas.countsInView();
+    for (const [id, el] of counts) el.textContent = atlas.isVisible(id) ? String(n.get(id) ?? 0) : '';
+  };
+  onLang(render);
+  return { refreshCounts };
+}

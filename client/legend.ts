@@ -1,0 +1,33 @@
+/**
+ * A layer's legend, drawn from its registry style hint: one swatch, or one
+ * per value when the layer is coloured by a property. The swatch's shape
+ * says how the layer is drawn (dot, line, area).
+ */
+import type { LayerStyleHint } from './api.ts';
+import { valueLabel } from './i18n.ts';
+import { darker } from './map-style.ts';
+
+export function swatch(kind: LayerStyleHint['kind'], color: string): HTMLElement {
+  const s = document.createElement('span');
+  s.className = `swatch swatch-${kind}`;
+  s.style.setProperty('--c', color);
+  s.style.setProperty('--edge', darker(color));
+  s.setAttribute('aria-hidden', 'true');
+  return s;
+}
+
+export function legend(style: LayerStyleHint | undefined): HTMLElement {
+  const box = document.createElement('ul');
+  box.className = 'legend';
+  if (!style) return box;
+  const entries: [string | null, string][] = style.colorBy
+    ? Object.entries(style.colorBy.colors).map(([v, c]) => [valueLabel(style.colorBy!.property, v), c])
+    : [[null, style.color]];
+  for (const [label, color] of entries) {
+    const li = document.createElement('li');
+    li.append(swatch(style.kind, color));
+    if (label) li.append(label);
+    box.append(li);
+  }
+  return box;
+}

@@ -1,0 +1,138 @@
+/**
+ * The map itself: MapLibre over our style, with the operations the panels
+ * need (show a layer, filter, count what is in view). A handle is put on
+ * `window.atlas` so that end-to-end tests can ask the map what it drew.
+ */
+import {
+  type FilterSpecification,
+  Map as MlMap,
+  NavigationControl,
+  ScaleControl,
+  setWorkerUrl,
+} from 'maplibre-gl';
+// MapLibre 6 runs its tile workers from a module of its own: serve it from our assets.
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { Collection, TileJson } from './api.ts';
+import { appliesTo, toExpression } from './filters.ts';
+import { getLang, onLang } from './i18n.ts';
+import { buildStyle, labelExpression, type StyleLayers } from './map-style.ts';
+import type { Filters, View } from './url-state.ts';
+
+export const OVERLAY_LAYER = 'selection:points';
+
+/** Where the articles are: Vietnam's northern and western border provinces. */
+export const HOME: View = { zoom: 5.6, lat: 20.6, lon: 105.2 };
+
+export interface Atlas {
+  map: MlMap;
+  collections: readonly Collection[];
+  roles: Map<string, StyleLayers>;
+  /** Property names each layer's tiles carry (TileJSON vector_layers). */
+  fields: Map<string, Set<string>>;
+  setVisible(id: string, on: boolean): void;
+  isVisible(id: string): boolean;
+  applyFilters(f: Filters): void;
+  /** Features of each visible layer drawn in the viewport (clusters count their points). */
+  countsInView(): Map<string, number>;
+}
+
+export function createMap(
+  container: HTMLElement,
+  cols: readonly Collection[],
+  tj: TileJson,
+  view: View | null,
+  visible: ReadonlySet<string>,
+): Atlas {
+  setWorkerUrl(workerUrl);
+  const { style, roles } = buildStyle(cols, tj, getLang());
+  for (const c of cols) {
+    if (visible.has(c.id)) continue;
+    for (const l of style.layers)
+      if (roles.get(c.id)!.all.includes(l.id)) l.layout = { ...l.layout, visibility: 'none' };
+  }
+  const v = view ?? HOME;
+  const map = new MlMap({
+    container,
+    style,
+    center: [v.lon, v.lat],
+    zoom: v.zoom,
+    maxZoom: 18,
+    attributionControl: { compact: true },
+    // Keeps the canvas readable by screenshots in tests and by "save image".
+    canvasContextAttributes: { preserveDrawingBuffer: true },
+  });
+  map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
+  map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+
+  const fields = new Map(tj.vector_layers.map((l) => [l.id, new Set(Object.keys(l.fields ?? {}))]));
+  const shown = new Set(visible);
+
+  onLang(() => {
+    if (!map.isStyleLoaded()) return;
+    for (const c of cols) {
+      const label = c.style?.label;
+      for (const id of roles.get(c.id)?.labels ?? [])
+        if (label) map.setLayoutProperty(id, 'text-field', labelExpression(label, getLang()));
+    }
+  });
+
+  const atlas: Atlas = {
+    map,
+    collections: cols,
+    roles,
+    fields,
+    setVisible(id, on) {
+      if (on) shown.add(id);
+      else shown.delete(id);
+      for (const l of roles.get(id)?.all ?? [])
+        map.setLayoutProperty(l, 'visibility', on ? 'visible' : 'none');
+    },
+    isVisible: (id) => shown.has(id),
+    applyFilters(f) {
+      for (const c of cols) {
+        const r = roles.get(c.id)!;
+        const own = fields.get(c.id) ?? new Set<string>();
+        const expr = toExpression(f, own) as FilterSpecification | null;
+        for (const l of r.filterable) {
+          const base = r.base[l];
+          const next = expr && base ? (['all', base, expr] as FilterSpecification) : (expr ?? base ?? null);
+          map.setFilter(l, next);
+        }
+        // A cluster stands for points of every kind: it cannot be filtered,
+        // so it steps aside while a filter concerns its layer (the filtered
+        // selection is drawn instead, see selection.ts).
+        const clustersOn = shown.has(c.id) && !appliesTo(f, own);
+        for (const l of r.all)
+          if (l.endsWith(':cluster') || l.endsWith(':cluster-count'))
+            map.setLayoutProperty(l, 'visibility', clustersOn ? 'visible' : 'none');
+      }
+    },
+    countsInView() {
+      const counts = new Map<string, number>();
+      if (!map.isStyleLoaded() && !map.loaded()) return counts;
+      // The filtered selection drawn in place of clusters (selection.ts) counts for its layer.
+      const overlay = map.getLayer(OVERLAY_LAYER)
+        ? map.queryRenderedFeatures({ layers: [OVERLAY_LAYER] })
+        : [];
+      for (const c of cols) {
+        if (!shown.has(c.id)) continue;
+        const seen = new Set<string | number>();
+        let n = 0;
+        const drawn = map.queryRenderedFeatures({ layers: roles.get(c.id)!.interactive });
+        for (const f of [
+          ...drawn,
+          ...overlay.filter((o: { properties: Record<string, unknown> }) => o.properties._layer === c.id),
+        ]) {
+          const key = f.id ?? JSON.stringify(f.properties);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          n += typeof f.properties.point_count === 'number' ? f.properties.point_count : 1;
+        }
+        counts.set(c.id, n);
+      }
+      return counts;
+    },
+  };
+  (window as unknown as { atlas: Atlas }).atlas = atlas;
+  return atlas;
+}

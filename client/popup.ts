@@ -1,0 +1,196 @@
+/**
+ * Click a feature: its facts, how precise its location is, and the articles
+ * it comes from. The tile gives the first facts at once; the full feature
+ * (OGC API) and its sources follow from the server.
+ *
+ * A click on a cluster zooms in on it instead.
+ */
+import { type LngLatLike, type MapGeoJSONFeature, type MapMouseEvent, Popup } from 'maplibre-gl';
+import { type FeatureSources, feature, featureSources, type Props } from './api.ts';
+import { bn, metres, num, years } from './format.ts';
+import { t, valueLabel } from './i18n.ts';
+import { layerTitle } from './layers-panel.ts';
+import { type Atlas, OVERLAY_LAYER } from './map.ts';
+
+const ENUMS = new Set(['category', 'funding', 'status', 'class', 'kind', 'neighbour']);
+/** Shown in the facts table by their own rows, or not at all. */
+const HANDLED = new Set([
+  'id',
+  'slug',
+  'name',
+  'name_en',
+  'name_vi',
+  'category',
+  'investment_bn_vnd',
+  'investment_qualifier',
+  'start_year',
+  'end_year',
+  'status',
+  'funding',
+  'area_m2',
+  'commune',
+  'commune_code',
+  'province',
+  'province_code',
+  'precision',
+  'uncertainty_m',
+  'geometry_kind',
+  'point_count',
+  'layer',
+]);
+
+function row(dl: HTMLElement, term: string, value: string | null | undefined): void {
+  if (value === null || value === undefined || value === '') return;
+  const dt = document.createElement('dt');
+  dt.textContent = term;
+  const dd = document.createElement('dd');
+  dd.textContent = value;
+  dl.append(dt, dd);
+}
+
+function plain(key: string): string {
+  return key.replace(/_/g, ' ');
+}
+
+export function facts(p: Props): HTMLElement {
+  const dl = document.createElement('dl');
+  dl.className = 'facts';
+  if (p.category) row(dl, t('category'), valueLabel('category', p.category));
+  if (typeof p.investment_bn_vnd === 'number')
+    row(dl, t('investment'), bn(p.investment_bn_vnd, p.investment_qualifier));
+  if (typeof p.area_m2 === 'number') row(dl, t('area'), `${num(p.area_m2, 0)} m²`);
+  row(dl, t('period'), years(p.start_year, p.end_year));
+  if (p.status) row(dl, t('status'), valueLabel('status', p.status));
+  if (p.funding) row(dl, t('funding'), valueLabel('funding', p.funding));
+  if (typeof p.commune === 'string') row(dl, t('commune'), p.commune);
+  if (typeof p.province === 'string') row(dl, t('province'), p.province);
+  for (const [k, v] of Object.entries(p)) {
+    if (HANDLED.has(k) || v === null || v === undefined || v === '') continue;
+    row(dl, plain(k), ENUMS.has(k) ? valueLabel(k, v) : typeof v === 'number' ? num(v) : String(v));
+  }
+  return dl;
+}
+
+export function precisionText(s: Pick<FeatureSources, 'precision' | 'uncertainty_m'>): string {
+  if (!s.precision) return '–';
+  const base = valueLabel('precision', s.precision);
+  return s.precision === 'approximate' && s.uncertainty_m ? `${base} ± ${metres(s.uncertainty_m)}` : base;
+}
+
+export function sourcesBlock(s: FeatureSources): HTMLElement {
+  const box = document.createElement('section');
+  box.className = 'provenance';
+  const prec = document.createElement('p');
+  prec.className = 'precision';
+  prec.append(
+    Object.assign(document.createElement('strong'), { textContent: `${t('precision')}: ` }),
+    precisionText(s),
+  );
+  box.append(prec);
+  if (s.figures.length) {
+    const dl = document.createElement('dl');
+    dl.className = 'facts';
+    for (const f of s.figures) row(dl, plain(f.key), num(f.value));
+    box.append(Object.assign(document.createElement('h4'), { textContent: t('figures') }), dl);
+  }
+  box.append(Object.assign(document.createElement('h4'), { textContent: t('sources') }));
+  const ol = document.createElement('ol');
+  ol.className = 'sources';
+  for (const src of s.sources) {
+    const li = document.createElement('li');
+    if (src.url) {
+      const a = Object.assign(document.createElement('a'), { href: src.url, textContent: src.title });
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      li.append(a);
+    } else li.append(src.title);
+    if (src.publisher)
+      li.append(
+        Object.assign(document.createElement('span'), {
+          className: 'publisher',
+          textContent: ` · ${src.publisher}`,
+        }),
+      );
+    ol.append(li);
+  }
+  box.append(ol);
+  return box;
+}
+
+/** Opens the popup of one feature of `layer` at `lngLat`. */
+export function showFeature(
+  atlas: Atlas,
+  layer: string,
+  id: number | string,
+  props: Props,
+  lngLat: LngLatLike,
+): Popup {
+  const col = atlas.collections.find((c) => c.id === layer);
+  const box = document.createElement('article');
+  box.className = 'feature-popup';
+  box.dataset.layer = layer;
+  box.dataset.id = String(id);
+  const head = document.createElement('header');
+  head.append(
+    Object.assign(document.createElement('h3'), {
+      textContent: String(props.name ?? props.name_vi ?? props.ref ?? props.iso3 ?? `#${id}`),
+    }),
+    Object.assign(document.createElement('p'), {
+      className: 'layer-name',
+      textContent: col ? layerTitle(col) : layer,
+    }),
+  );
+  let table = facts(props);
+  const provenance = Object.assign(document.createElement('p'), {
+    className: 'loading',
+    textContent: t('loading'),
+  });
+  box.append(head, table, provenance);
+  const popup = new Popup({ maxWidth: '340px', focusAfterOpen: false })
+    .setLngLat(lngLat)
+    .setDOMContent(box)
+    .addTo(atlas.map);
+  // Tiles carry what the registry declares; the feature API has the same,
+  // unclipped; the sources endpoint adds precision, citations and figures.
+  feature(layer, id)
+    .then((f) => {
+      const next = facts({ ...props, ...f.properties });
+      table.replaceWith(next);
+      table = next;
+    })
+    .catch(() => undefined);
+  featureSources(layer, id)
+    .then((s) => provenance.replaceWith(sourcesBlock(s)))
+    .catch((e: Error) => {
+      provenance.textContent = t('unavailable', { e: e.message });
+    });
+  return popup;
+}
+
+export function enablePopups(atlas: Atlas): void {
+  const { map } = atlas;
+  const interactive = (): string[] =>
+    [OVERLAY_LAYER, ...[...atlas.roles.values()].flatMap((r) => r.interactive)].filter((l) =>
+      map.getLayer(l),
+    );
+  map.on('click', (e: MapMouseEvent) => {
+    const hits: MapGeoJSONFeature[] = map.queryRenderedFeatures(e.point, { layers: interactive() });
+    const top = hits[0];
+    if (!top) return;
+    const layer =
+      top.layer.id === OVERLAY_LAYER ? String(top.properties._layer) : top.layer.id.split(':')[0]!;
+    if (typeof top.properties.point_count === 'number') {
+      map.easeTo({ center: e.lngLat, zoom: Math.min(map.getZoom() + 2, 16) });
+      return;
+    }
+    const id = top.id ?? top.properties.id;
+    if (id === undefined || id === null) return;
+    showFeature(atlas, layer, id as number, top.properties, e.lngLat);
+  });
+  map.on('mousemove', (e) => {
+    const over = map
+      .queryRenderedFeatures(e.point, { layers: interactive() })
+      .some((f) => !f.layer.id.startsWith('countries'));
+    map.getCanvas().style.cursor = over ? 'pointer' : '';
+  });
+}
