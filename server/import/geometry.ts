@@ -73,10 +73,12 @@ export async function checkGeometry(
     problem(
       'geometry',
       sql`${`outside Vietnam's region (${regionText}): first point `} || ST_AsText(${firstPoint}, 6)
-        || CASE WHEN abs(ST_X(${firstPoint})) > 180 OR abs(ST_Y(${firstPoint})) > 90
+        || CASE WHEN ST_X(${firstPoint}) BETWEEN ${REGION.minLat} AND ${REGION.maxLat}
+                  AND ST_Y(${firstPoint}) BETWEEN ${REGION.minLon} AND ${REGION.maxLon}
+             THEN '; longitude and latitude look swapped'
+             WHEN abs(ST_X(${firstPoint})) > 180 OR abs(ST_Y(${firstPoint})) > 90
              THEN ${srid === 4326 ? '; these look like projected coordinates: give --srid' : ''}
-             ELSE CASE WHEN ST_X(${firstPoint}) BETWEEN 8 AND 23.5 AND ST_Y(${firstPoint}) BETWEEN 102 AND 118
-               THEN '; longitude and latitude look swapped' ELSE '' END END`,
+             ELSE '' END`,
       sql`${ok} AND NOT ST_Intersects(s.geom, ${box})`,
     ),
   );
@@ -109,7 +111,11 @@ async function normalise(trx: Kysely<any>, rule: GeometryRule): Promise<void> {
   const ok = sql`s.geom IS NOT NULL AND ${clean}`;
   const run = (q: ReturnType<typeof sql>) => q.execute(trx);
   if (rule === 'area') {
-    await run(sql`UPDATE import_stage s SET geom = ST_Multi(ST_CollectionExtract(s.geom, 3)) WHERE ${ok}`);
+    // Exterior rings counter-clockwise (RFC 7946): a Shapefile's clockwise rings and a
+    // GeoJSON's then store the same geometry, so re-importing in another format changes nothing.
+    await run(
+      sql`UPDATE import_stage s SET geom = ST_ForcePolygonCCW(ST_Multi(ST_CollectionExtract(s.geom, 3))) WHERE ${ok}`,
+    );
     await run(problem('geometry', sql`'no area left after repair'`, sql`${ok} AND ST_IsEmpty(s.geom)`));
   } else if (rule === 'line') {
     await run(

@@ -1,7 +1,10 @@
 /**
  * Every imported record cites where it came from: the `--source` becomes a
- * row of `sources` (reused when the same URL, or the same title without a
- * URL, is already there) and each imported or matched row gains a citation.
+ * row of `sources` (reused when an earlier import brought the same URL, or
+ * the same title without a URL) and each imported or matched row gains a
+ * citation. Import sources are never the seeded ones (their ids start with
+ * `import-`): seeding rebuilds the citations of data/'s sources, and must be
+ * able to tell them apart from an import's.
  */
 import { type Kysely, sql } from 'kysely';
 import type { SourceRef } from './options.ts';
@@ -18,7 +21,8 @@ export interface SourceRow {
 export async function findOrCreateSource(trx: Kysely<any>, ref: SourceRef): Promise<SourceRow> {
   const found = await sql<{ id: string; title: string; url: string | null }>`
     SELECT id, title, url FROM sources
-    WHERE (${ref.url}::text IS NOT NULL AND url = ${ref.url}) OR (${ref.url}::text IS NULL AND url IS NULL AND title = ${ref.title})
+    WHERE id LIKE 'import-%'
+      AND ((${ref.url}::text IS NOT NULL AND url = ${ref.url}) OR (${ref.url}::text IS NULL AND url IS NULL AND title = ${ref.title}))
     ORDER BY id LIMIT 1`.execute(trx);
   if (found.rows[0]) return { ...found.rows[0], created: false };
   const base = slugify(`import ${ref.title}`, 60) || 'import';

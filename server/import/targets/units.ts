@@ -110,7 +110,7 @@ export function unitsTarget(level: Level): Target {
       return {
         key: code,
         slug: name ? slugify(`${kind} ${name}`) : null,
-        name: code ?? name,
+        name: code ?? rawName,
         vals: { code, name, kind, province_code: province ?? ctx.parent, ...readPrecision(field, ctx) },
       };
     },
