@@ -82,7 +82,7 @@ export interface SourceRef {
 export function parseSource(text: string | undefined): SourceRef {
   const accepts = '"title, URL" (the URL may be left out when there is none)';
   if (!text?.trim()) throw new ImportArgumentError('--source', accepts, 'nothing');
-  const m = /^(.*),\s*(https?:\/\/\S+)\s*$/.exec(text.trim());
+  const m = /^(.*),\s*(https?:\/\/\S*)\s*$/.exec(text.trim());
   const title = (m ? m[1]! : text).trim();
   const url = m ? m[2]! : null;
   if (title.length < 3)
