@@ -12,6 +12,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { analysisRouter } from './analysis/route.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/connect.ts';
 import { fontsRouter } from './fonts/route.ts';
@@ -70,6 +71,7 @@ export function createApp({ config, database, logger }: AppDeps): Express {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use(searchRouter(database.db));
+  app.use(analysisRouter(database.db));
   app.use(sourcesRouter(database.db));
   app.use(fontsRouter(path.join(clientDist, '..', 'fonts')));
 

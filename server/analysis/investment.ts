@@ -1,0 +1,108 @@
+/**
+ * GET /api/stats/investment?by=province|commune|category|year|funding
+ *     &from=2021&to=2025&category=market&status=completed&province=11&within_km=20
+ *
+ * Count and investment of projects per group, every kind of project once
+ * (markets and industrial parks are projects). One query:
+ *
+ *   SELECT <group columns>, count(*), count(p.investment_bn_vnd), sum(p.investment_bn_vnd)
+ *   FROM projects p JOIN admin_units … JOIN project_categories c …
+ *   WHERE <filters> [AND p.id IN (SELECT id FROM nearest)]   -- within_km: border-distance.ts
+ *   GROUP BY <group columns>
+ *
+ * `count` counts every project, `with_investment` those with a figure, and
+ * `investment_bn_vnd` sums those figures (billion VND, exact in numeric).
+ */
+import { type Kysely, sql } from 'kysely';
+import { nearestBorderCtes } from './border-distance.ts';
+import { enumParam, type Input, kmParam } from './params.ts';
+import {
+  FILTER_PARAMS,
+  filterSql,
+  filtersEcho,
+  type ProjectFilters,
+  parseProjectFilters,
+  resolveProvince,
+} from './project-filters.ts';
+import { GROUP_BYS, GROUPINGS, type GroupBy } from './project-groups.ts';
+import type { Report } from './report.ts';
+import { pointSource, projectPlaceJoins } from './sources.ts';
+import { analysisQuery } from './transaction.ts';
+
+export interface InvestmentParams extends ProjectFilters {
+  by: GroupBy;
+  within_km?: number;
+}
+
+export interface Sums {
+  count: number;
+  with_investment: number;
+  investment_bn_vnd: number;
+}
+
+export interface InvestmentResult {
+  by: GroupBy;
+  filters: Record<string, unknown>;
+  rows: (Record<string, unknown> & Sums)[];
+  totals: Sums;
+}
+
+export function parseInvestment(input: Input): InvestmentParams {
+  return {
+    by: enumParam(input, 'by', GROUP_BYS, 'province'),
+    ...parseProjectFilters(input),
+    within_km: kmParam(input, 'within_km'),
+  };
+}
+
+/** Adds up rows of sums (numbers stay exact to the 0.001 billion VND of the data). */
+export function addUp(rows: readonly Sums[]): Sums {
+  let count = 0;
+  let withInvestment = 0;
+  let sum = 0;
+  for (const r of rows) {
+    count += r.count;
+    withInvestment += r.with_investment;
+    sum += r.investment_bn_vnd;
+  }
+  return { count, with_investment: withInvestment, investment_bn_vnd: Math.round(sum * 1000) / 1000 };
+}
+
+export async function investment(db: Kysely<any>, p: InvestmentParams): Promise<InvestmentResult> {
+  const province = p.province ? await resolveProvince(db, p.province) : undefined;
+  const g = GROUPINGS[p.by];
+  const near =
+    p.within_km === undefined
+      ? null
+      : nearestBorderCtes({ sources: [pointSource('projects')], metres: p.within_km * 1000 });
+  const order = p.by === 'year' ? sql`p.start_year NULLS LAST` : sql`investment_bn_vnd DESC, count DESC, 1`;
+  const rows = await analysisQuery(
+    db,
+    sql<Record<string, unknown> & Sums>`
+      ${near ? sql`WITH ${near}` : sql``}
+      SELECT ${g.select}, count(*)::int AS count, count(p.investment_bn_vnd)::int AS with_investment,
+             COALESCE(sum(p.investment_bn_vnd), 0)::float8 AS investment_bn_vnd
+      FROM projects p ${projectPlaceJoins}
+      JOIN project_categories c ON c.id = p.category
+      WHERE ${filterSql(p, province)} ${near ? sql`AND p.id IN (SELECT id FROM nearest)` : sql``}
+      GROUP BY ${g.groupBy}
+      ORDER BY ${order}`,
+  );
+  const filters = filtersEcho(p, province);
+  if (p.within_km !== undefined) filters.within_km = p.within_km;
+  return { by: p.by, filters, rows, totals: addUp(rows) };
+}
+
+export const investmentReport: Report<InvestmentParams, InvestmentResult> = {
+  name: 'investment',
+  path: '/api/stats/investment',
+  summary: 'Count and investment of projects by province, commune, category, start year or funding source',
+  params: ['by', ...FILTER_PARAMS, 'within_km'],
+  parse: parseInvestment,
+  run: investment,
+  json: (r) => r,
+  table: (r) => ({
+    columns: [...GROUPINGS[r.by].columns, 'count', 'with_investment', 'investment_bn_vnd'],
+    rows: r.rows,
+  }),
+};

@@ -1,0 +1,33 @@
+/**
+ * What every analysis or statistics report declares, once: its parameters,
+ * how to read them, how to run it, and how its answer looks as JSON (or
+ * GeoJSON) and as a CSV table. The HTTP router and `npm run stats` are both
+ * built from these objects, so they give the same numbers and reject the same
+ * input with the same message.
+ */
+import type { Kysely } from 'kysely';
+import type { Input } from './params.ts';
+
+export interface Table {
+  columns: readonly string[];
+  rows: readonly Record<string, unknown>[];
+}
+
+export interface Report<P = any, R = any> {
+  /** CLI name: `npm run stats -- <name>`. */
+  name: string;
+  /** Express route (path parameters become inputs of the same name). */
+  path: string;
+  summary: string;
+  /** Accepted inputs, besides `f`. */
+  params: readonly string[];
+  /** Validates and normalises the inputs; throws a 400 ProblemError naming the parameter. */
+  parse(input: Input): P;
+  /** Runs the report; `progress` receives a line now and then for long reports. */
+  run(db: Kysely<any>, params: P, progress?: (message: string) => void): Promise<R>;
+  /** The JSON body (a GeoJSON FeatureCollection when `geojson`). */
+  json(result: R): unknown;
+  /** The same answer as a table, for CSV. */
+  table(result: R): Table;
+  geojson?: boolean;
+}
