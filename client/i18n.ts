@@ -194,6 +194,40 @@ const values: Record<string, Record<string, [vi: string, en: string]>> = {
   },
 };
 
+/** Names of the registry's detail fields and of project figures, for the popup. */
+const fields: Record<string, [vi: string, en: string]> = {
+  kiosks: ['Số ki-ốt', 'Kiosks'],
+  floors_min: ['Số tầng (ít nhất)', 'Floors (fewest)'],
+  floors_max: ['Số tầng (nhiều nhất)', 'Floors (most)'],
+  floor_area_m2: ['Diện tích sàn (m²)', 'Floor area (m²)'],
+  hectares: ['Diện tích (ha)', 'Area (ha)'],
+  phase: ['Giai đoạn', 'Phase'],
+  phase_hectares: ['Diện tích giai đoạn (ha)', 'Phase area (ha)'],
+  occupancy_pct: ['Tỷ lệ lấp đầy (%)', 'Occupancy (%)'],
+  enterprises: ['Số doanh nghiệp', 'Enterprises'],
+  enterprise_investment_bn_vnd: ['Vốn của doanh nghiệp (tỷ đồng)', "Enterprises' capital (bn VND)"],
+  workers: ['Số lao động', 'Workers'],
+  investor: ['Chủ đầu tư', 'Investor'],
+  state_support_bn_vnd: ['Nhà nước hỗ trợ (tỷ đồng)', 'State support (bn VND)'],
+  target_enterprises: ['Mục tiêu số doanh nghiệp', 'Target enterprises'],
+  target_workers: ['Mục tiêu số lao động', 'Target workers'],
+  levelled_pct: ['Đã san lấp (%)', 'Levelled (%)'],
+  next_phase_hectares: ['Giai đoạn sau (ha)', 'Next phase (ha)'],
+  ref: ['Số hiệu', 'Route number'],
+  class: ['Cấp đường', 'Road class'],
+  via: ['Đi qua', 'Via'],
+  kind: ['Loại', 'Kind'],
+  neighbour: ['Nước láng giềng', 'Neighbouring country'],
+  code: ['Mã', 'Code'],
+  part: ['Đoạn số', 'Piece'],
+  length_km: ['Chiều dài (km)', 'Length (km)'],
+  valid_from: ['Hiệu lực từ', 'Since'],
+  people_served_min: ['Số người hưởng lợi (ít nhất)', 'People served (at least)'],
+  villages: ['Số thôn, bản', 'Villages'],
+  count: ['Số công trình', 'Count'],
+  members: ['Số thành viên', 'Members'],
+};
+
 let lang: Lang = 'vi';
 const listeners: (() => void)[] = [];
 
@@ -227,6 +261,12 @@ export function isKey(k: string): k is Key {
 export function valueLabel(property: string, value: unknown): string {
   const pair = values[property]?.[String(value)];
   return pair ? pair[lang === 'vi' ? 0 : 1] : String(value);
+}
+
+/** A field's name in the page language; the raw name, spaced, when we have none. */
+export function fieldLabel(key: string): string {
+  const pair = fields[key];
+  return pair ? pair[lang === 'vi' ? 0 : 1] : key.replace(/_/g, ' ');
 }
 
 export function knownValues(property: string): string[] {

@@ -8,7 +8,7 @@
 import { type LngLatLike, type MapGeoJSONFeature, type MapMouseEvent, Popup } from 'maplibre-gl';
 import { type FeatureSources, feature, featureSources, type Props } from './api.ts';
 import { bn, metres, num, years } from './format.ts';
-import { t, valueLabel } from './i18n.ts';
+import { fieldLabel, t, valueLabel } from './i18n.ts';
 import { layerTitle } from './layers-panel.ts';
 import { type Atlas, OVERLAY_LAYER } from './map.ts';
 
@@ -48,10 +48,6 @@ function row(dl: HTMLElement, term: string, value: string | null | undefined): v
   dl.append(dt, dd);
 }
 
-function plain(key: string): string {
-  return key.replace(/_/g, ' ');
-}
-
 export function facts(p: Props): HTMLElement {
   const dl = document.createElement('dl');
   dl.className = 'facts';
@@ -66,7 +62,7 @@ export function facts(p: Props): HTMLElement {
   if (typeof p.province === 'string') row(dl, t('province'), p.province);
   for (const [k, v] of Object.entries(p)) {
     if (HANDLED.has(k) || v === null || v === undefined || v === '') continue;
-    row(dl, plain(k), ENUMS.has(k) ? valueLabel(k, v) : typeof v === 'number' ? num(v) : String(v));
+    row(dl, fieldLabel(k), ENUMS.has(k) ? valueLabel(k, v) : typeof v === 'number' ? num(v) : String(v));
   }
   return dl;
 }
@@ -90,7 +86,7 @@ export function sourcesBlock(s: FeatureSources): HTMLElement {
   if (s.figures.length) {
     const dl = document.createElement('dl');
     dl.className = 'facts';
-    for (const f of s.figures) row(dl, plain(f.key), num(f.value));
+    for (const f of s.figures) row(dl, fieldLabel(f.key), num(f.value));
     box.append(Object.assign(document.createElement('h4'), { textContent: t('figures') }), dl);
   }
   box.append(Object.assign(document.createElement('h4'), { textContent: t('sources') }));

@@ -35,12 +35,19 @@ const INVEST = ['investment_bn_vnd', 'total_investment_bn_vnd', 'investment', 's
 const COUNT = ['count', 'projects', 'n'];
 
 export function groupBars(rows: Row[], by: string, label: (k: string) => string): Bar[] {
-  return rows
-    .map((r) => {
-      const key = String(r[by] ?? r.key ?? r.group ?? r.name ?? '–');
-      const n = numberOf(r, COUNT);
-      return { label: label(key), value: numberOf(r, INVEST), note: t('projectsCount', { n }) };
-    })
+  const bars = rows.map((r) => {
+    const key = String(r[by] ?? r.key ?? r.group ?? r.name ?? '–');
+    const n = numberOf(r, COUNT);
+    const code = r[`${by}_code`];
+    return { label: label(key), code, value: numberOf(r, INVEST), note: t('projectsCount', { n }) };
+  });
+  // Two units may share a name (an old and a merged province): their codes tell them apart.
+  const seen = new Map<string, number>();
+  for (const b of bars) seen.set(b.label, (seen.get(b.label) ?? 0) + 1);
+  return bars
+    .map(({ code, ...b }) =>
+      (seen.get(b.label) ?? 0) > 1 && code ? { ...b, label: `${b.label} (${code})` } : b,
+    )
     .sort((a, b) => b.value - a.value);
 }
 
