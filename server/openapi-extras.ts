@@ -3,4 +3,6 @@
  * (analysis, statistics, search...), merged into the document at /ogc/api.
  * Each module exports its own `paths` object; list it here.
  */
-export const extraPaths: Record<string, unknown> = {};
+import { analysisPaths } from './analysis/openapi.ts';
+
+export const extraPaths: Record<string, unknown> = { ...analysisPaths };
