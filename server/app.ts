@@ -15,6 +15,7 @@ import { pinoHttp } from 'pino-http';
 import { analysisRouter } from './analysis/route.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/connect.ts';
+import { featuresRouter } from './features/index.ts';
 import { fontsRouter } from './fonts/route.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRouter } from './http/health.ts';
@@ -71,6 +72,7 @@ export function createApp({ config, database, logger }: AppDeps): Express {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use(searchRouter(database.db));
+  app.use(featuresRouter(database));
   app.use(analysisRouter(database.db));
   app.use(sourcesRouter(database.db));
   app.use(fontsRouter(path.join(clientDist, '..', 'fonts')));

@@ -1,0 +1,35 @@
+/**
+ * OGC API - Features under /ogc (issue 4): landing page, conformance,
+ * OpenAPI, collections from the layer registry, queryables, CQL2-filtered
+ * and streamed items, single features. Errors go to the app's one handler
+ * (problem+json).
+ *
+ *   app.use(featuresRouter(database))
+ */
+import { Router } from 'express';
+import type { Database } from '../db/connect.ts';
+import { collectionsRoutes } from './collections.ts';
+import { conformance } from './conformance.ts';
+import { functionsRoute } from './functions.ts';
+import { itemRoute } from './item.ts';
+import { itemsRoute } from './items.ts';
+import { landing } from './landing.ts';
+import { openapiRoute } from './openapi.ts';
+import { queryablesRoute } from './queryables.ts';
+import { schemaRoute } from './schema.ts';
+
+export function featuresRouter(database: Database): Router {
+  const r = Router();
+  const collections = collectionsRoutes(database.db);
+  r.get('/ogc', landing);
+  r.get('/ogc/conformance', conformance);
+  r.get('/ogc/api', openapiRoute);
+  r.get('/ogc/functions', functionsRoute);
+  r.get('/ogc/collections', collections.list);
+  r.get('/ogc/collections/:collectionId', collections.one);
+  r.get('/ogc/collections/:collectionId/queryables', queryablesRoute);
+  r.get('/ogc/collections/:collectionId/schema', schemaRoute);
+  r.get('/ogc/collections/:collectionId/items', itemsRoute(database));
+  r.get('/ogc/collections/:collectionId/items/:featureId', itemRoute(database.db));
+  return r;
+}

@@ -1,0 +1,37 @@
+/**
+ * GET /ogc/collections/{id}/items/{featureId}: one feature, its `id` equal
+ * to {featureId} (the numeric id of the layer's view); anything else is 404.
+ */
+import type { RequestHandler } from 'express';
+import type { Kysely } from 'kysely';
+import { onlyParams } from '../http/params.ts';
+import { badRequest, notFound } from '../http/problem.ts';
+import { crsUri, parseCrs } from './crs.ts';
+import { findLayer } from './find-layer.ts';
+import { one } from './items-params.ts';
+import { featureSql } from './items-sql.ts';
+import { apiRoot, link, MEDIA } from './links.ts';
+
+export function itemRoute(db: Kysely<any>): RequestHandler {
+  return async (req, res) => {
+    const layer = findLayer(req.params.collectionId);
+    const fid = String(req.params.featureId);
+    onlyParams(req.query, ['f', 'crs']);
+    const f = one(req.query, 'f');
+    if (f !== undefined && f !== 'json' && f !== 'geojson') throw badRequest('f', 'json or geojson', f);
+    const srid = parseCrs('crs', one(req.query, 'crs'));
+    const id = /^\d{1,15}$/.test(fid) ? Number(fid) : undefined;
+    const { rows } = id === undefined ? { rows: [] } : await featureSql(layer, id, srid).execute(db);
+    const text = (rows[0] as { f?: string } | undefined)?.f;
+    if (!text) throw notFound(`no feature ${JSON.stringify(fid)} in ${layer.id}`);
+    const self = `${apiRoot(req)}/collections/${layer.id}`;
+    const links = [
+      link(`${self}/items/${id}`, 'self', MEDIA.geojson, 'This feature'),
+      link(`${self}`, 'collection', MEDIA.json, layer.title),
+    ];
+    res.status(200);
+    res.setHeader('Content-Type', `${MEDIA.geojson}; charset=utf-8`);
+    res.setHeader('Content-Crs', `<${crsUri(srid)}>`);
+    res.send(`${text.slice(0, -1)},"links":${JSON.stringify(links)}}`);
+  };
+}
