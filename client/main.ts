@@ -119,4 +119,9 @@ async function start(): Promise<void> {
   });
 }
 
+// The map writes its hash with replaceState, which fires no event: a
+// hashchange is a person editing the address or following a link, and the
+// simplest faithful way to show that state is to start again from it.
+window.addEventListener('hashchange', () => window.location.reload());
+
 void start();

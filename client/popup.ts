@@ -61,7 +61,8 @@ export function facts(p: Props): HTMLElement {
   if (typeof p.commune === 'string') row(dl, t('commune'), p.commune);
   if (typeof p.province === 'string') row(dl, t('province'), p.province);
   for (const [k, v] of Object.entries(p)) {
-    if (HANDLED.has(k) || v === null || v === undefined || v === '') continue;
+    // `_…` are the map's own bookkeeping (selection.ts), not facts.
+    if (HANDLED.has(k) || k.startsWith('_') || v === null || v === undefined || v === '') continue;
     row(dl, fieldLabel(k), ENUMS.has(k) ? valueLabel(k, v) : typeof v === 'number' ? num(v) : String(v));
   }
   return dl;

@@ -4,5 +4,6 @@
  * Each module exports its own `paths` object; list it here.
  */
 import { analysisPaths } from './analysis/openapi.ts';
+import { sourcesPaths } from './sources/openapi.ts';
 
-export const extraPaths: Record<string, unknown> = { ...analysisPaths };
+export const extraPaths: Record<string, unknown> = { ...analysisPaths, ...sourcesPaths };

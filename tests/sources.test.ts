@@ -84,4 +84,13 @@ describe('GET /api/features/{layer}/{id}/sources', () => {
     expect(status).toBe(400);
     expect(body.parameter).toBe('lang');
   });
+
+  it('is described in the OpenAPI document at /ogc/api', async () => {
+    const res = await fetch(`${app.base}/ogc/api`);
+    const doc: any = await res.json();
+    expect(doc.paths['/api/features/{layer}/{id}/sources'].get.parameters.map((p: any) => p.name)).toEqual([
+      'layer',
+      'id',
+    ]);
+  });
 });
