@@ -43,7 +43,16 @@ const isArea: ExpressionSpecification = [
   false,
 ];
 const isPoint: ExpressionSpecification = ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false];
-const isCluster: ExpressionSpecification = ['has', 'point_count'];
+/**
+ * Our tiles give every point of a clustered layer a `point_count`: 1 for a
+ * lone point (which keeps its properties), more for a cluster (which has
+ * only the count). server/tiles/generalise.ts, rule 2.
+ */
+export const isCluster: ExpressionSpecification = [
+  '>',
+  ['to-number', ['coalesce', ['get', 'point_count'], 1]],
+  1,
+];
 
 /** A colour a little darker than `hex`, for outlines and strokes. */
 export function darker(hex: string, by = 0.35): string {

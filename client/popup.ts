@@ -176,7 +176,7 @@ export function enablePopups(atlas: Atlas): void {
     if (!top) return;
     const layer =
       top.layer.id === OVERLAY_LAYER ? String(top.properties._layer) : top.layer.id.split(':')[0]!;
-    if (typeof top.properties.point_count === 'number') {
+    if (Number(top.properties.point_count ?? 1) > 1) {
       map.easeTo({ center: e.lngLat, zoom: Math.min(map.getZoom() + 2, 16) });
       return;
     }

@@ -10,7 +10,7 @@ import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
 import { allItems, type Feature } from './api.ts';
 import { appliesTo, isActive, matches } from './filters.ts';
 import { type Atlas, OVERLAY_LAYER } from './map.ts';
-import { SOURCE } from './map-style.ts';
+import { isCluster, SOURCE } from './map-style.ts';
 import type { Filters } from './url-state.ts';
 
 const cache = new Map<string, Promise<{ features: Feature[]; complete: boolean }>>();
@@ -62,7 +62,7 @@ export async function select(
 
 /** True when the loaded tiles of `layer` hold clusters at the current zoom. */
 function clustered(map: MlMap, layer: string): boolean {
-  return map.querySourceFeatures(SOURCE, { sourceLayer: layer, filter: ['has', 'point_count'] }).length > 0;
+  return map.querySourceFeatures(SOURCE, { sourceLayer: layer, filter: isCluster }).length > 0;
 }
 
 export const OVERLAY = 'selection';
