@@ -22,6 +22,7 @@ import { healthRouter } from './http/health.ts';
 import { createMetrics } from './http/metrics.ts';
 import { searchRouter } from './search/route.ts';
 import { sourcesRouter } from './sources/route.ts';
+import { createTiles, type TileService } from './tiles/index.ts';
 
 export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
@@ -29,11 +30,15 @@ export interface AppDeps {
   config: Pick<Config, 'BODY_LIMIT' | 'RETRY_AFTER_S'>;
   database: Database;
   logger: Logger;
+  /** Vector tiles; made here when not given. server/main.ts gives one, to answer cache hits before Express. */
+  tiles?: TileService;
 }
 
-export function createApp({ config, database, logger }: AppDeps): Express {
+export function createApp({ config, database, logger, tiles }: AppDeps): Express {
   const app = express();
   const metrics = createMetrics();
+  const tileService = tiles ?? createTiles({ database, logger });
+  for (const m of tileService.metrics) metrics.registry.registerMetric(m);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.set('query parser', 'simple');
@@ -75,6 +80,7 @@ export function createApp({ config, database, logger }: AppDeps): Express {
   app.use(featuresRouter(database));
   app.use(analysisRouter(database.db));
   app.use(sourcesRouter(database.db));
+  app.use(tileService.router);
   app.use(fontsRouter(path.join(clientDist, '..', 'fonts')));
 
   if (existsSync(clientDist)) {

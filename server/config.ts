@@ -22,6 +22,10 @@ export const defaults = {
   BODY_LIMIT: '1mb', // largest accepted request body
   LOG_LEVEL: 'info', // pino level: fatal, error, warn, info, debug, trace, silent
   SHUTDOWN_GRACE_MS: '10000', // SIGTERM: time allowed to drain requests
+  TILE_CACHE_MB: '64', // in-process tile cache, compressed tiles, in megabytes
+  TILE_CACHE_CONTROL: 'public, max-age=300', // Cache-Control sent with tiles and TileJSON
+  TILE_PG_POOL_MAX: '4', // connections that render tiles (apart from PG_POOL_MAX, so tiles cannot starve the API)
+  DATA_VERSION_POLL_MS: '3000', // how often to re-read data_version while LISTEN is down
 };
 
 const schema = z.object({
@@ -39,6 +43,12 @@ const schema = z.object({
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0),
+  TILE_CACHE_MB: z.coerce.number().min(1).max(65536),
+  TILE_CACHE_CONTROL: z
+    .string()
+    .regex(/^[\x20-\x7e]{1,200}$/, 'a header value: printable ASCII, at most 200 characters'),
+  TILE_PG_POOL_MAX: z.coerce.number().int().min(1).max(100),
+  DATA_VERSION_POLL_MS: z.coerce.number().int().min(100).max(600000),
 });
 
 export type Config = z.infer<typeof schema>;

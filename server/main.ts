@@ -4,12 +4,14 @@
  *
  *   tsx server/main.ts
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { connect } from './db/connect.ts';
 import { migrateAndSeed, prepareServer } from './prepare.ts';
+import { createTiles } from './tiles/index.ts';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -25,16 +27,26 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.LOG_LEVEL });
   const log = (m: string) => logger.info(m);
 
-  const prepared = await prepareServer(config, log);
-  await migrateAndSeed(prepared.url, log);
+  // SKIP_PREPARE=1 with DATABASE_URL serves a database as it is (the
+  // benchmarks serve theirs without the articles' data seeded into it).
+  const skip = process.env.SKIP_PREPARE === '1' && config.DATABASE_URL !== '';
+  const prepared = skip
+    ? { url: config.DATABASE_URL, origin: 'env' as const }
+    : await prepareServer(config, log);
+  if (!skip) await migrateAndSeed(prepared.url, log);
 
   const database = connect(prepared.url, {
     max: config.PG_POOL_MAX,
     statementTimeoutMs: config.PG_STATEMENT_TIMEOUT_MS,
     onError: (e) => logger.warn({ err: e.message }, 'database connection lost'),
   });
-  const app = createApp({ config, database, logger });
-  const server = app.listen(config.PORT, config.HOST, () => {
+  const tiles = createTiles({ database, config, logger });
+  const app = createApp({ config, database, logger, tiles });
+  // Tile cache hits are answered before Express (server/tiles/fast-path.ts).
+  const server = createServer((req, res) => {
+    if (!tiles.serveHit(req, res)) app(req, res);
+  });
+  server.listen(config.PORT, config.HOST, () => {
     const { port } = server.address() as AddressInfo;
     logger.info({ port, database: prepared.origin }, `Border Atlas listening on http://127.0.0.1:${port}/`);
   });
@@ -51,6 +63,7 @@ async function main(): Promise<void> {
     }, config.SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(async () => {
+      await tiles.close();
       await database.close();
       logger.info('stopped');
       process.exit(0);

@@ -1,4 +1,5 @@
 /** Shared test plumbing: the run's database, scratch databases, and the app on port 0. */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { inject } from 'vitest';
@@ -6,6 +7,7 @@ import { createApp } from '../server/app.ts';
 import { connect, type Database } from '../server/db/connect.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { dropDatabase, ensureDatabase } from '../server/db/postgis.ts';
+import { createTiles, type TileService } from '../server/tiles/index.ts';
 
 export function runDatabase(): Database {
   return connect(inject('dbUrl'), { max: 4 });
@@ -38,22 +40,37 @@ export interface Running {
   close: () => Promise<void>;
 }
 
-/** Starts the real app on a free port against `database`. */
-export async function startApp(database: Database, retryAfterS = 5): Promise<Running> {
+/**
+ * Starts the real app on a free port against `database`, wired as
+ * server/main.ts does (tile cache hits before Express); `tiles` is that
+ * tile subsystem.
+ */
+export async function startApp(
+  database: Database,
+  retryAfterS = 5,
+): Promise<Running & { tiles: TileService }> {
+  const logger = pino({ level: 'silent' });
+  const tiles = createTiles({ database, logger });
   const app = createApp({
     config: { BODY_LIMIT: '100kb', RETRY_AFTER_S: retryAfterS },
     database,
-    logger: pino({ level: 'silent' }),
+    logger,
+    tiles,
   });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createServer((req, res) => {
+    if (!tiles.serveHit(req, res)) app(req, res);
+  }).listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   const { port } = server.address() as AddressInfo;
   return {
     base: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((r) => {
+    tiles,
+    close: async () => {
+      await new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());
-      }),
+      });
+      await tiles.close();
+    },
   };
 }

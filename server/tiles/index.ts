@@ -1,0 +1,102 @@
+/**
+ * The tile subsystem, wired in request order:
+ *
+ *   fast-path.ts  cache hit? answer before Express
+ *   route.ts      Express: parse (params.ts) → cache (cache.ts) → render
+ *                 (render.ts: sql.ts + generalise.ts in PostGIS) → respond.ts
+ *   tilejson.ts   /tiles/{layers}.json
+ *
+ *   const tiles = createTiles({ database, config, logger });
+ *   const app = createApp({ config, database, logger, tiles });
+ *   http.createServer((req, res) => tiles.serveHit(req, res) || app(req, res));
+ *   …
+ *   await tiles.close();
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Router } from 'express';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Metric } from 'prom-client';
+import { type Config, defaults } from '../config.ts';
+import type { Database } from '../db/connect.ts';
+import { DataVersion } from '../db/data-version.ts';
+import { TileCache } from './cache.ts';
+import { fastPath } from './fast-path.ts';
+import { tilesRouter } from './route.ts';
+import { type TileState, tileMetrics } from './state.ts';
+
+export type TileConfig = Pick<
+  Config,
+  'TILE_CACHE_MB' | 'TILE_CACHE_CONTROL' | 'TILE_PG_POOL_MAX' | 'DATA_VERSION_POLL_MS'
+>;
+
+export const tileDefaults: TileConfig = {
+  TILE_CACHE_MB: Number(defaults.TILE_CACHE_MB),
+  TILE_CACHE_CONTROL: defaults.TILE_CACHE_CONTROL,
+  TILE_PG_POOL_MAX: Number(defaults.TILE_PG_POOL_MAX),
+  DATA_VERSION_POLL_MS: Number(defaults.DATA_VERSION_POLL_MS),
+};
+
+export interface TileService {
+  router: Router;
+  /** Answers a cache hit and returns true, or returns false and leaves the request alone. */
+  serveHit: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** For the app's /metrics registry. */
+  metrics: Metric[];
+  version: DataVersion;
+  state: TileState;
+  close(): Promise<void>;
+}
+
+export function createTiles(deps: {
+  database: Database;
+  config?: Partial<TileConfig>;
+  logger?: Logger;
+}): TileService {
+  const config = { ...tileDefaults, ...deps.config };
+  const base = deps.database.pool.options;
+  // Tiles get connections of their own: a burst of cold tiles cannot take
+  // every connection from the API, and these sessions turn off two planner
+  // features that only cost here. A parallel worker must load PostGIS on
+  // start (~0.5 s measured on the benchmark data, longer than most tiles),
+  // and JIT compiles for statements whose estimated cost is high but whose
+  // run is short.
+  const pool = new pg.Pool({
+    ...base,
+    max: config.TILE_PG_POOL_MAX,
+    application_name: 'border-atlas-tiles',
+    options: [base.options, '-c max_parallel_workers_per_gather=0 -c jit=off'].filter(Boolean).join(' '),
+  });
+  pool.on('error', (e) => deps.logger?.warn({ err: e.message }, 'tile connection lost'));
+
+  const cache = new TileCache(config.TILE_CACHE_MB);
+  const version = new DataVersion(deps.database.pool, {
+    pollMs: config.DATA_VERSION_POLL_MS,
+    // Entries of older versions can never be asked for again.
+    onChange: () => cache.clear(),
+    onError: (e) => deps.logger?.debug({ err: e.message }, 'data version listener'),
+  });
+  const { counters, metrics } = tileMetrics(cache, version);
+  const state: TileState = {
+    db: deps.database.db,
+    pool,
+    version,
+    cache,
+    cacheControl: config.TILE_CACHE_CONTROL,
+    commonHeaders: undefined,
+    extents: { version: undefined, byLayer: new Map() },
+    counters,
+    metrics,
+  };
+  return {
+    router: tilesRouter(state),
+    serveHit: fastPath(state),
+    metrics,
+    version,
+    state,
+    async close() {
+      await version.stop();
+      await pool.end();
+    },
+  };
+}

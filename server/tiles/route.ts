@@ -1,0 +1,95 @@
+/**
+ * GET /tiles/{layers}/{z}/{x}/{y}.mvt   one MVT layer per registry layer
+ * GET /tiles/{layers}.json              TileJSON 3.0.0
+ *
+ * `{layers}` is `all`, a layer id or a comma list. What reaches this router
+ * is everything the fast path did not answer: misses, bad input, TileJSON.
+ * Bad z/x/y → 400, unknown layer → 404 (server/tiles/params.ts); no layer
+ * at this zoom, or no feature in the tile → 204.
+ */
+import type { ServerResponse } from 'node:http';
+import { type Request, Router } from 'express';
+import { notFound } from '../http/problem.ts';
+import type { LayerDef } from '../layers/index.ts';
+import { tileKey } from './cache.ts';
+import { layersAtZoom, parseLayers, parseTile } from './params.ts';
+import { renderTile } from './render.ts';
+import { sendTile } from './respond.ts';
+import type { TileState } from './state.ts';
+import { layerExtent, tileJson } from './tilejson.ts';
+
+const EMPTY = { gzip: Buffer.alloc(0), bytes: 0, etag: '' };
+
+/** Headers set so far are the middleware's (helmet, CORS): the fast path repeats them. */
+function learnCommonHeaders(state: TileState, res: ServerResponse): void {
+  if (state.commonHeaders) return;
+  const flat: string[] = [];
+  // Raw names keep Express's spelling (Node has this since 15.13; @types/node lists it on requests only).
+  const names = (res as unknown as { getRawHeaderNames(): string[] }).getRawHeaderNames();
+  for (const name of names) {
+    const value = res.getHeader(name);
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [String(value)]) flat.push(name, v);
+  }
+  state.commonHeaders = flat;
+}
+
+async function extents(state: TileState, layers: readonly LayerDef[]) {
+  await state.version.ready();
+  if (state.extents.version !== state.version.current) {
+    state.extents = { version: state.version.current, byLayer: new Map() };
+  }
+  const { byLayer } = state.extents;
+  return Promise.all(
+    layers.map((layer) => {
+      let p = byLayer.get(layer.id);
+      if (!p) {
+        p = layerExtent(state.db, layer);
+        // A failure (database away) is not remembered.
+        p.catch(() => byLayer.delete(layer.id));
+        byLayer.set(layer.id, p);
+      }
+      return p;
+    }),
+  );
+}
+
+/** Scheme and host as the client sees them: X-Forwarded-Proto/-Host from a trusted proxy (app's `trust proxy`). */
+function origin(req: Request): string {
+  return `${req.protocol}://${req.host}`;
+}
+
+export function tilesRouter(state: TileState): Router {
+  const r = Router();
+
+  r.get('/tiles/:layers/:z/:x/:file', async (req, res) => {
+    learnCommonHeaders(state, res);
+    const t = parseTile(req.params.layers, req.params.z, req.params.x, req.params.file);
+    const present = layersAtZoom(t, t.z);
+    if (present.length === 0) {
+      sendTile(req, res, EMPTY, state.cacheControl, []);
+      return;
+    }
+    await state.version.ready();
+    const asked = tileKey(state.version.current ?? -1, t.key, t.z, t.x, t.y);
+    const tile = await state.cache.through(asked, async () => {
+      const end = state.counters.renderSeconds.startTimer();
+      state.counters.renders.inc();
+      const { version, tile } = await renderTile(state.db, state.pool, present, t);
+      end();
+      state.version.observe(version);
+      return { key: tileKey(version, t.key, t.z, t.x, t.y), tile };
+    });
+    sendTile(req, res, tile, state.cacheControl, []);
+  });
+
+  r.get('/tiles/:file', async (req, res) => {
+    const m = /^(.+)\.json$/.exec(req.params.file);
+    if (!m) throw notFound(`no resource at ${req.path}; TileJSON is at /tiles/{layers}.json`);
+    const set = parseLayers(m[1]!);
+    const boxes = await extents(state, set.layers);
+    res.set('Cache-Control', state.cacheControl).json(tileJson(set, origin(req), boxes));
+  });
+
+  return r;
+}

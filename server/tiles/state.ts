@@ -1,0 +1,75 @@
+/**
+ * What the tile subsystem keeps between requests, in one object: the data
+ * version, the tile cache, the connections tiles are rendered on, the
+ * learnt common headers, and the counters /metrics shows.
+ */
+import type { Kysely } from 'kysely';
+import type pg from 'pg';
+import { Counter, Gauge, Histogram, type Metric } from 'prom-client';
+import type { DataVersion } from '../db/data-version.ts';
+import type { TileCache } from './cache.ts';
+import type { Bounds } from './tilejson.ts';
+
+export interface TileCounters {
+  hits: Counter;
+  renders: Counter;
+  renderSeconds: Histogram;
+}
+
+export interface TileState {
+  db: Kysely<any>;
+  /** Tile connections: no parallel workers, no JIT (see server/tiles/index.ts). */
+  pool: pg.Pool;
+  version: DataVersion;
+  cache: TileCache;
+  cacheControl: string;
+  /** Security and CORS headers as Express's middleware set them, flat [name, value, ...]. */
+  commonHeaders: string[] | undefined;
+  /** Layer extents for TileJSON, per data version. */
+  extents: { version: number | undefined; byLayer: Map<string, Promise<Bounds | undefined>> };
+  counters: TileCounters;
+  metrics: Metric[];
+}
+
+export function tileMetrics(
+  cache: TileCache,
+  version: DataVersion,
+): { counters: TileCounters; metrics: Metric[] } {
+  // Registered by createApp on the app's own registry (tests build many apps).
+  const hits = new Counter({
+    name: 'border_atlas_tile_cache_hits_total',
+    help: 'Tiles answered from the in-process cache',
+    registers: [],
+  });
+  const renders = new Counter({
+    name: 'border_atlas_tile_renders_total',
+    help: 'Tiles rendered by PostGIS (cache misses)',
+    registers: [],
+  });
+  const renderSeconds = new Histogram({
+    name: 'border_atlas_tile_render_seconds',
+    help: 'Time to render, compress and cache one tile',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [],
+  });
+  const cacheBytes = new Gauge({
+    name: 'border_atlas_tile_cache_bytes',
+    help: 'Bytes held by the tile cache (compressed tiles and bookkeeping)',
+    registers: [],
+    collect() {
+      this.set(cache.size.bytes);
+    },
+  });
+  const dataVersion = new Gauge({
+    name: 'border_atlas_data_version',
+    help: 'Data version this process serves tiles for',
+    registers: [],
+    collect() {
+      if (version.current !== undefined) this.set(version.current);
+    },
+  });
+  return {
+    counters: { hits, renders, renderSeconds },
+    metrics: [hits, renders, renderSeconds, cacheBytes, dataVersion],
+  };
+}
