@@ -1,0 +1,53 @@
+/** The tile cache on its own (server/tiles/cache.ts): bounded in bytes, one render per key at a time. */
+import { describe, expect, it } from 'vitest';
+import { type CachedTile, TileCache, tileKey } from '../server/tiles/cache.ts';
+
+const tile = (kb: number): CachedTile => ({ gzip: Buffer.alloc(kb * 1024), bytes: kb * 1024, etag: 'W/"x"' });
+
+describe('tile cache', () => {
+  it('holds no more bytes than its bound, dropping the least recently used first', async () => {
+    const cache = new TileCache(1); // 1 MB
+    for (let i = 0; i < 30; i++) {
+      await cache.through(`k${i}`, async () => ({ key: `k${i}`, tile: tile(100) }));
+      if (i === 5) cache.get('k0'); // k0 is used again, k1 is now the oldest
+    }
+    expect(cache.size.bytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(cache.size.entries).toBeLessThan(30);
+    expect(cache.get('k29')).toBeDefined();
+    expect(cache.get('k1')).toBeUndefined();
+  });
+
+  it('renders a key once for concurrent callers', async () => {
+    const cache = new TileCache(1);
+    let renders = 0;
+    const render = async () => {
+      renders++;
+      await new Promise((r) => setTimeout(r, 20));
+      return { key: 'k', tile: tile(1) };
+    };
+    const got = await Promise.all([
+      cache.through('k', render),
+      cache.through('k', render),
+      cache.through('k', render),
+    ]);
+    expect(renders).toBe(1);
+    expect(new Set(got).size).toBe(1);
+  });
+
+  it('files a tile under the version it was read at', async () => {
+    const cache = new TileCache(1);
+    await cache.through(tileKey(3, 'all', 1, 0, 0), async () => ({
+      key: tileKey(4, 'all', 1, 0, 0),
+      tile: tile(1),
+    }));
+    expect(cache.get(tileKey(3, 'all', 1, 0, 0))).toBeUndefined();
+    expect(cache.get(tileKey(4, 'all', 1, 0, 0))).toBeDefined();
+  });
+
+  it('does not remember a failed render', async () => {
+    const cache = new TileCache(1);
+    await expect(cache.through('k', () => Promise.reject(new Error('database away')))).rejects.toThrow();
+    const t = await cache.through('k', async () => ({ key: 'k', tile: tile(1) }));
+    expect(t.bytes).toBe(1024);
+  });
+});
