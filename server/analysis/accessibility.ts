@@ -4,7 +4,7 @@
  * For every current commune: the nearest market, industrial park, border
  * gate and road, each with its geodesic distance in km. A commune is measured
  * from its seat (the commune centre) when known, else from a point inside its
- * boundary (`from` says which).
+ * boundary (`from` says which; `lon`, `lat` give the point).
  *
  * Each nearest feature is found by KNN (`ORDER BY geom <-> point LIMIT k` on
  * the GiST index), then the k candidates are measured on the spheroid and the
@@ -33,6 +33,8 @@ export interface AccessibilityRow {
   province_code: string | null;
   province: string | null;
   from: 'seat' | 'boundary';
+  lon: number;
+  lat: number;
   market_id: number | null;
   market: string | null;
   market_km: number | null;
@@ -58,6 +60,8 @@ const COLUMNS = [
   'province_code',
   'province',
   'from',
+  'lon',
+  'lat',
   ...TARGETS.flatMap((t) => [`${t}_id`, t, `${t}_km`]),
 ] as const;
 
@@ -91,7 +95,7 @@ export async function accessibility(
         WHERE u.level = 'commune' AND u.valid_to IS NULL AND COALESCE(u.seat, u.boundary) IS NOT NULL
           ${province ? sql`AND u.parent_id = ${province.id}::bigint` : sql``}
       )
-      SELECT c.code, c.name, c.province_code, c.province, c."from",
+      SELECT c.code, c.name, c.province_code, c.province, c."from", ST_X(c.pt) AS lon, ST_Y(c.pt) AS lat,
              m.id AS market_id, m.name AS market, ${km('m')} AS market_km,
              ip.id AS industrial_park_id, ip.name AS industrial_park, ${km('ip')} AS industrial_park_km,
              g.id AS border_gate_id, g.name AS border_gate, ${km('g')} AS border_gate_km,

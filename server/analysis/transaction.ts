@@ -9,8 +9,12 @@
  * transaction; the pool's other users keep the server's settings.
  *
  *   const rows = await analysisQuery(db, sql`SELECT …`)
+ *   const { plans } = await explainReports(() => report.run(db, params)) // EXPLAIN ANALYZE text of each query
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+
+const explaining = new AsyncLocalStorage<string[]>();
 
 export async function analysisQuery<R>(db: Kysely<any>, query: RawBuilder<R>): Promise<R[]> {
   return db
@@ -18,7 +22,21 @@ export async function analysisQuery<R>(db: Kysely<any>, query: RawBuilder<R>): P
     .setAccessMode('read only')
     .execute(async (trx) => {
       await sql`SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`.execute(trx);
+      const plans = explaining.getStore();
+      if (plans) {
+        const { rows } = await sql<{ 'QUERY PLAN': string }>`EXPLAIN (ANALYZE, COSTS OFF) ${query}`.execute(
+          trx,
+        );
+        plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
+      }
       const { rows } = await query.execute(trx);
       return rows;
     });
+}
+
+/** Runs `f` and also collects the EXPLAIN ANALYZE plan of every report query it makes (benchmarks, by hand). */
+export async function explainReports<T>(f: () => Promise<T>): Promise<{ result: T; plans: string[] }> {
+  const plans: string[] = [];
+  const result = await explaining.run(plans, f);
+  return { result, plans };
 }
