@@ -14,7 +14,8 @@ import type { OpenCursor } from './cursor.ts';
 import type { ItemsParams } from './items-params.ts';
 import { csvColumns } from './items-sql.ts';
 import { linkHeader, pageLinks } from './page-links.ts';
-import { more, write } from './write.ts';
+import { csvCell } from './raw-values.ts';
+import { batches, type Sent, write } from './write.ts';
 
 export async function sendCsv(
   req: Request,
@@ -23,7 +24,7 @@ export async function sendCsv(
   p: ItemsParams,
   rows: OpenCursor<unknown[]>,
   matched: number,
-): Promise<void> {
+): Promise<Sent | undefined> {
   const expected = Math.max(0, Math.min(p.limit, matched - p.offset));
   res.status(200);
   res.setHeader('Content-Type', CSV_TYPE);
@@ -31,11 +32,19 @@ export async function sendCsv(
   res.setHeader('Content-Crs', `<${crsUri(p.crs)}>`);
   res.setHeader('Link', linkHeader(pageLinks(req, layer, p, matched, expected)));
   res.setHeader('OGC-NumberMatched', String(matched));
+  // Cells arrive as PostgreSQL's text (raw-values.ts): id, the properties, then lon/lat.
+  const types = ['integer', ...p.properties.map((q) => q.type), 'number', 'number'] as const;
+  const row = (r: unknown[]) => csvRow(r.map((v, i) => csvCell(types[i]!, v as string | null)));
+  let returned = 0;
+  let lastId: string | undefined;
   let chunk = BOM + csvRow(csvColumns(layer, p));
-  for (let batch = rows.first; batch.length; batch = await more(rows, batch)) {
-    chunk += batch.map((r) => csvRow(r)).join('');
-    if (!(await write(res, chunk))) return;
+  for await (const batch of batches(rows)) {
+    chunk += batch.map(row).join('');
+    returned += batch.length;
+    lastId = batch[batch.length - 1]![0] as string;
+    if (!(await write(res, chunk))) return undefined;
     chunk = '';
   }
   res.end(chunk);
+  return { returned, lastId };
 }

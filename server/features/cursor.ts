@@ -24,17 +24,20 @@ export interface OpenCursor<R> {
 export async function openCursor<R>(
   pool: pg.Pool,
   query: CompiledQuery,
-  opts: { batch: number; rowMode?: 'array' },
+  opts: { batch: number; rowMode?: 'array'; types?: Cursor.CursorQueryConfig['types'] },
 ): Promise<OpenCursor<R>> {
   const client = await pool.connect();
   const cursor = client.query(
-    new Cursor<R>(query.sql, query.parameters as unknown[], opts.rowMode ? { rowMode: opts.rowMode } : {}),
+    new Cursor<R>(query.sql, query.parameters as unknown[], { rowMode: opts.rowMode, types: opts.types }),
   );
   let closed = false;
   let failed = false;
+  let pending: Promise<unknown> | undefined;
   const close = async () => {
     if (closed) return;
     closed = true;
+    // A read still in flight (prefetched for a client that went away) finishes first.
+    await pending?.catch(() => undefined);
     try {
       if (!failed) await cursor.close();
     } catch {
@@ -48,10 +51,18 @@ export async function openCursor<R>(
       return await cursor.read(opts.batch);
     } catch (e) {
       failed = true;
-      await close();
+      if (!closed) {
+        closed = true;
+        client.release(true);
+      }
       throw e;
     }
   };
+  const next = () => {
+    const p = read();
+    pending = p;
+    return p;
+  };
   const first = await read();
-  return { first, next: read, close };
+  return { first, next, close };
 }

@@ -1,6 +1,7 @@
 /**
- * An items page as a GeoJSON FeatureCollection, written as PostgreSQL
- * produces the features. The members that depend on what was sent close
+ * An items page as a GeoJSON FeatureCollection, written batch by batch as
+ * PostgreSQL produces the rows. Returns what was sent (undefined when the
+ * client left before the end). The members that depend on what was sent close
  * the document:
  *
  *   {"type":"FeatureCollection","features":[…],"numberMatched":40,
@@ -10,28 +11,32 @@ import type { Request, Response } from 'express';
 import type { LayerDef } from '../layers/index.ts';
 import { crsUri } from './crs.ts';
 import type { OpenCursor } from './cursor.ts';
+import { featureText } from './feature-text.ts';
 import type { ItemsParams } from './items-params.ts';
 import { MEDIA } from './links.ts';
 import { pageLinks } from './page-links.ts';
-import { more, write } from './write.ts';
+import { batches, type Sent, write } from './write.ts';
 
 export async function sendGeoJson(
   req: Request,
   res: Response,
   layer: LayerDef,
   p: ItemsParams,
-  rows: OpenCursor<{ f: string }>,
+  rows: OpenCursor<unknown[]>,
   matched: number,
-): Promise<void> {
+): Promise<Sent | undefined> {
   res.status(200);
   res.setHeader('Content-Type', `${MEDIA.geojson}; charset=utf-8`);
   res.setHeader('Content-Crs', `<${crsUri(p.crs)}>`);
+  const text = featureText(p.properties);
   let returned = 0;
+  let lastId: string | undefined;
   let chunk = '{"type":"FeatureCollection","features":[';
-  for (let batch = rows.first; batch.length; batch = await more(rows, batch)) {
-    chunk += (returned ? ',' : '') + batch.map((r) => r.f).join(',');
+  for await (const batch of batches(rows)) {
+    chunk += (returned ? ',' : '') + batch.map(text).join(',');
     returned += batch.length;
-    if (!(await write(res, chunk))) return;
+    lastId = batch[batch.length - 1]![0] as string;
+    if (!(await write(res, chunk))) return undefined;
     chunk = '';
   }
   const links = pageLinks(req, layer, p, matched, returned);
@@ -39,4 +44,5 @@ export async function sendGeoJson(
     `${chunk}],"numberMatched":${matched},"numberReturned":${returned},` +
       `"timeStamp":"${new Date().toISOString()}","links":${JSON.stringify(links)}}`,
   );
+  return { returned, lastId };
 }

@@ -30,6 +30,6 @@ export function featuresRouter(database: Database): Router {
   r.get('/ogc/collections/:collectionId/queryables', queryablesRoute);
   r.get('/ogc/collections/:collectionId/schema', schemaRoute);
   r.get('/ogc/collections/:collectionId/items', itemsRoute(database));
-  r.get('/ogc/collections/:collectionId/items/:featureId', itemRoute(database.db));
+  r.get('/ogc/collections/:collectionId/items/:featureId', itemRoute(database));
   return r;
 }

@@ -3,16 +3,20 @@
  * to {featureId} (the numeric id of the layer's view); anything else is 404.
  */
 import type { RequestHandler } from 'express';
-import type { Kysely } from 'kysely';
+import type { CompiledQuery } from 'kysely';
+import type pg from 'pg';
+import type { Database } from '../db/connect.ts';
 import { onlyParams } from '../http/params.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { crsUri, parseCrs } from './crs.ts';
+import { featureText } from './feature-text.ts';
 import { findLayer } from './find-layer.ts';
 import { one } from './items-params.ts';
 import { featureSql } from './items-sql.ts';
 import { apiRoot, link, MEDIA } from './links.ts';
+import { RAW_TEXT } from './raw-values.ts';
 
-export function itemRoute(db: Kysely<any>): RequestHandler {
+export function itemRoute({ db, pool }: Database): RequestHandler {
   return async (req, res) => {
     const layer = findLayer(req.params.collectionId);
     const fid = String(req.params.featureId);
@@ -21,9 +25,9 @@ export function itemRoute(db: Kysely<any>): RequestHandler {
     if (f !== undefined && f !== 'json' && f !== 'geojson') throw badRequest('f', 'json or geojson', f);
     const srid = parseCrs('crs', one(req.query, 'crs'));
     const id = /^\d{1,15}$/.test(fid) ? Number(fid) : undefined;
-    const { rows } = id === undefined ? { rows: [] } : await featureSql(layer, id, srid).execute(db);
-    const text = (rows[0] as { f?: string } | undefined)?.f;
-    if (!text) throw notFound(`no feature ${JSON.stringify(fid)} in ${layer.id}`);
+    const row = id === undefined ? undefined : await firstRow(pool, featureSql(layer, id, srid).compile(db));
+    if (!row) throw notFound(`no feature ${JSON.stringify(fid)} in ${layer.id}`);
+    const text = featureText(layer.properties)(row);
     const self = `${apiRoot(req)}/collections/${layer.id}`;
     const links = [
       link(`${self}/items/${id}`, 'self', MEDIA.geojson, 'This feature'),
@@ -34,4 +38,14 @@ export function itemRoute(db: Kysely<any>): RequestHandler {
     res.setHeader('Content-Crs', `<${crsUri(srid)}>`);
     res.send(`${text.slice(0, -1)},"links":${JSON.stringify(links)}}`);
   };
+}
+
+async function firstRow(pool: pg.Pool, q: CompiledQuery): Promise<unknown[] | undefined> {
+  const r = await pool.query({
+    text: q.sql,
+    values: q.parameters as unknown[],
+    rowMode: 'array',
+    types: RAW_TEXT,
+  });
+  return r.rows[0] as unknown[] | undefined;
 }

@@ -6,7 +6,8 @@
  * before anything is sent, so a filter PostgreSQL cannot evaluate is still a
  * 400 and not a cut-off body. Then rows go out batch by batch as PostgreSQL
  * writes them, waiting for the socket to drain: memory stays flat whatever
- * the page size.
+ * the page size. Deep pages reached through next links resume after the
+ * previous page's last id instead of re-walking the offset (resume.ts).
  */
 import type { RequestHandler } from 'express';
 import type { Database } from '../db/connect.ts';
@@ -19,28 +20,29 @@ import { sendGeoJson } from './geojson.ts';
 import { type ItemsParams, parseItems } from './items-params.ts';
 import { csvSql, featuresSql, whereClause } from './items-sql.ts';
 import { matchedCounter } from './matched.ts';
+import { RAW_TEXT } from './raw-values.ts';
+import { resumePoints } from './resume.ts';
 import { BATCH } from './write.ts';
 
 export function itemsRoute({ db, pool }: Database): RequestHandler {
   const count = matchedCounter(db);
+  const resume = resumePoints(db);
   return async (req, res) => {
     const layer = findLayer(req.params.collectionId);
     const p = parseItems(req, layer);
     const where = whereClause(p, layer);
     const version = await dataVersion(db);
     const csv = p.format === 'csv';
-    const query = (csv ? csvSql : featuresSql)(layer, where, p).compile(db);
+    const key = resume.key(layer.id, where, p, version);
+    const query = (csv ? csvSql : featuresSql)(layer, where, p, resume.after(key, p.offset)).compile(db);
     const [matched, rows] = await both(
       count(layer, where, version),
-      openCursor<{ f: string } | unknown[]>(pool, query, {
-        batch: BATCH,
-        rowMode: csv ? 'array' : undefined,
-      }),
+      openCursor<unknown[]>(pool, query, { batch: BATCH, rowMode: 'array', types: RAW_TEXT }),
       p,
     );
     try {
-      if (csv) await sendCsv(req, res, layer, p, rows as OpenCursor<unknown[]>, matched);
-      else await sendGeoJson(req, res, layer, p, rows as OpenCursor<{ f: string }>, matched);
+      const sent = await (csv ? sendCsv : sendGeoJson)(req, res, layer, p, rows, matched);
+      if (sent?.returned === p.limit) resume.remember(key, p.offset + p.limit, sent.lastId);
     } finally {
       await rows.close();
     }

@@ -1,6 +1,6 @@
 /**
- * Streaming a page: batches from a cursor go out as they arrive, and the
- * next batch is read only once the socket has taken the last one.
+ * Streaming a page: batches from a cursor go out as they arrive; the socket
+ * must take one before the one after next is asked for.
  */
 import type { Response } from 'express';
 import type { OpenCursor } from './cursor.ts';
@@ -8,9 +8,20 @@ import type { OpenCursor } from './cursor.ts';
 /** Rows per round trip to PostgreSQL: big enough to amortise it, small enough to stay light. */
 export const BATCH = 1000;
 
-/** The next batch, or none when the last one was short (the cursor is then exhausted). */
-export function more<R>(rows: OpenCursor<R>, last: R[]): Promise<R[]> {
-  return last.length < BATCH ? Promise.resolve([]) : rows.next();
+/**
+ * The cursor's batches, each next one requested before the current one is
+ * handed out: PostgreSQL computes and sends batch n+1 while batch n is
+ * written. At most two batches are in memory. A short batch is the last.
+ */
+export async function* batches<R>(rows: OpenCursor<R>): AsyncGenerator<R[]> {
+  let batch = rows.first;
+  while (batch.length) {
+    const upcoming = batch.length < BATCH ? Promise.resolve<R[]>([]) : rows.next();
+    // Handled when awaited below; this only keeps a failure during the write from counting as unhandled.
+    upcoming.catch(() => undefined);
+    yield batch;
+    batch = await upcoming;
+  }
 }
 
 /** Writes, waiting for the socket to drain; false once the client has gone. */
@@ -28,4 +39,10 @@ export function write(res: Response, chunk: string): Promise<boolean> {
     res.on('drain', onDrain);
     res.on('close', onClose);
   });
+}
+
+/** What a page writer sent: the row count and the id of the last row (for resume.ts). */
+export interface Sent {
+  returned: number;
+  lastId: string | undefined;
 }

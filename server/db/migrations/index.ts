@@ -8,10 +8,12 @@ import * as foundation from './2026-11-22T1200_foundation.ts';
 import * as layerViews from './2026-11-22T1210_layer-views.ts';
 import * as projectPlacesFlat from './2026-11-22T1300_project-places-flat.ts';
 import * as dataVersionNotify from './2026-11-22T1400_data-version-notify.ts';
+import * as layerProjectsDirect from './2026-11-22T1500_layer-projects-direct.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1200_foundation': foundation,
   '2026-11-22T1210_layer-views': layerViews,
   '2026-11-22T1300_project-places-flat': projectPlacesFlat,
   '2026-11-22T1400_data-version-notify': dataVersionNotify,
+  '2026-11-22T1500_layer-projects-direct': layerProjectsDirect,
 };
