@@ -123,6 +123,25 @@ describe('import formats', () => {
     });
   });
 
+  it('names a record whose geometry cannot be parsed, and only that one', async () => {
+    const csv = path.join(tmp.dir, 'gates-bad-wkt.csv');
+    writeFileSync(
+      csv,
+      'ten,loai,nuoc,wkt\nCửa khẩu Tây Trang,quốc tế,Lào,POINT(102.9086 21.2185)\nCửa khẩu hỏng,phụ,Lào,POINT(102.9 21.2\n',
+    );
+    await withClone(async (c) => {
+      const r = await importFile(c.database.db, { file: csv, layer: 'border-gates', source: SOURCE });
+      expect(r.ok).toBe(false);
+      expect(r.problems).toEqual([
+        expect.objectContaining({
+          record: 'line 3 "Cửa khẩu hỏng"',
+          field: 'geometry',
+          reason: expect.stringMatching(/^cannot read: /),
+        }),
+      ]);
+    });
+  });
+
   it('skips records that do not match --where', async () => {
     await withClone(async (c) => {
       const r = await importFile(c.database.db, {

@@ -101,36 +101,50 @@ export async function importFile(
       let skipped = 0;
       let batch: StageRow[] = [];
       let batchBytes = 0;
+      // One batch is written while the next is read: JSON parsing and PostGIS overlap.
+      let inFlight: Promise<void> = Promise.resolve();
       const flush = async () => {
-        await stageBatch(trx, batch);
+        const rows = batch;
         batch = [];
         batchBytes = 0;
+        await inFlight;
+        inFlight = stageBatch(trx, rows);
+        inFlight.catch(() => {}); // awaited at the next flush or after the loop
         progress('reading', read);
       };
-      try {
-        for await (const rec of reader.records) {
-          if (!matchesWhere(rec, options.where)) {
-            skipped++;
-            continue;
-          }
-          read++;
-          const row = toStageRow(rec, target, mapper.getter(rec.properties), ctx);
-          batch.push(row);
-          batchBytes += row.geometry?.text.length ?? 0;
-          if (batch.length >= DEFAULTS.batchSize || batchBytes > 16e6) await flush();
-          else if (read % 50 === 0) progress('reading', read);
+      // Only the reader's own errors are the file's problem; database errors propagate.
+      let readError: Error | null = null;
+      const records = reader.records[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<RawRecord>;
+        try {
+          next = await records.next();
+        } catch (e) {
+          readError = e as Error;
+          break;
         }
-      } catch (e) {
-        await stageBatch(trx, batch);
-        batch = [];
+        if (next.done) break;
+        const rec = next.value;
+        if (!matchesWhere(rec, options.where)) {
+          skipped++;
+          continue;
+        }
+        read++;
+        const row = toStageRow(rec, target, mapper.getter(rec.properties), ctx);
+        batch.push(row);
+        batchBytes += row.geometry?.text.length ?? 0;
+        if (batch.length >= DEFAULTS.batchSize || batchBytes > 16e6) await flush();
+        else if (read % 50 === 0) progress('reading', read);
+      }
+      await flush();
+      await inFlight;
+      if (readError)
         await fileNote(
           trx,
           'import_problems',
           '(file)',
-          `cannot read past record ${read}: ${(e as Error).message}`,
+          `cannot read past record ${read}: ${readError.message}`,
         );
-      }
-      await flush();
       for (const m of mapper.unusedMappedColumns())
         await fileNote(trx, 'import_warnings', '--map', `${m}: no record has this column`);
       if (read === 0) await fileNote(trx, 'import_warnings', '(file)', 'no records to import');

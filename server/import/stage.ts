@@ -73,12 +73,26 @@ export async function stageBatch(trx: Kysely<any>, rows: StageRow[]): Promise<vo
     gt: r.geometry?.text ?? null,
     gf: r.geometry?.format ?? null,
   }));
-  await sql`
-    INSERT INTO import_stage (n, label, key, slug, vals, g_src, g_err)
-    SELECT r.n, r.label, r.key, r.slug, r.vals, f.g, f.err
-    FROM jsonb_to_recordset(${JSON.stringify(data)}::jsonb) AS r(n int, label text, key text, slug text, vals jsonb, gt text, gf text),
-    LATERAL pg_temp.import_geom(r.gt, r.gf) f
-  `.execute(trx);
+  const json = JSON.stringify(data);
+  const recordset = sql`jsonb_to_recordset(${json}::jsonb) AS r(n int, label text, key text, slug text, vals jsonb, gt text, gf text)`;
+  // Fast path: the whole batch parses. Only when a geometry does not is the
+  // batch redone through import_geom, whose exception block (a
+  // subtransaction per row) names the record but is several times slower.
+  await sql`SAVEPOINT import_batch`.execute(trx);
+  try {
+    await sql`
+      INSERT INTO import_stage (n, label, key, slug, vals, g_src)
+      SELECT r.n, r.label, r.key, r.slug, r.vals,
+             ST_Force2D(CASE r.gf WHEN 'wkt' THEN ST_GeomFromEWKT(r.gt) ELSE ST_GeomFromGeoJSON(r.gt) END)
+      FROM ${recordset}`.execute(trx);
+    await sql`RELEASE SAVEPOINT import_batch`.execute(trx);
+  } catch {
+    await sql`ROLLBACK TO SAVEPOINT import_batch`.execute(trx);
+    await sql`
+      INSERT INTO import_stage (n, label, key, slug, vals, g_src, g_err)
+      SELECT r.n, r.label, r.key, r.slug, r.vals, f.g, f.err
+      FROM ${recordset}, LATERAL pg_temp.import_geom(r.gt, r.gf) f`.execute(trx);
+  }
   const notes = (kind: 'problems' | 'warnings') =>
     rows.flatMap((r) => r[kind].map((p) => ({ n: r.n, label: r.label, field: p.field, reason: p.reason })));
   for (const [kind, table] of [
