@@ -14,7 +14,7 @@
  * `layer` says which); totals count each project and its money once.
  */
 import type { Feature, FeatureCollection, Point } from 'geojson';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { nearestBorderCtes } from './border-distance.ts';
 import { enumParam, type Input, kmParam, listParam, NEIGHBOURS, type Neighbour } from './params.ts';
 import type { Report } from './report.ts';
@@ -102,7 +102,8 @@ const PROPERTY_COLUMNS = [
   'border_segment_id',
 ] as const;
 
-export async function nearBorder(db: Kysely<any>, p: NearBorderParams): Promise<NearBorderResult> {
+/** The one statement behind near-border (also run as is by the benchmark). */
+export function nearBorderQuery(p: NearBorderParams): RawBuilder<NearBorderRow> {
   const ctes = nearestBorderCtes({
     sources: p.layers.map(pointSource),
     metres: p.km * 1000,
@@ -129,17 +130,18 @@ export async function nearBorder(db: Kysely<any>, p: NearBorderParams): Promise<
       FROM nearest n JOIN border_gates p ON p.id = n.id ${projectPlaceJoins}
       WHERE n.layer = 'border-gates'`);
   }
-  const rows = await analysisQuery(
-    db,
-    sql<NearBorderRow & { distance_m: number }>`
+  return sql<NearBorderRow>`
       WITH ${ctes}
       SELECT f.layer, f.id, f.name, f.category, f.kind, f.investment_bn_vnd, f.investment_qualifier, f.status,
              f.start_year, f.end_year, f.commune, f.commune_code, f.province, f.province_code, f.precision,
              f.uncertainty_m, round((f.distance_m / 1000)::numeric, 3)::float8 AS distance_km,
              f.neighbour::text AS neighbour, f.border_segment_id, ST_X(f.geom) AS lon, ST_Y(f.geom) AS lat
       FROM (${sql.join(branches, sql` UNION ALL `)}) f
-      ORDER BY f.distance_m, f.layer, f.id`,
-  );
+      ORDER BY f.distance_m, f.layer, f.id`;
+}
+
+export async function nearBorder(db: Kysely<any>, p: NearBorderParams): Promise<NearBorderResult> {
+  const rows = await analysisQuery(db, nearBorderQuery(p));
   return {
     parameters: { km: p.km, layers: p.layers, neighbour: p.neighbour ?? null },
     rows,
