@@ -274,3 +274,27 @@ describe('GET /api/stats/accessibility', () => {
     }
   });
 });
+
+describe('near-border tiles after a data change', () => {
+  it('draw a project added after the first tile was cut, once the data version moves', async () => {
+    const db = scratch.database.db;
+    const [lon, lat] = [102.95, 21.25]; // a few km from the Lao border near Tây Trang
+    const z = 10;
+    const x = Math.floor(((lon + 180) / 360) * 2 ** z);
+    const r = (lat * Math.PI) / 180;
+    const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * 2 ** z);
+    const tile = () => fetch(`${app.base}/api/analysis/near-border/tiles/${z}/${x}/${y}.mvt?km=30`);
+    const before = await tile();
+    const sizeBefore = before.status === 204 ? 0 : (await before.arrayBuffer()).byteLength;
+    await sql`
+      INSERT INTO projects (slug, name, category, unit_id, geom, precision, origin)
+      VALUES ('late', 'Dự án mới', 'school', (SELECT id FROM admin_units WHERE slug = 'tinh-thu'),
+              ST_Point(${lon}, ${lat}, 4326), 'surveyed', 'test')`.execute(db);
+    const stale = await tile();
+    expect(stale.status === 204 ? 0 : (await stale.arrayBuffer()).byteLength).toBe(sizeBefore);
+    await sql`UPDATE data_version SET version = version + 1`.execute(db);
+    const fresh = await tile();
+    expect(fresh.status).toBe(200);
+    expect((await fresh.arrayBuffer()).byteLength).toBeGreaterThan(sizeBefore);
+  });
+});
