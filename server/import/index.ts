@@ -133,7 +133,7 @@ export async function importFile(
         const row = toStageRow(rec, target, mapper.getter(rec.properties), ctx);
         batch.push(row);
         batchBytes += row.geometry?.text.length ?? 0;
-        if (batch.length >= DEFAULTS.batchSize || batchBytes > 16e6) await flush();
+        if (batch.length >= DEFAULTS.batchSize || batchBytes > DEFAULTS.batchBytes) await flush();
         else if (read % 50 === 0) progress('reading', read);
       }
       await flush();

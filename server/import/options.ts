@@ -44,12 +44,12 @@ export const DEFAULTS = {
   srid: 4326,
   /** Official boundaries and project lists come with measured coordinates. */
   precision: 'surveyed' as Precision,
-  /** Records sent to the staging table per INSERT. */
+  /** Records sent to the staging table per INSERT... */
   batchSize: 1000,
+  /** ...or fewer, when their geometry text passes this many characters (memory stays flat). */
+  batchBytes: 4_000_000,
   /** Problems and warnings listed in the report (the counts are always complete). */
   listLimit: 200,
-  /** GDAL's converter, for GeoPackage, Shapefile and the other OGR formats. */
-  ogr2ogr: 'ogr2ogr',
 } as const;
 
 /** `code=ma_xa,name=ten` → { code: 'ma_xa', name: 'ten' }. */
