@@ -8,6 +8,7 @@ import path from 'node:path';
 import * as turf from '@turf/turf';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seed } from '../seeds/index.ts';
 import { fingerprint } from '../seeds/load.ts';
 import { importFile } from '../server/import/index.ts';
 import {
@@ -198,6 +199,19 @@ describe('importing commune boundaries', () => {
         SELECT ST_IsValid(boundary) AS valid, ST_NumGeometries(boundary) AS parts FROM admin_units
         WHERE code = '03349' AND valid_to IS NULL`.execute(c.database.db);
       expect(rows).toEqual([{ valid: true, parts: 2 }]);
+    });
+  });
+
+  it('keeps imported units and boundaries when data/ is seeded again', async () => {
+    await withClone(async (c) => {
+      await importFile(c.database.db, communes);
+      await seed(c.database.db);
+      expect(await unit(c, '99901')).toEqual([
+        expect.objectContaining({ origin: 'import', has_boundary: true }),
+      ]);
+      expect(await unit(c, '03368')).toEqual([
+        expect.objectContaining({ origin: 'seed', has_boundary: true }),
+      ]);
     });
   });
 
