@@ -115,8 +115,8 @@ export function csvSql(
     const g = p.crs === 4326 ? sql.ref('t.geom') : sql`ST_Transform(${sql.ref('t.geom')}, 3857)`;
     const digits = coordinateDigits(p.crs);
     cols.push(
-      sql`round(ST_X(${g})::numeric, ${digits}::int)`,
-      sql`round(ST_Y(${g})::numeric, ${digits}::int)`,
+      sql`round(ST_X(${g})::numeric, ${digits}::int)::float8`,
+      sql`round(ST_Y(${g})::numeric, ${digits}::int)::float8`,
     );
   }
   return sql`SELECT ${sql.join(cols)} FROM ${page(layer, where, p, after)} ORDER BY ${orderBy(p)}`;
