@@ -74,7 +74,7 @@ async function start(): Promise<void> {
     void overlay?.update(state.filters);
     writeHash(state);
   });
-  const stats = statsPanel(document.querySelector('#tab-stats')!);
+  const stats = statsPanel(document.querySelector('#tab-stats')!, state.filters);
   let overlay: ReturnType<typeof selectionOverlay> | undefined;
 
   searchBox(document.querySelector('#search')!, map);
@@ -82,7 +82,7 @@ async function start(): Promise<void> {
     state.filters = f;
     atlas.applyFilters(f);
     void overlay?.update(f);
-    void stats.refresh(f);
+    stats.refresh(f);
     writeHash(state);
   });
   exportPanel(document.querySelector('#export')!, atlas, () => ({
@@ -99,7 +99,6 @@ async function start(): Promise<void> {
       writeHash(state);
     });
     enablePopups(atlas);
-    void stats.refresh(state.filters);
     void filters;
   });
   map.on('moveend', () => {

@@ -230,8 +230,16 @@ export function layersFor(
           'text-font': FONT,
           'text-size': bottom ? 14 : s.kind === 'fill' ? 12 : 11,
           'symbol-placement': placeOnLine ? 'line' : 'point',
-          'text-offset': s.kind === 'circle' ? [0, 1.1] : [0, 0],
-          'text-anchor': s.kind === 'circle' ? 'top' : 'center',
+          // Below a point (circles, and the seat points of units without a
+          // boundary); centred on an area.
+          'text-offset': [
+            'match',
+            ['geometry-type'],
+            ['Point', 'MultiPoint'],
+            ['literal', [0, 0.9]],
+            ['literal', [0, 0]],
+          ],
+          'text-anchor': ['match', ['geometry-type'], ['Point', 'MultiPoint'], 'top', 'center'],
           'text-max-width': 8,
         },
         paint: labelPaint,

@@ -77,10 +77,17 @@ function query(f: Filters): string {
   return s ? `&${s}` : '';
 }
 
-export function statsPanel(root: HTMLElement): { refresh(f: Filters): Promise<void> } {
-  let filters: Filters | null = null;
+/**
+ * Draws only while its tab is shown: three statistics queries would
+ * otherwise compete with the first tiles for the server at start-up.
+ */
+export function statsPanel(root: HTMLElement, initial: Filters): { refresh(f: Filters): void } {
+  let filters: Filters = initial;
+  let drawn: Filters | null = null;
+  const shown = (): boolean => !root.hidden && root.offsetParent !== null;
   const draw = async (): Promise<void> => {
-    if (!filters) return;
+    if (!shown()) return;
+    drawn = filters;
     const q = query(filters);
     root.replaceChildren(Object.assign(document.createElement('p'), { textContent: t('loading') }));
     const fmt = (v: number): string => num(v, 1);
@@ -114,11 +121,18 @@ export function statsPanel(root: HTMLElement): { refresh(f: Filters): Promise<vo
     );
     root.replaceChildren(...parts);
   };
-  onLang(() => void draw());
+  onLang(() => {
+    drawn = null;
+    void draw();
+  });
+  // The tab becomes visible: draw if what is shown is not what is asked.
+  new MutationObserver(() => {
+    if (drawn !== filters) void draw();
+  }).observe(root, { attributes: true, attributeFilter: ['hidden'] });
   return {
-    async refresh(f) {
+    refresh(f) {
       filters = f;
-      await draw();
+      void draw();
     },
   };
 }

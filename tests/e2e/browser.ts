@@ -1,0 +1,110 @@
+/**
+ * Browser plumbing for the end-to-end tests: an up-to-date client build, the
+ * label glyphs, Debian's Chromium headless with WebGL (SwiftShader), and a
+ * page that records console errors and fails any request to another origin.
+ */
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { clientDist } from '../../server/app.ts';
+import { buildGlyphs, FONTSTACK, RANGES } from '../../server/fonts/build.ts';
+import { projectRoot } from '../../server/prepare.ts';
+
+export const artifacts = path.join(projectRoot, 'test-artifacts');
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Builds dist/client when it is missing or older than client/ or vite.config.ts. */
+export async function ensureClientBuilt(): Promise<void> {
+  const index = path.join(clientDist, 'index.html');
+  const sources = Math.max(
+    newest(path.join(projectRoot, 'client')),
+    statSync(path.join(projectRoot, 'vite.config.ts')).mtimeMs,
+  );
+  if (!existsSync(index) || statSync(index).mtimeMs < sources) {
+    const { build } = await import('vite');
+    await build({ configFile: path.join(projectRoot, 'vite.config.ts'), logLevel: 'warn' });
+  }
+  const fonts = path.join(clientDist, '..', 'fonts');
+  if (!RANGES.every((r) => existsSync(path.join(fonts, FONTSTACK, `${r}-${r + 255}.pbf`))))
+    buildGlyphs(fonts);
+  mkdirSync(artifacts, { recursive: true });
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  // WebGL without a GPU: ANGLE over SwiftShader, which MapLibre renders with.
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+}
+
+export interface Watched {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions, as text. */
+  errors: string[];
+  /** Every URL asked of a host other than ours (each was refused). */
+  foreign: string[];
+  /** Status of every response from our server, in order. */
+  responses: { url: string; status: number }[];
+}
+
+/** A fresh context whose every request is checked: only `base`'s origin is let through. */
+export async function watchedPage(
+  browser: Browser,
+  base: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<Watched> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const origin = new URL(base).origin;
+  const errors: string[] = [];
+  const foreign: string[] = [];
+  const responses: Watched['responses'] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin === origin) return route.continue();
+    foreign.push(url);
+    return route.abort('blockedbyclient');
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`${m.text()} @ ${m.location().url}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('response', (r) => responses.push({ url: r.url(), status: r.status() }));
+  return { context, page, errors, foreign, responses };
+}
+
+/** Waits until the map has loaded its style and tiles and has drawn them. */
+export async function mapIdle(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 45_000 });
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const { map } = (window as any).atlas;
+        // 'idle' fires after a frame with nothing left to load, fade or move.
+        map.once('idle', () => resolve());
+        map.triggerRepaint();
+      }),
+  );
+}
