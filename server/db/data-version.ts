@@ -177,6 +177,11 @@ export class DataVersion {
         await client.end();
         return;
       }
+      // Listening must not keep a process alive on its own (a script that
+      // builds an app and returns); pg has no option for it, so unref the socket.
+      (
+        client as unknown as { connection?: { stream?: { unref?: () => void } } }
+      ).connection?.stream?.unref?.();
       this.client = client;
       this.mode = 'listening';
       if (rows[0]) this.set(Number(rows[0].version));

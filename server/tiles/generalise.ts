@@ -32,9 +32,9 @@ export const PIXELS_PER_TILE = 512;
 /** Cluster cells across a tile (16 → 32 px cells, close to supercluster's 40 px radius). */
 export const CLUSTER_CELLS = 16;
 /** Densest a point layer may be in one tile before it is clustered. */
-export const MAX_POINTS = 1500;
+export const MAX_POINTS = 1000;
 /** Most features a line or polygon layer keeps in one tile below its maxzoom. */
-export const MAX_SHAPES = 2500;
+export const MAX_SHAPES = 2000;
 
 /** Web Mercator: the world is 2πR metres wide. */
 const WORLD = 2 * Math.PI * 6378137;

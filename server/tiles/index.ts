@@ -65,6 +65,8 @@ export function createTiles(deps: {
     ...base,
     max: config.TILE_PG_POOL_MAX,
     application_name: 'border-atlas-tiles',
+    // Idle tile connections do not keep a process alive (scripts that build an app and return).
+    allowExitOnIdle: true,
     options: [base.options, '-c max_parallel_workers_per_gather=0 -c jit=off'].filter(Boolean).join(' '),
   });
   pool.on('error', (e) => deps.logger?.warn({ err: e.message }, 'tile connection lost'));
@@ -88,6 +90,7 @@ export function createTiles(deps: {
     counters,
     metrics,
   };
+  let closed = false;
   return {
     router: tilesRouter(state),
     serveHit: fastPath(state),
@@ -95,6 +98,8 @@ export function createTiles(deps: {
     version,
     state,
     async close() {
+      if (closed) return;
+      closed = true;
       await version.stop();
       await pool.end();
     },

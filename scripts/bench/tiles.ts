@@ -1,0 +1,360 @@
+/**
+ * npm run bench:tiles — composite tiles (`all`) on the benchmark data
+ * (scripts/bench/generate.ts), for a fixed list of ~500 tiles across z5–z14
+ * placed where the data is. Our real server (server/main.ts, SKIP_PREPARE=1)
+ * runs as a child process pinned to one CPU when `taskset` exists.
+ *
+ *   npm run bench:tiles
+ *   npm run bench:tiles -- --seconds 10 --connections 32
+ *
+ * 1. Cold: every tile once through our endpoint (empty cache) against the
+ *    very same statement run through `pg` directly (server/tiles/render.ts
+ *    compiles it for both). The direct pass runs before and after the
+ *    endpoint pass and their mean is the baseline, so drift on a shared
+ *    machine weighs on both. Target: time ratio ≤ 1.2.
+ * 2. Warm: autocannon cycling through the list, several connections, against
+ *    our server (now all cache hits) and against scripts/bench/tiles-bare.mjs,
+ *    a bare node:http server returning the same bytes with the same headers.
+ *    Rounds alternate. Target: requests/s ratio ≥ 0.8.
+ * 3. The largest tile per zoom (must stay ≤ 500 KB) and the server's peak RSS.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { connect } from '../../server/db/connect.ts';
+import { projectRoot } from '../../server/prepare.ts';
+import { layersAtZoom, parseLayers } from '../../server/tiles/params.ts';
+import { compileTile } from '../../server/tiles/render.ts';
+import { benchDatabase } from './generate.ts';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const SECONDS = arg('seconds', 10);
+const CONNECTIONS = arg('connections', 32);
+const ROUNDS = arg('rounds', 3);
+const LIMIT_KB = 500;
+const log = (m: string) => process.stderr.write(`[bench tiles] ${m}\n`);
+
+interface Tile {
+  z: number;
+  x: number;
+  y: number;
+}
+const path_ = (t: Tile) => `/tiles/all/${t.z}/${t.x}/${t.y}.mvt`;
+
+/**
+ * ~500 tiles where the data is, the same every run: for each zoom, the tiles
+ * of projects taken at a fixed stride through the table (ids are stable:
+ * the generator is seeded), 60 per zoom or as many distinct as there are
+ * (zooms 5–7 have fewer: that is all of Vietnam's land there).
+ */
+async function tileList(db: import('kysely').Kysely<any>): Promise<Tile[]> {
+  const out: Tile[] = [];
+  for (let z = 5; z <= 14; z++) {
+    const { rows } = await sql<Tile>`
+      WITH pts AS (
+        SELECT id, ST_Transform(geom, 3857) AS g FROM projects WHERE id % 53 = 0 ORDER BY id
+      ), tiles AS (
+        SELECT DISTINCT ON (x, y) ${z}::int AS z,
+          floor((ST_X(g) + 20037508.342789244) / (40075016.68557849 / 2 ^ ${z}))::int AS x,
+          floor((20037508.342789244 - ST_Y(g)) / (40075016.68557849 / 2 ^ ${z}))::int AS y, id
+        FROM pts ORDER BY x, y, id
+      )
+      SELECT z, x, y FROM tiles ORDER BY id LIMIT 60`.execute(db);
+    out.push(...rows);
+  }
+  return out;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Under load, each server gets CPU 1 and this process (autocannon) CPU 0,
+ * as in DESIGN.md's figures ("one core for the server"). Without taskset
+ * nothing is pinned.
+ */
+function pin(pid: number, cpu: number): void {
+  try {
+    execFileSync('taskset', ['-pc', String(cpu), String(pid)], { stdio: 'ignore' });
+  } catch {
+    // no taskset, or a single CPU: unpinned
+  }
+}
+
+async function startOurs(url: string): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server/main.ts')], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      SKIP_PREPARE: '1',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TILE_CACHE_MB: '512',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    const ok = await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { child, base };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('our server did not start');
+}
+
+async function startBare(file: string): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, [path.join(projectRoot, 'scripts/bench/tiles-bare.mjs'), file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      const m = /port (\d+)/.exec(d.toString());
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', () => reject(new Error('bare server exited')));
+  });
+  return { child, base: `http://127.0.0.1:${port}` };
+}
+
+function peakRssMb(pid: number): number {
+  const status = execFileSync('cat', [`/proc/${pid}/status`]).toString();
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+function get(
+  url: string,
+): Promise<{ ms: number; status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            ms: performance.now() - t0,
+            status: res.statusCode!,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      })
+      .on('error', reject);
+  });
+}
+
+/** CPU time (user + system) a process has used so far, in ms. */
+function cpuMs(pid: number): number {
+  const stat = execFileSync('cat', [`/proc/${pid}/stat`]).toString();
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the line, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function load(
+  base: string,
+  tiles: Tile[],
+  pid: number,
+): Promise<{ rps: number; errors: number; non2xx: number; cpuUsPerReq: number }> {
+  const cpu0 = cpuMs(pid);
+  const r = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: { 'accept-encoding': 'gzip' },
+    requests: tiles.map((t) => ({ method: 'GET', path: path_(t) })),
+  });
+  const cpuUsPerReq = ((cpuMs(pid) - cpu0) * 1000) / Math.max(1, r.requests.total);
+  return { rps: r.requests.average, errors: r.errors, non2xx: r.non2xx, cpuUsPerReq };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+};
+const fmt = (n: number, d = 1) => n.toFixed(d);
+
+async function main(): Promise<void> {
+  const url = await benchDatabase();
+  const database = connect(url, { max: 2 });
+  const tiles = await tileList(database.db);
+  log(`${tiles.length} tiles across z5–z14`);
+
+  // The direct baseline: the same statement, on a connection set up as the
+  // server's tile connections are (server/tiles/index.ts).
+  const direct = new pg.Client({
+    connectionString: url,
+    options: '-c max_parallel_workers_per_gather=0 -c jit=off',
+  });
+  await direct.connect();
+  const all = parseLayers('all');
+  const statements = tiles.map((t) => compileTile(database.db, layersAtZoom(all, t.z), t));
+  const runDirect = async (q: { sql: string; parameters: unknown[] }) => {
+    const t0 = performance.now();
+    const { rows } = await direct.query<{ mvt: Buffer }>(q.sql, q.parameters);
+    return { ms: performance.now() - t0, bytes: rows[0]!.mvt.length };
+  };
+  log('warming PostgreSQL with one direct pass');
+  for (const q of statements) await runDirect(q);
+
+  const ours = await startOurs(url);
+  const pid = ours.child.pid!;
+  try {
+    // Open the server's tile connections (PROJ set-up etc.) on tiles outside the list.
+    for (const t of ['4/12/7', '4/12/6', '4/13/7', '4/11/7']) await get(`${ours.base}/tiles/all/${t}.mvt`);
+
+    // Per tile: direct, endpoint, direct again; the baseline is the mean of
+    // the two direct runs, so load from elsewhere on the machine weighs on
+    // both sides alike.
+    log('cold: each tile direct, through the endpoint (a cache miss), direct again');
+    const d1: number[] = [];
+    const d2: number[] = [];
+    const bytes: number[] = [];
+    const endpoint: number[] = [];
+    const entries: { url: string; headers: Record<string, string>; body: string }[] = [];
+    for (const [i, t] of tiles.entries()) {
+      const a = await runDirect(statements[i]!);
+      const r = await get(`${ours.base}${path_(t)}`);
+      const b = await runDirect(statements[i]!);
+      if (r.status !== 200 && r.status !== 204) throw new Error(`${path_(t)} answered ${r.status}`);
+      d1.push(a.ms);
+      d2.push(b.ms);
+      bytes.push(a.bytes);
+      endpoint.push(r.ms);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(r.headers)) {
+        if (!['date', 'connection', 'keep-alive'].includes(k) && v !== undefined) headers[k] = String(v);
+      }
+      entries.push({ url: path_(t), headers, body: r.body.toString('base64') });
+    }
+    const directMs = d1.map((v, i) => (v + d2[i]!) / 2);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    const coldRatio = sum(endpoint) / sum(directMs);
+
+    const file = path.join(tmpdir(), `border-atlas-bench-tiles-${process.pid}.json`);
+    writeFileSync(file, JSON.stringify(entries));
+    const bare = await startBare(file);
+    pin(process.pid, 0);
+    pin(pid, 1);
+    pin(bare.child.pid!, 1);
+    const warm = {
+      ours: [] as number[],
+      bare: [] as number[],
+      oursCpu: [] as number[],
+      bareCpu: [] as number[],
+      errors: 0,
+    };
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        log(`warm round ${round + 1}/${ROUNDS}: ours`);
+        const a = await load(ours.base, tiles, pid);
+        log(`warm round ${round + 1}/${ROUNDS}: bare node:http`);
+        const b = await load(bare.base, tiles, bare.child.pid!);
+        warm.ours.push(a.rps);
+        warm.bare.push(b.rps);
+        warm.oursCpu.push(a.cpuUsPerReq);
+        warm.bareCpu.push(b.cpuUsPerReq);
+        warm.errors += a.errors + a.non2xx + b.errors + b.non2xx;
+      }
+    } finally {
+      bare.child.kill();
+    }
+    const metrics = await (await fetch(`${ours.base}/metrics`)).text();
+    const hits = Number(/^border_atlas_tile_cache_hits_total (\d+)/m.exec(metrics)?.[1]);
+    const renders = Number(/^border_atlas_tile_renders_total (\d+)/m.exec(metrics)?.[1]);
+    const rss = peakRssMb(pid);
+
+    // Report.
+    const byZoom = new Map<
+      number,
+      { n: number; ours: number[]; direct: number[]; max: number; maxGz: number; at: string }
+    >();
+    tiles.forEach((t, i) => {
+      const z = byZoom.get(t.z) ?? { n: 0, ours: [], direct: [], max: 0, maxGz: 0, at: '' };
+      z.n++;
+      z.ours.push(endpoint[i]!);
+      z.direct.push(directMs[i]!);
+      const gz = Buffer.from(entries[i]!.body, 'base64').length;
+      if (bytes[i]! > z.max) {
+        z.max = bytes[i]!;
+        z.at = `${t.z}/${t.x}/${t.y}`;
+      }
+      z.maxGz = Math.max(z.maxGz, gz);
+      byZoom.set(t.z, z);
+    });
+    const rows = [...byZoom.entries()].map(([z, v]) => [
+      String(z),
+      String(v.n),
+      fmt(median(v.direct)),
+      fmt(median(v.ours)),
+      fmt(sum(v.ours) / sum(v.direct), 2),
+      fmt(v.max / 1024),
+      fmt(v.maxGz / 1024),
+      v.at,
+    ]);
+    const head = [
+      'zoom',
+      'tiles',
+      'pg ms (median)',
+      'ours ms (median)',
+      'ours/pg',
+      'largest KB',
+      'gzip KB',
+      'largest tile',
+    ];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+    const largest = Math.max(...[...byZoom.values()].map((v) => v.max)) / 1024;
+    const warmOurs = median(warm.ours);
+    const warmBare = median(warm.bare);
+    const out = [
+      '',
+      `Tiles: composite 'all' on ${url.replace(/\/\/[^@]*@/, '//')} (${tiles.length} tiles, z5–z14)`,
+      '',
+      line(head),
+      ...rows.map(line),
+      '',
+      `cold  total: ours ${fmt(sum(endpoint) / 1000, 2)} s, pg direct ${fmt(sum(directMs) / 1000, 2)} s (before: ${fmt(sum(d1) / 1000, 2)} s, after: ${fmt(sum(d2) / 1000, 2)} s)`,
+      `      ratio ours/pg = ${fmt(coldRatio, 3)}  (target ≤ 1.2)  ${coldRatio <= 1.2 ? 'OK' : 'MISSED'}`,
+      `warm  ${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds: ours ${warm.ours.map((v) => fmt(v, 0)).join(' / ')} req/s, bare node:http ${warm.bare.map((v) => fmt(v, 0)).join(' / ')} req/s`,
+      `      ratio of medians ours/bare = ${fmt(warmOurs / warmBare, 3)}  (target ≥ 0.8)  ${warmOurs / warmBare >= 0.8 ? 'OK' : 'MISSED'}; errors or non-2xx: ${warm.errors}`,
+      `      server CPU per request (medians): ours ${fmt(median(warm.oursCpu))} µs, bare ${fmt(median(warm.bareCpu))} µs (bare/ours = ${fmt(median(warm.bareCpu) / median(warm.oursCpu), 3)}; less sensitive than req/s to a busy machine)`,
+      `size  largest tile ${fmt(largest)} KB uncompressed (limit ${LIMIT_KB} KB)  ${largest <= LIMIT_KB ? 'OK' : 'MISSED'}`,
+      `rss   server peak RSS ${fmt(rss, 0)} MB; cache: ${renders} renders, ${hits} hits`,
+      '',
+    ];
+    process.stdout.write(out.join('\n'));
+  } finally {
+    ours.child.kill('SIGTERM');
+    await direct.end();
+    await database.close();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench:tiles failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
