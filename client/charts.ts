@@ -39,7 +39,8 @@ export function barChart(title: string, bars: readonly Bar[], fmt: (v: number) =
   });
   bars.forEach((b, i) => {
     const y = i * rowH;
-    const w = Math.max(1, ((width - labelW - 70) * b.value) / max);
+    // Room after the longest bar for "1.376 · 9 dự án".
+    const w = Math.max(1, ((width - labelW - 125) * b.value) / max);
     const g = el('g', { class: 'bar' });
     const label = el('text', { x: labelW - 6, y: y + 15, 'text-anchor': 'end', class: 'label' });
     label.textContent = b.label.length > 18 ? `${b.label.slice(0, 17)}…` : b.label;
@@ -55,7 +56,8 @@ export function barChart(title: string, bars: readonly Bar[], fmt: (v: number) =
     tip.textContent = `${b.label}: ${fmt(b.value)}${b.note ? ` (${b.note})` : ''}`;
     rect.append(tip);
     const value = el('text', { x: labelW + w + 4, y: y + 15, class: 'value' });
-    value.textContent = fmt(b.value);
+    // Many projects have no investment figure: the count says a bar of 0 is not "nothing there".
+    value.textContent = b.note ? `${fmt(b.value)} · ${b.note}` : fmt(b.value);
     g.append(label, rect, value);
     svg.append(g);
   });

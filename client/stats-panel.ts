@@ -107,8 +107,11 @@ export function statsPanel(root: HTMLElement, initial: Filters): { refresh(f: Fi
             fmt,
           ),
         ),
-        getJson(`/api/stats/distance-bands?bands=${BANDS.join(',')}&by=category`).then((b) =>
-          barChart(`${t('investmentByBand')} (${t('bnVnd')})`, bandBars(rowsOf(b)), fmt),
+        // totals_by_band has every band, empty ones included; rows only the groups found.
+        getJson<{ totals_by_band?: Row[] }>(
+          `/api/stats/distance-bands?bands=${BANDS.join(',')}&by=category`,
+        ).then((b) =>
+          barChart(`${t('investmentByBand')} (${t('bnVnd')})`, bandBars(b.totals_by_band ?? rowsOf(b)), fmt),
         ),
       ].map((p) =>
         p.catch((e: Error) =>
