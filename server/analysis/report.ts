@@ -27,6 +27,8 @@ export interface Report<P = any, R = any> {
   run(db: Kysely<any>, params: P, progress?: (message: string) => void): Promise<R>;
   /** The JSON body (a GeoJSON FeatureCollection when `geojson`). */
   json(result: R): unknown;
+  /** The same body already serialised, when the report can write it faster than JSON.stringify(json(r)). */
+  jsonText?(result: R): string;
   /** The same answer as a table, for CSV. */
   table(result: R): Table;
   geojson?: boolean;

@@ -37,7 +37,7 @@ export function send(res: Response, report: Report, result: unknown, as: 'json' 
     return;
   }
   res.type(report.geojson ? 'application/geo+json' : 'application/json');
-  res.send(JSON.stringify(report.json(result)));
+  res.send(report.jsonText ? report.jsonText(result) : JSON.stringify(report.json(result)));
 }
 
 export function analysisRouter(db: Kysely<any>): Router {
