@@ -18,6 +18,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import os, { loadavg } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { connect } from '../../server/db/connect.ts';
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
       throw new Error(`the API exported ${first.features} features; the database holds ${expected}`);
     }
 
+    const loadBefore = loadavg()[0]!;
     const api: Export[] = [];
     const gdal: Export[] = [];
     for (let i = 0; i < runs; i++) {
@@ -190,6 +192,7 @@ async function main(): Promise<void> {
       `  API  /ogc/collections/projects/items?limit=10000 + next links: median ${fmt(a)}, best ${fmt(aBest)}, ${(api[0]!.bytes / 1e6).toFixed(1)} MB`,
       `  GDAL ogr2ogr -f GeoJSON /vsistdout/ PG:… layer_projects:       median ${fmt(g)}, best ${fmt(gBest)}, ${(gdal[0]!.bytes / 1e6).toFixed(1)} MB`,
       `  ratio API / GDAL: ${(a / g).toFixed(2)} (median), ${(aBest / gBest).toFixed(2)} (best)   target ≤ 1.0`,
+      `  load average (1 min) ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores: other work on the machine slows both sides, the API's two processes more`,
       `  server RSS: ${idle} MB idle; peak ${peakSmall} MB serving 50 pages of limit=10, peak ${peakLarge} MB serving the export with limit=10000${resettable ? '' : ' (VmHWM could not be reset: both peaks include start-up)'}`,
     ];
     process.stdout.write(`${out.join('\n')}\n`);
