@@ -5,7 +5,13 @@
  *
  * A click on a cluster zooms in on it instead.
  */
-import { type LngLatLike, type MapGeoJSONFeature, type MapMouseEvent, Popup } from 'maplibre-gl';
+import {
+  type LngLatLike,
+  type MapGeoJSONFeature,
+  type MapMouseEvent,
+  type Map as MlMap,
+  Popup,
+} from 'maplibre-gl';
 import { type FeatureSources, feature, featureSources, type Props } from './api.ts';
 import { bn, metres, num, years } from './format.ts';
 import { fieldLabel, t, valueLabel } from './i18n.ts';
@@ -143,25 +149,42 @@ export function showFeature(
     textContent: t('loading'),
   });
   box.append(head, table, provenance);
-  const popup = new Popup({ maxWidth: '340px', focusAfterOpen: false })
-    .setLngLat(lngLat)
-    .setDOMContent(box)
-    .addTo(atlas.map);
+  const popup = new Popup({ maxWidth: '340px', focusAfterOpen: false }).setLngLat(lngLat).setDOMContent(box);
   // Tiles carry what the registry declares; the feature API has the same,
   // unclipped; the sources endpoint adds precision, citations and figures.
-  feature(layer, id)
+  const full = feature(layer, id)
     .then((f) => {
       const next = facts({ ...props, ...f.properties });
       table.replaceWith(next);
       table = next;
     })
     .catch(() => undefined);
-  featureSources(layer, id)
+  const cited = featureSources(layer, id)
     .then((s) => provenance.replaceWith(sourcesBlock(s)))
     .catch((e: Error) => {
       provenance.textContent = t('unavailable', { e: e.message });
     });
+  // Opened once its content is in (or after 300 ms at most): placed once at
+  // its final size, rather than placed small and then grown past the map.
+  const open = () => {
+    if (popup.isOpen()) return;
+    popup.addTo(atlas.map);
+    fitPopup(atlas.map, popup);
+  };
+  void Promise.all([full, cited]).then(open);
+  setTimeout(open, 300);
   return popup;
+}
+
+/** Pans the map so that an open popup lies inside it, when it fits at all. */
+function fitPopup(map: MlMap, popup: Popup): void {
+  const el = popup.getElement();
+  const box = el.getBoundingClientRect();
+  const frame = map.getContainer().getBoundingClientRect();
+  if (box.height > frame.height - 16) return;
+  const down = Math.max(0, box.bottom - frame.bottom + 8) - Math.max(0, frame.top - box.top + 8);
+  const right = Math.max(0, box.right - frame.right + 8) - Math.max(0, frame.left - box.left + 8);
+  if (down || right) map.panBy([right, down], { duration: 300 });
 }
 
 export function enablePopups(atlas: Atlas): void {
