@@ -58,8 +58,6 @@ export function createMap(
     zoom: v.zoom,
     maxZoom: 18,
     attributionControl: { compact: true },
-    // Keeps the canvas readable by screenshots in tests and by "save image".
-    canvasContextAttributes: { preserveDrawingBuffer: true },
   });
   map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
