@@ -46,6 +46,7 @@ const cases: [string, string][] = [
   ['/api/stats/border-length?tolerance=5', 'tolerance'],
   ['/api/stats/accessibility?province=Mars', 'province'],
   ['/api/stats/accessibility?limit=5', 'limit'],
+  ['/api/stats/investment?f=geojson', 'f'],
   ['/api/units/02701/indicators?year=2021', 'year'],
   ['/api/units/abc%20def/indicators', 'code'],
 ];

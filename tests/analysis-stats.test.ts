@@ -141,6 +141,20 @@ describe('GET /api/stats/border-length and /api/stats/accessibility on the seede
   });
 });
 
+describe('GET /api/stats/accessibility?f=geojson', () => {
+  it('gives each commune as a point with the same figures', async () => {
+    const table = await get('/api/stats/accessibility');
+    const res = await fetch(`${app.base}/api/stats/accessibility?f=geojson`);
+    expect(res.headers.get('content-type')).toMatch(/^application\/geo\+json/);
+    const fc = await res.json();
+    expect(fc.type).toBe('FeatureCollection');
+    expect(fc.features).toHaveLength(table.rows.length);
+    const { lon, lat, ...rest } = table.rows[0];
+    expect(fc.features[0].geometry.coordinates).toEqual([lon, lat]);
+    expect(fc.features[0].properties).toEqual(rest);
+  });
+});
+
 describe('GET /api/units/{code}/indicators', () => {
   it("gives today's Y Tý the poverty rate 2021 → 2025 of the commune merged into it, with its source", async () => {
     const body = await get('/api/units/02701/indicators');

@@ -128,8 +128,7 @@ async function main(): Promise<void> {
         await res.arrayBuffer();
       },
       async () => {
-        await client.query('BEGIN READ ONLY');
-        await client.query("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)");
+        await client.query("BEGIN READ ONLY; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
         await client.query(full.sql, full.parameters as unknown[]);
         await client.query('COMMIT');
       },

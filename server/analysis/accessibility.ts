@@ -1,5 +1,5 @@
 /**
- * GET /api/stats/accessibility?province=11
+ * GET /api/stats/accessibility?province=11   (&f=geojson: the communes' points with the same figures)
  *
  * For every current commune: the nearest market, industrial park, border
  * gate and road, each with its geodesic distance in km. A commune is measured
@@ -121,4 +121,12 @@ export const accessibilityReport: Report<{ province?: string }, AccessibilityRes
   run: accessibility,
   json: (r) => r,
   table: (r) => ({ columns: COLUMNS, rows: r.rows as never }),
+  features: (r) => ({
+    type: 'FeatureCollection',
+    features: r.rows.map(({ lon, lat, ...properties }) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [lon, lat] },
+      properties,
+    })),
+  }),
 };

@@ -19,7 +19,6 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { nearestBorderCtes } from './border-distance.ts';
-import { addUp, type Sums } from './investment.ts';
 import { bandsParam, enumParam, type Input, NEIGHBOURS, type Neighbour } from './params.ts';
 import {
   FILTER_PARAMS,
@@ -32,6 +31,7 @@ import {
 import { GROUPINGS } from './project-groups.ts';
 import type { Report } from './report.ts';
 import { pointSource, projectPlaceJoins } from './sources.ts';
+import { addUp, type Sums } from './sums.ts';
 import { analysisQuery } from './transaction.ts';
 
 export const BAND_BYS = ['none', 'province', 'category'] as const;

@@ -27,17 +27,12 @@ import {
 import { GROUP_BYS, GROUPINGS, type GroupBy } from './project-groups.ts';
 import type { Report } from './report.ts';
 import { pointSource, projectPlaceJoins } from './sources.ts';
+import { addUp, type Sums } from './sums.ts';
 import { analysisQuery } from './transaction.ts';
 
 export interface InvestmentParams extends ProjectFilters {
   by: GroupBy;
   within_km?: number;
-}
-
-export interface Sums {
-  count: number;
-  with_investment: number;
-  investment_bn_vnd: number;
 }
 
 export interface InvestmentResult {
@@ -53,19 +48,6 @@ export function parseInvestment(input: Input): InvestmentParams {
     ...parseProjectFilters(input),
     within_km: kmParam(input, 'within_km'),
   };
-}
-
-/** Adds up rows of sums (numbers stay exact to the 0.001 billion VND of the data). */
-export function addUp(rows: readonly Sums[]): Sums {
-  let count = 0;
-  let withInvestment = 0;
-  let sum = 0;
-  for (const r of rows) {
-    count += r.count;
-    withInvestment += r.with_investment;
-    sum += r.investment_bn_vnd;
-  }
-  return { count, with_investment: withInvestment, investment_bn_vnd: Math.round(sum * 1000) / 1000 };
 }
 
 export async function investment(db: Kysely<any>, p: InvestmentParams): Promise<InvestmentResult> {

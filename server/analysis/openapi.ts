@@ -122,7 +122,7 @@ function pathItem(name: string, summary: string, params: readonly string[], geoj
       ? q('by', 'How rows are grouped', { type: 'string', enum: [...by], default: by[0] })
       : PARAMS[p],
   );
-  const formats = geojson ? ['json', 'geojson', 'csv'] : ['json', 'csv'];
+  const formats = geojson || name === 'accessibility' ? ['json', 'geojson', 'csv'] : ['json', 'csv'];
   parameters.push(
     q('f', 'Answer format (CSV also with Accept: text/csv)', { type: 'string', enum: formats }),
   );

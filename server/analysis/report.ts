@@ -5,6 +5,7 @@
  * built from these objects, so they give the same numbers and reject the same
  * input with the same message.
  */
+import type { FeatureCollection } from 'geojson';
 import type { Kysely } from 'kysely';
 import type { Input } from './params.ts';
 
@@ -31,5 +32,8 @@ export interface Report<P = any, R = any> {
   jsonText?(result: R): string;
   /** The same answer as a table, for CSV. */
   table(result: R): Table;
+  /** True when the JSON body is itself GeoJSON (application/geo+json). */
   geojson?: boolean;
+  /** For a JSON table whose rows have a location: the rows as GeoJSON, for `f=geojson`. */
+  features?(result: R): FeatureCollection;
 }

@@ -18,22 +18,34 @@ import { nearBorderTiles } from './near-border-tiles.ts';
 import { type Input, onlyKnown } from './params.ts';
 import type { Report } from './report.ts';
 
-/** `f` is json (the default; GeoJSON for answers with geometry), geojson for those, or csv. */
-function format(req: Request, report: Report): 'json' | 'csv' {
+type Format = 'json' | 'geojson' | 'csv';
+
+/**
+ * `f` is json (the default; GeoJSON already for near-border), csv, or
+ * geojson for reports whose rows have a location (accessibility); CSV also
+ * with `Accept: text/csv`.
+ */
+function format(req: Request, report: Report): Format {
   const f = req.query.f;
-  const accepted = report.geojson ? ['json', 'geojson', 'csv'] : ['json', 'csv'];
+  const accepted = report.geojson || report.features ? ['json', 'geojson', 'csv'] : ['json', 'csv'];
   if (f !== undefined && (typeof f !== 'string' || !accepted.includes(f))) {
     throw badRequest('f', `one of ${accepted.join(', ')}`, f);
   }
+  if (f === 'geojson' && report.features) return 'geojson';
   return wantsCsv(req) ? 'csv' : 'json';
 }
 
-export function send(res: Response, report: Report, result: unknown, as: 'json' | 'csv'): void {
+export function send(res: Response, report: Report, result: unknown, as: Format): void {
   if (as === 'csv') {
     const t = report.table(result);
     res.type(CSV_TYPE);
     res.setHeader('Content-Disposition', `inline; filename="${report.name}.csv"`);
     res.send(toCsv(t.columns, t.rows));
+    return;
+  }
+  if (as === 'geojson' && report.features) {
+    res.type('application/geo+json');
+    res.send(JSON.stringify(report.features(result)));
     return;
   }
   res.type(report.geojson ? 'application/geo+json' : 'application/json');

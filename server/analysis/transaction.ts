@@ -17,21 +17,29 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 const explaining = new AsyncLocalStorage<string[]>();
 
 export async function analysisQuery<R>(db: Kysely<any>, query: RawBuilder<R>): Promise<R[]> {
-  return db
-    .transaction()
-    .setAccessMode('read only')
-    .execute(async (trx) => {
-      await sql`SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`.execute(trx);
+  return db.connection().execute(async (conn) => {
+    // One round trip to open the transaction and set it up: a statement
+    // without parameters goes by the simple protocol, which takes several.
+    await sql.raw(`BEGIN READ ONLY; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'`).execute(conn);
+    try {
       const plans = explaining.getStore();
       if (plans) {
         const { rows } = await sql<{ 'QUERY PLAN': string }>`EXPLAIN (ANALYZE, COSTS OFF) ${query}`.execute(
-          trx,
+          conn,
         );
         plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
       }
-      const { rows } = await query.execute(trx);
+      const { rows } = await query.execute(conn);
+      await sql.raw('COMMIT').execute(conn);
       return rows;
-    });
+    } catch (e) {
+      await sql
+        .raw('ROLLBACK')
+        .execute(conn)
+        .catch(() => {});
+      throw e;
+    }
+  });
 }
 
 /** Runs `f` and also collects the EXPLAIN ANALYZE plan of every report query it makes (benchmarks, by hand). */
