@@ -97,9 +97,10 @@ async function show(a: TileAddress): Promise<void> {
       ctx.beginPath();
       for (const ring of rings) {
         ring.forEach((p, j) => {
-          if (feature.type === 1)
-            ctx.moveTo(p.x * scale + 3, p.y * scale), ctx.arc(p.x * scale, p.y * scale, 3, 0, 7);
-          else if (j === 0) ctx.moveTo(p.x * scale, p.y * scale);
+          if (feature.type === 1) {
+            ctx.moveTo(p.x * scale + 3, p.y * scale);
+            ctx.arc(p.x * scale, p.y * scale, 3, 0, 7);
+          } else if (j === 0) ctx.moveTo(p.x * scale, p.y * scale);
           else ctx.lineTo(p.x * scale, p.y * scale);
         });
       }

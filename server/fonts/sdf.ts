@@ -36,7 +36,7 @@ function distToSegment(px: number, py: number, [x0, y0, x1, y1]: Segment): numbe
   const dy = y1 - y0;
   const len2 = dx * dx + dy * dy;
   let t = len2 === 0 ? 0 : ((px - x0) * dx + (py - y0) * dy) / len2;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  t = t < 0 ? 0 : Math.min(t, 1);
   const ex = x0 + t * dx - px;
   const ey = y0 + t * dy - py;
   return Math.sqrt(ex * ex + ey * ey);
@@ -92,7 +92,7 @@ export function glyphSdf(segs: readonly Segment[]): SdfGlyph | null {
       }
       if (winding(px, py, segs) !== 0) d = -d;
       const v = Math.round(255 - 255 * (d / RADIUS + CUTOFF));
-      bitmap[row * w + col] = v < 0 ? 0 : v > 255 ? 255 : v;
+      bitmap[row * w + col] = v < 0 ? 0 : Math.min(v, 255);
     }
   }
   return { width, height, left, top: top - TOP_ADJUSTMENT, bitmap };
