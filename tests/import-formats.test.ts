@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../seeds/load.ts';
 import { ImportArgumentError, type ImportOptions, importFile } from '../server/import/index.ts';
+import { openReader } from '../server/import/readers/index.ts';
 import { type Clone, fixture, SOURCE, seededTemplate, type Template, tempDir } from './import-support.ts';
 
 let template: Template;
@@ -59,11 +60,22 @@ describe('import formats', () => {
     const gpkg = convert('communes-utm.gpkg', '-f', 'GPKG', '-t_srs', 'EPSG:32648', '-nln', 'communes');
     await withClone(async (c) => {
       const r = await importFile(c.database.db, { ...communes, file: gpkg });
+      expect(r.problems).toEqual([]);
       expect(r).toMatchObject({ ok: true, committed: true, format: 'gpkg', srid: 4326 });
       expect(r.matched).toEqual({ byCode: 4, byName: 1 });
       expect(await offset(c, '03368', 0)).toBeLessThan(0.5);
       expect(await offset(c, '03158', 1)).toBeLessThan(0.5);
     });
+  });
+
+  it('loses no feature of the ogr2ogr pipe when the reader starts late', async () => {
+    const gpkg = convert('late-reader.gpkg', '-f', 'GPKG');
+    const reader = await openReader(gpkg);
+    // ogr2ogr has long finished writing by now; its output must still be all there.
+    await new Promise((r) => setTimeout(r, 1500));
+    let n = 0;
+    for await (const rec of reader.records) if (!rec.bad) n++;
+    expect(n).toBe(6);
   });
 
   it('takes --srid for a Shapefile that has no .prj', async () => {

@@ -8,11 +8,14 @@
  * The old-style `crs` member (GDAL still writes it for projected data) is
  * read too, wherever it stands in the file.
  */
-import type { Readable } from 'node:stream';
 import { splitFeatures } from './split-features.ts';
 import { epsgOf, type RawRecord, type Reader } from './types.ts';
 
-export function readGeoJson(input: Readable, progress: Reader['progress'], format = 'geojson'): Reader {
+export function readGeoJson(
+  input: AsyncIterable<Buffer | string>,
+  progress: Reader['progress'],
+  format = 'geojson',
+): Reader {
   let srid: number | null = null;
   async function* records(): AsyncGenerator<RawRecord> {
     let n = 0;

@@ -11,6 +11,7 @@
  * is, and the region check catches projected coordinates.
  */
 import { spawn } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import { ImportArgumentError } from '../errors.ts';
 import { readGeoJson } from './geojson.ts';
 import type { Reader } from './types.ts';
@@ -104,19 +105,37 @@ export async function readOgr(
     child.on('error', (e) => reject(e));
     child.on('close', (code) => resolve(code));
   });
+  // Piped at once: when a child exits, Node resumes (and so discards) any of
+  // its output streams nobody listens to yet, and the reader starts later,
+  // after the transaction has begun. The pipe keeps backpressure: ogr2ogr
+  // waits while the reader is behind.
+  const output = child.stdout.pipe(new PassThrough());
   let bytes = 0;
-  child.stdout.on('data', (d: Buffer) => {
-    bytes += d.length;
-  });
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of output as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      yield chunk;
+    }
+  }
   exited.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   // GeoJSON out of ogr2ogr is larger than the input; the bar shows the count and rate instead.
-  const inner = readGeoJson(child.stdout, () => ({ bytes, total: null }), ext);
+  const inner = readGeoJson(counted(), () => ({ bytes, total: null }), ext);
+  const failure = async () => {
+    const code = await exited.catch((e) => missing(e, what));
+    return code === 0
+      ? null
+      : new Error(`ogr2ogr failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+  };
   async function* records() {
     try {
-      yield* inner.records;
-      const code = await exited.catch((e) => missing(e, what));
-      if (code !== 0)
-        throw new Error(`ogr2ogr failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+      try {
+        yield* inner.records;
+      } catch (e) {
+        // What GDAL said is a better reason than the half-written GeoJSON it left.
+        throw (await failure()) ?? e;
+      }
+      const failed = await failure();
+      if (failed) throw failed;
     } finally {
       if (child.exitCode === null) child.kill();
     }
