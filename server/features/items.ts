@@ -2,9 +2,9 @@
  * GET /ogc/collections/{id}/items: a page of features, streamed as GeoJSON
  * (geojson.ts) or CSV (csv.ts).
  *
- * The count (numberMatched) and the page's first batch are fetched together
- * before anything is sent, so a filter PostgreSQL cannot evaluate is still a
- * 400 and not a cut-off body. Then rows go out batch by batch as PostgreSQL
+ * The count (numberMatched) and the page's first batch are fetched before
+ * anything is sent, so a filter PostgreSQL cannot evaluate is still a 400
+ * and not a cut-off body. Then rows go out batch by batch as PostgreSQL
  * writes them, waiting for the socket to drain: memory stays flat whatever
  * the page size. Deep pages reached through next links resume after the
  * previous page's last id instead of re-walking the offset (resume.ts).
@@ -13,7 +13,7 @@ import type { RequestHandler } from 'express';
 import type { Database } from '../db/connect.ts';
 import { badRequest } from '../http/problem.ts';
 import { sendCsv } from './csv.ts';
-import { type OpenCursor, openCursor } from './cursor.ts';
+import { openCursor } from './cursor.ts';
 import { dataVersion } from './data-version.ts';
 import { findLayer } from './find-layer.ts';
 import { sendGeoJson } from './geojson.ts';
@@ -35,8 +35,11 @@ export function itemsRoute({ db, pool }: Database): RequestHandler {
     const csv = p.format === 'csv';
     const key = resume.key(layer.id, where, p, version);
     const query = (csv ? csvSql : featuresSql)(layer, where, p, resume.after(key, p.offset)).compile(db);
-    const [matched, rows] = await both(
-      count(layer, where, version),
+    // Count first, then open the cursor: a request holds one connection at a
+    // time, so any number of them can share the pool without waiting on each
+    // other. The count is cached, so only a result's first page pays for it.
+    const matched = await asFilterError(count(layer, where, version), p);
+    const rows = await asFilterError(
       openCursor<unknown[]>(pool, query, { batch: BATCH, rowMode: 'array', types: RAW_TEXT }),
       p,
     );
@@ -50,23 +53,20 @@ export function itemsRoute({ db, pool }: Database): RequestHandler {
 }
 
 /**
- * Waits for the count and the first batch together; if either fails, the
- * other is cleaned up, and an error PostgreSQL raised while evaluating the
- * request's own expressions (an overflowing product, a too deep filter)
- * becomes a 400 naming `filter`.
+ * An error PostgreSQL raised while evaluating the request's own expressions
+ * (an overflowing product, a filter nested too deep for its stack) becomes a
+ * 400 naming `filter`; anything else passes through. The count runs the
+ * filter over every candidate row, so it meets such errors before any byte
+ * of the page is sent.
  */
-async function both<R>(
-  matched: Promise<number>,
-  cursor: Promise<OpenCursor<R>>,
-  p: ItemsParams,
-): Promise<[number, OpenCursor<R>]> {
-  const [m, c] = await Promise.allSettled([matched, cursor]);
-  if (m.status === 'fulfilled' && c.status === 'fulfilled') return [m.value, c.value];
-  if (c.status === 'fulfilled') await c.value.close();
-  const err = m.status === 'rejected' ? m.reason : (c as PromiseRejectedResult).reason;
-  const code = String((err as { code?: unknown })?.code ?? '');
-  if (p.filter && (code.startsWith('22') || code.startsWith('54'))) {
-    throw badRequest('filter', `a filter PostgreSQL can evaluate (${(err as Error).message})`);
+async function asFilterError<T>(work: Promise<T>, p: ItemsParams): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    const code = String((err as { code?: unknown })?.code ?? '');
+    if (p.filter && (code.startsWith('22') || code.startsWith('54'))) {
+      throw badRequest('filter', `a filter PostgreSQL can evaluate (${(err as Error).message})`);
+    }
+    throw err;
   }
-  throw err;
 }
