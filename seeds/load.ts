@@ -333,7 +333,11 @@ async function writeIndicators(trx: Kysely<any>, data: SeedData): Promise<void> 
     AND d.code <> ALL(${data.indicatorDefinitions.map((d) => d.code)}::text[])`.execute(trx);
 }
 
-/** Citations of seeded rows are rebuilt from data/; those of imported rows are kept. */
+/**
+ * Citations of seeded rows to data/'s sources are rebuilt from data/; those of
+ * imported rows, and an import's citations on a seeded unit (a boundary
+ * attached to Mường Nhà cites the import's source), are kept.
+ */
 async function writeCitations(trx: Kysely<any>, data: SeedData): Promise<void> {
   const cites: { entity: string; key: string; source: string }[] = [];
   for (const u of data.units)
@@ -351,13 +355,13 @@ async function writeCitations(trx: Kysely<any>, data: SeedData): Promise<void> {
     for (const s of i.sources) cites.push({ entity: 'indicator', key: i.key, source: s });
 
   await sql`
-    DELETE FROM citations c WHERE
+    DELETE FROM citations c WHERE c.source_id = ANY(${data.sources.map((s) => s.id)}::text[]) AND (
       (c.entity = 'admin_unit' AND c.entity_id IN (SELECT id FROM admin_units WHERE origin = 'seed')) OR
       (c.entity = 'country') OR (c.entity = 'border_segment') OR
       (c.entity = 'border_gate' AND c.entity_id IN (SELECT id FROM border_gates WHERE origin = 'seed')) OR
       (c.entity = 'road' AND c.entity_id IN (SELECT id FROM roads WHERE origin = 'seed')) OR
       (c.entity = 'project' AND c.entity_id IN (SELECT id FROM projects WHERE origin = 'seed')) OR
-      (c.entity = 'indicator' AND c.entity_id IN (SELECT id FROM indicators WHERE origin = 'seed'))
+      (c.entity = 'indicator' AND c.entity_id IN (SELECT id FROM indicators WHERE origin = 'seed')))
   `.execute(trx);
   await sql`
     INSERT INTO citations (entity, entity_id, source_id)

@@ -147,6 +147,9 @@ export function readData(dir: string): SeedData {
       if (!unitSlugs.has(s)) throw new SeedError(FILES.units, rec, 'successors', `unknown unit "${s}"`);
       if (s === u.slug) throw new SeedError(FILES.units, rec, 'successors', 'a unit cannot succeed itself');
     }
+    if (u.successors.length > 0 && u.valid_to === null) {
+      throw new SeedError(FILES.units, rec, 'valid_to', 'a unit with successors must have ended');
+    }
     if (u.level !== 'village' && u.level !== 'district' && u.seat === null) {
       throw new SeedError(FILES.units, rec, 'seat', `a ${u.level} needs a seat point`);
     }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CATEGORIES, FUNDING, QUALIFIERS, STATUS } from '../server/layers/project-properties.ts';
 
 /** Vietnam's region, islands included: every seeded location must fall inside. */
-export const REGION = { minLon: 102, minLat: 8, maxLon: 118, maxLat: 23.5 } as const;
+export const REGION = { minLon: 102, minLat: 6, maxLon: 118, maxLat: 23.5 } as const; // Trường Sa reaches ~7°N
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and hyphens');
 const precision = z.enum(['surveyed', 'approximate', 'schematic']);

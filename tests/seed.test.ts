@@ -138,7 +138,7 @@ describe('seeding', () => {
     expect(await fingerprint(database.db)).toBe(before);
   });
 
-  it('a changed record bumps the data version, a removed one disappears, imported rows stay', async () => {
+  it('a changed record bumps the data version, a removed one disappears, imported rows and citations stay', async () => {
     const scratch = await scratchDatabase();
     try {
       const db = scratch.database.db;
@@ -149,6 +149,10 @@ describe('seeding', () => {
         SELECT 'imported-1', 'Imported', 'other', id, seat, 'surveyed', 'import' FROM admin_units WHERE seat IS NOT NULL LIMIT 1`.execute(
         db,
       );
+      // So must an import's citation on a seeded unit (a boundary it attached).
+      await sql`INSERT INTO sources (id, title) VALUES ('import-test', 'Imported boundaries')`.execute(db);
+      await sql`INSERT INTO citations (entity, entity_id, source_id)
+        SELECT 'admin_unit', id, 'import-test' FROM admin_units WHERE slug = 'xa-muong-nha'`.execute(db);
       let removed = '';
       const dir = dataWith('projects.geojson', (fc) => {
         fc.features[0].properties.investment_bn_vnd = 123.456;
@@ -162,6 +166,8 @@ describe('seeding', () => {
       const slugs = rows.map((r) => r.slug);
       expect(slugs).not.toContain(removed);
       expect(slugs).toContain('imported-1');
+      const { rows: kept } = await sql`SELECT 1 FROM citations WHERE source_id = 'import-test'`.execute(db);
+      expect(kept).toHaveLength(1);
     } finally {
       await scratch.drop();
     }
