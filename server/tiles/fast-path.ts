@@ -10,6 +10,9 @@
  * The headers Express's middleware adds (helmet, CORS) are learnt from the
  * first tile Express serves (server/tiles/route.ts), so the two paths cannot
  * drift apart; a hit is only possible after a miss has gone through Express.
+ * That holds while those headers are the same for every request (they are:
+ * CORS is `*`); a middleware that adds a per-request header (a request id)
+ * would have to be mirrored here.
  * Hits are counted in /metrics but not logged one by one.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
