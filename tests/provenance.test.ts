@@ -127,3 +127,11 @@ describe('border segments', () => {
     expect(plan).toMatch(/Index Scan using border_segments_ggix|Bitmap Index Scan on border_segments_ggix/);
   });
 });
+
+describe('layer_projects', () => {
+  it('names today’s province, also for a project attached to a unit that ended in 2025', async () => {
+    const { rows } = await sql<{ province_code: string }>`
+      SELECT DISTINCT province_code FROM layer_projects ORDER BY 1`.execute(database.db);
+    expect(rows.map((r) => r.province_code)).toEqual(['11', '15', '22', '40']);
+  });
+});
