@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, runDatabase, startApp } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './helpers.ts';
 
-const database = runDatabase();
-let app: Running;
-beforeAll(async () => {
-  app = await startApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const app = useApp();
 
 /** [query, parameter named in the 400]. */
 const cases: [string, string][] = [

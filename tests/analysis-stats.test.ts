@@ -1,16 +1,9 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, runDatabase, startApp } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './helpers.ts';
 
-const database = runDatabase();
-let app: Running;
-beforeAll(async () => {
-  app = await startApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const app = useApp();
+const database = app.database;
 
 async function get(path: string): Promise<any> {
   const res = await fetch(`${app.base}${path}`);

@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp } from '../server/app.ts';
 import { connect, type Database } from '../server/db/connect.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
@@ -71,6 +71,32 @@ export async function startApp(
         server.close(() => r());
       });
       await tiles.close();
+    },
+  };
+}
+
+/**
+ * The real app on a free port against the run's database, for a whole test
+ * file: started before its tests, closed (with the database handle) after.
+ *
+ *   const app = useApp();
+ *   it('…', async () => { await fetch(`${app.base}/health`); });
+ */
+export function useApp(): { readonly base: string; database: Database } {
+  const database = runDatabase();
+  let running: Running | undefined;
+  beforeAll(async () => {
+    running = await startApp(database);
+  });
+  afterAll(async () => {
+    await running?.close();
+    await database.close();
+  });
+  return {
+    database,
+    get base() {
+      if (!running) throw new Error('useApp: the app starts in beforeAll; read base inside a test');
+      return running.base;
     },
   };
 }

@@ -1,18 +1,11 @@
 import { distance, point } from '@turf/turf';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, runDatabase, startApp } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './helpers.ts';
 import { ids, page } from './ogc-helpers.ts';
 
-const database = runDatabase();
-let app: Running;
-beforeAll(async () => {
-  app = await startApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const app = useApp();
+const database = app.database;
 
 async function filtered(filter: string, layer = 'projects', extra = ''): Promise<number[]> {
   const p = await page(

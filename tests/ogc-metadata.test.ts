@@ -1,18 +1,11 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { layers } from '../server/layers/index.ts';
-import { type Running, runDatabase, startApp } from './helpers.ts';
+import { useApp } from './helpers.ts';
 import { getJson } from './ogc-helpers.ts';
 
-const database = runDatabase();
-let app: Running;
-beforeAll(async () => {
-  app = await startApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const app = useApp();
+const database = app.database;
 
 describe('OGC API - Features metadata', () => {
   it('the landing page links the API definition, its documentation, conformance and data, each with rel and type', async () => {

@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, runDatabase, startApp } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './helpers.ts';
 
-const database = runDatabase();
-let app: Running;
-beforeAll(async () => {
-  app = await startApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const app = useApp();
 
 async function search(q: string, extra = ''): Promise<any[]> {
   const res = await fetch(`${app.base}/api/search?q=${encodeURIComponent(q)}${extra}`);
