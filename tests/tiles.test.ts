@@ -7,6 +7,8 @@ import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getLayer, layers } from '../server/layers/index.ts';
+import { compileTile } from '../server/tiles/render.ts';
+import { tileQuery } from '../server/tiles/sql.ts';
 import { runDatabase, startApp } from './helpers.ts';
 import { featuresInTile, getTile, pixelOf, rawGet, tileOf } from './tiles-helpers.ts';
 
@@ -210,7 +212,7 @@ describe('caching headers', () => {
     const miss = await rawGet(url('all', t), headers);
     const hit = await rawGet(url('all', t), headers);
     const strip = (h: RawHeaders) => {
-      const { date, connection, 'keep-alive': _k, ...rest } = h;
+      const { date, connection, 'keep-alive': _k, 'server-timing': _t, ...rest } = h;
       return rest;
     };
     expect(strip(hit.headers)).toEqual(strip(miss.headers));
@@ -219,6 +221,14 @@ describe('caching headers', () => {
     expect(hit.headers['content-security-policy']).toContain("default-src 'self'");
     expect(hit.headers['cache-control']).toBe('public, max-age=300');
     expect(hit.body.equals(miss.body)).toBe(true);
+  });
+
+  it('a rendered tile says where its time went in Server-Timing; a cached one does not', async () => {
+    const t = tileOf(105.5, 21.5, 9);
+    const miss = await rawGet(url('all', t));
+    expect(miss.headers['server-timing']).toMatch(/^db;dur=[\d.]+, gzip;dur=[\d.]+$/);
+    const hit = await rawGet(url('all', t));
+    expect(hit.headers['server-timing']).toBeUndefined();
   });
 
   it('HEAD gives the headers of GET and no body', async () => {
@@ -244,3 +254,20 @@ describe('caching headers', () => {
 });
 
 type RawHeaders = Record<string, string | string[] | undefined>;
+
+describe('the tile statement', () => {
+  it('compiled once per layer set and zoom, gives for every tile what compiling it afresh gives', () => {
+    const all = layers.filter((l) => l.minzoom <= 9 && l.maxzoom >= 9);
+    for (const [x, y] of [
+      [406, 225],
+      [407, 230],
+      [0, 511],
+    ] as const) {
+      const fresh = tileQuery(all, { z: 9, x, y }).compile(database.db);
+      expect(compileTile(database.db, all, { z: 9, x, y })).toEqual({
+        sql: fresh.sql,
+        parameters: [...fresh.parameters],
+      });
+    }
+  });
+});

@@ -75,8 +75,10 @@ export function tilesRouter(state: TileState): Router {
     const tile = await state.cache.through(asked, async () => {
       const end = state.counters.renderSeconds.startTimer();
       state.counters.renders.inc();
-      const { version, tile } = await renderTile(state.db, state.pool, present, t);
+      const { version, tile, timing } = await renderTile(state.db, state.pool, present, t);
       end();
+      // The request that rendered says where the time went (browsers' network panel shows it).
+      res.setHeader('Server-Timing', `db;dur=${timing.db.toFixed(1)}, gzip;dur=${timing.gzip.toFixed(1)}`);
       state.version.observe(version);
       return { key: tileKey(version, t.key, t.z, t.x, t.y), tile };
     });
