@@ -21,7 +21,7 @@
  * 3. The largest tile per zoom (must stay ≤ 500 KB) and the server's peak RSS.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -328,6 +328,7 @@ async function main(): Promise<void> {
       );
     } finally {
       bare.child.kill();
+      rmSync(file, { force: true });
     }
     const metrics = await (await fetch(`${ours.base}/metrics`)).text();
     const hits = Number(/^border_atlas_tile_cache_hits_total (\d+)/m.exec(metrics)?.[1]);
