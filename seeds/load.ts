@@ -7,6 +7,7 @@
  * data version.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../server/db/types.ts';
 import { deriveBorderSegments } from './borders.ts';
 import { SeedError } from './errors.ts';
 import type { SeedData } from './read.ts';
@@ -31,7 +32,7 @@ const FINGERPRINTED = [
 ] as const;
 
 /** md5 over every seeded table's rows, in key order. Table names are constants above. */
-export async function fingerprint(db: Kysely<any>): Promise<string> {
+export async function fingerprint(db: Kysely<DB>): Promise<string> {
   const parts = FINGERPRINTED.map(
     ([t, order]) =>
       sql`(SELECT coalesce(md5(string_agg(x::text, '|' ORDER BY ${sql.raw(
@@ -53,7 +54,7 @@ export interface LoadResult {
   counts: Record<string, number>;
 }
 
-export async function loadData(db: Kysely<any>, data: SeedData): Promise<LoadResult> {
+export async function loadData(db: Kysely<DB>, data: SeedData): Promise<LoadResult> {
   let counts: Record<string, number> = {};
   try {
     await db.transaction().execute(async (trx) => {
@@ -83,7 +84,7 @@ export async function loadData(db: Kysely<any>, data: SeedData): Promise<LoadRes
   return { changed: true, version: rows[0]!.version, counts };
 }
 
-async function countRows(db: Kysely<any>): Promise<Record<string, number>> {
+async function countRows(db: Kysely<DB>): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const [t] of FINGERPRINTED) {
     const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(t)}`.execute(db);
@@ -98,7 +99,7 @@ async function countRows(db: Kysely<any>): Promise<Record<string, number>> {
  * rings touch themselves in a few places, so writeCountries repairs them with
  * ST_MakeValid instead of rejecting the file.
  */
-async function checkGeometries(trx: Kysely<any>, data: SeedData): Promise<void> {
+async function checkGeometries(trx: Kysely<DB>, data: SeedData): Promise<void> {
   const items = [
     ...data.roads.map((r, i) => ({
       file: 'roads.geojson',
@@ -123,7 +124,7 @@ async function checkGeometries(trx: Kysely<any>, data: SeedData): Promise<void> 
     );
 }
 
-async function writeSources(trx: Kysely<any>, data: SeedData): Promise<void> {
+async function writeSources(trx: Kysely<DB>, data: SeedData): Promise<void> {
   await sql`
     INSERT INTO sources (id, title, publisher, url, language, topic)
     SELECT id, title, publisher, url, language, topic
@@ -133,7 +134,7 @@ async function writeSources(trx: Kysely<any>, data: SeedData): Promise<void> {
   `.execute(trx);
 }
 
-async function writeUnits(trx: Kysely<any>, data: SeedData): Promise<void> {
+async function writeUnits(trx: Kysely<DB>, data: SeedData): Promise<void> {
   const rows = data.units.map((u) => ({
     slug: u.slug,
     code: u.code,
@@ -179,7 +180,7 @@ async function writeUnits(trx: Kysely<any>, data: SeedData): Promise<void> {
   `.execute(trx);
 }
 
-async function writeCountries(trx: Kysely<any>, data: SeedData): Promise<void> {
+async function writeCountries(trx: Kysely<DB>, data: SeedData): Promise<void> {
   const rows = data.countries.map((c) => ({
     iso3: c.iso3,
     name: c.name,
@@ -196,7 +197,7 @@ async function writeCountries(trx: Kysely<any>, data: SeedData): Promise<void> {
   `.execute(trx);
 }
 
-async function writeGates(trx: Kysely<any>, data: SeedData): Promise<void> {
+async function writeGates(trx: Kysely<DB>, data: SeedData): Promise<void> {
   const rows = data.gates.map((g) => ({
     ...g.properties,
     lon: g.geometry.coordinates[0],
@@ -218,7 +219,7 @@ async function writeGates(trx: Kysely<any>, data: SeedData): Promise<void> {
   );
 }
 
-async function writeRoads(trx: Kysely<any>, data: SeedData): Promise<void> {
+async function writeRoads(trx: Kysely<DB>, data: SeedData): Promise<void> {
   const rows = data.roads.map((r) => ({ ...r.properties, g: j(r.geometry) }));
   await sql`
     INSERT INTO roads (slug, ref, name, class, via, geom, precision, uncertainty_m, note)
@@ -234,7 +235,7 @@ async function writeRoads(trx: Kysely<any>, data: SeedData): Promise<void> {
   );
 }
 
-async function writeProjects(trx: Kysely<any>, data: SeedData): Promise<void> {
+async function writeProjects(trx: Kysely<DB>, data: SeedData): Promise<void> {
   const rows = data.projects.map((p) => ({
     ...p.properties,
     details: undefined,
@@ -307,7 +308,7 @@ async function writeProjects(trx: Kysely<any>, data: SeedData): Promise<void> {
   `.execute(trx);
 }
 
-async function writeIndicators(trx: Kysely<any>, data: SeedData): Promise<void> {
+async function writeIndicators(trx: Kysely<DB>, data: SeedData): Promise<void> {
   await sql`
     INSERT INTO indicator_definitions (code, name_en, name_vi, unit_of_measure)
     SELECT code, name_en, name_vi, unit_of_measure
@@ -338,7 +339,7 @@ async function writeIndicators(trx: Kysely<any>, data: SeedData): Promise<void> 
  * imported rows, and an import's citations on a seeded unit (a boundary
  * attached to Mường Nhà cites the import's source), are kept.
  */
-async function writeCitations(trx: Kysely<any>, data: SeedData): Promise<void> {
+async function writeCitations(trx: Kysely<DB>, data: SeedData): Promise<void> {
   const cites: { entity: string; key: string; source: string }[] = [];
   for (const u of data.units)
     for (const s of u.sources) cites.push({ entity: 'admin_unit', key: u.slug, source: s });
@@ -384,7 +385,7 @@ async function writeCitations(trx: Kysely<any>, data: SeedData): Promise<void> {
 }
 
 /** Seeded units no longer in data/ go, unless something still points at them. */
-async function pruneUnits(trx: Kysely<any>, data: SeedData): Promise<void> {
+async function pruneUnits(trx: Kysely<DB>, data: SeedData): Promise<void> {
   const slugs = data.units.map((u) => u.slug);
   await sql`
     DELETE FROM admin_units u

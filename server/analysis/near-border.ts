@@ -15,6 +15,7 @@
  */
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { nearestBorderCtes } from './border-distance.ts';
 import { enumParam, type Input, kmParam, listParam, NEIGHBOURS, type Neighbour } from './params.ts';
 import type { Report } from './report.ts';
@@ -151,7 +152,7 @@ export function nearBorderQuery(p: NearBorderParams): RawBuilder<NearBorderRow> 
       ORDER BY f.distance_m, f.layer, f.id`;
 }
 
-export async function nearBorder(db: Kysely<any>, p: NearBorderParams): Promise<NearBorderResult> {
+export async function nearBorder(db: Kysely<DB>, p: NearBorderParams): Promise<NearBorderResult> {
   const rows = await analysisQuery(db, nearBorderQuery(p));
   return {
     parameters: { km: p.km, layers: p.layers, neighbour: p.neighbour ?? null },

@@ -7,6 +7,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { onlyParams } from '../http/params.ts';
 import { type LayerDef, layers } from '../layers/index.ts';
 import { CRS84, SUPPORTED_CRS } from './crs.ts';
@@ -64,7 +65,7 @@ export async function collectionDoc(req: Request, layer: LayerDef, extent: Exten
   };
 }
 
-export function collectionsRoutes(db: Kysely<any>): { list: RequestHandler; one: RequestHandler } {
+export function collectionsRoutes(db: Kysely<DB>): { list: RequestHandler; one: RequestHandler } {
   const extent = extentReader(db);
   return {
     list: async (req, res) => {

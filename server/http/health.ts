@@ -4,9 +4,10 @@
  */
 import { Router } from 'express';
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { unavailable } from './problem.ts';
 
-export function healthRouter(db: Kysely<any>, retryAfterS: number): Router {
+export function healthRouter(db: Kysely<DB>, retryAfterS: number): Router {
   const r = Router();
   r.get('/health', (_req, res) => {
     res.json({ status: 'ok', uptime_s: Math.round(process.uptime()) });

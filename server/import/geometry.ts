@@ -12,6 +12,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { REGION } from '../../seeds/schema.ts';
+import type { DB } from '../db/types.ts';
 import { clean } from './stage.ts';
 
 export type GeometryRule = 'area' | 'line' | 'point';
@@ -36,7 +37,7 @@ function problem(field: string, reason: ReturnType<typeof sql>, where: ReturnTyp
 }
 
 export async function checkGeometry(
-  trx: Kysely<any>,
+  trx: Kysely<DB>,
   rule: GeometryRule,
   srid: number,
   strict: boolean,
@@ -107,7 +108,7 @@ export async function checkGeometry(
 }
 
 /** To the column's type; what cannot be made into one is a problem. */
-async function normalise(trx: Kysely<any>, rule: GeometryRule): Promise<void> {
+async function normalise(trx: Kysely<DB>, rule: GeometryRule): Promise<void> {
   const ok = sql`s.geom IS NOT NULL AND ${clean}`;
   const run = (q: ReturnType<typeof sql>) => q.execute(trx);
   if (rule === 'area') {

@@ -23,6 +23,7 @@
  */
 import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { ImportArgumentError } from './errors.ts';
 import { checkGeometry } from './geometry.ts';
 import { GEOMETRY_FIELDS, type Getter, makeMapper } from './mapping.ts';
@@ -53,7 +54,7 @@ class RollBack extends Error {
 }
 
 export async function importFile(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   options: ImportOptions,
   hooks: ImportHooks = {},
 ): Promise<ImportReport> {

@@ -7,6 +7,7 @@
  * able to tell them apart from an import's.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import type { SourceRef } from './options.ts';
 import { slugify } from './slug.ts';
 import type { CitedEntity } from './targets/types.ts';
@@ -18,7 +19,7 @@ export interface SourceRow {
   created: boolean;
 }
 
-export async function findOrCreateSource(trx: Kysely<any>, ref: SourceRef): Promise<SourceRow> {
+export async function findOrCreateSource(trx: Kysely<DB>, ref: SourceRef): Promise<SourceRow> {
   const found = await sql<{ id: string; title: string; url: string | null }>`
     SELECT id, title, url FROM sources
     WHERE id LIKE 'import-%'
@@ -39,7 +40,7 @@ export async function findOrCreateSource(trx: Kysely<any>, ref: SourceRef): Prom
 }
 
 /** Citations for every staged row that became (or matched) a row; returns how many are new. */
-export async function cite(trx: Kysely<any>, entity: CitedEntity, sourceId: string): Promise<number> {
+export async function cite(trx: Kysely<DB>, entity: CitedEntity, sourceId: string): Promise<number> {
   const r = await sql`
     INSERT INTO citations (entity, entity_id, source_id)
     SELECT DISTINCT ${entity}, s.target_id, ${sourceId} FROM import_stage s WHERE s.target_id IS NOT NULL
@@ -48,7 +49,7 @@ export async function cite(trx: Kysely<any>, entity: CitedEntity, sourceId: stri
 }
 
 /** Tiles and caches key on the data version: bump it when the import changed something. */
-export async function bumpVersion(trx: Kysely<any>): Promise<number> {
+export async function bumpVersion(trx: Kysely<DB>): Promise<number> {
   const { rows } = await sql<{ version: number }>`
     UPDATE data_version SET version = version + 1, updated_at = now() RETURNING version`.execute(trx);
   return rows[0]!.version;

@@ -11,6 +11,7 @@
  * a message for that record instead of aborting the statement.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 
 export interface StageRow {
   n: number;
@@ -23,7 +24,7 @@ export interface StageRow {
   warnings: { field: string; reason: string }[];
 }
 
-export async function createStage(trx: Kysely<any>): Promise<void> {
+export async function createStage(trx: Kysely<DB>): Promise<void> {
   await sql`
     CREATE TEMP TABLE import_stage (
       n integer PRIMARY KEY,
@@ -62,7 +63,7 @@ export async function createStage(trx: Kysely<any>): Promise<void> {
   `.execute(trx);
 }
 
-export async function stageBatch(trx: Kysely<any>, rows: StageRow[]): Promise<void> {
+export async function stageBatch(trx: Kysely<DB>, rows: StageRow[]): Promise<void> {
   if (rows.length === 0) return;
   const data = rows.map((r) => ({
     n: r.n,
@@ -111,7 +112,7 @@ export async function stageBatch(trx: Kysely<any>, rows: StageRow[]): Promise<vo
 
 /** A problem or warning not tied to a staged row (the file itself). */
 export async function fileNote(
-  trx: Kysely<any>,
+  trx: Kysely<DB>,
   table: 'import_problems' | 'import_warnings',
   field: string,
   reason: string,
@@ -127,7 +128,7 @@ export interface Listed {
 }
 
 export async function listNotes(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   table: 'import_problems' | 'import_warnings',
   limit: number,
 ): Promise<Listed> {

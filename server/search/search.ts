@@ -14,6 +14,7 @@
  *   SELECT … ORDER BY score DESC LIMIT $2
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 
 export interface SearchResult {
   layer: string | null;
@@ -30,7 +31,7 @@ export interface SearchResult {
   successor_of?: { id: number; name: string; valid_to: string | null };
 }
 
-export async function searchPlaces(db: Kysely<any>, q: string, limit: number): Promise<SearchResult[]> {
+export async function searchPlaces(db: Kysely<DB>, q: string, limit: number): Promise<SearchResult[]> {
   const { rows } = await sql<
     SearchResult & {
       succ_of_id: number | null;

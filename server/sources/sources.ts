@@ -19,6 +19,7 @@
  *   FROM "layer_markets" v WHERE v.id = $3
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import type { LayerDef } from '../layers/index.ts';
 
 /** Layer id → `citations.entity` (the table its rows live in). */
@@ -53,7 +54,7 @@ export interface FeatureSources {
 
 /** The feature's precision, sources and figures; undefined when the layer has no such feature. */
 export async function featureSources(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   layer: LayerDef,
   id: number,
 ): Promise<FeatureSources | undefined> {

@@ -11,9 +11,10 @@
  * problem, never a silent fallback to the location.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../db/types.ts';
 import { clean } from '../stage.ts';
 
-export async function placeInUnits(trx: Kysely<any>, parentOption: string | null): Promise<void> {
+export async function placeInUnits(trx: Kysely<DB>, parentOption: string | null): Promise<void> {
   const run = (q: ReturnType<typeof sql>) => q.execute(trx);
   await run(sql`
     UPDATE import_stage s SET parent_id = p.id FROM admin_units p

@@ -4,6 +4,7 @@
  * records are matched to existing rows and written. One module per layer.
  */
 import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.ts';
 import type { GeometryRule } from '../geometry.ts';
 import type { FieldSpec, Getter } from '../mapping.ts';
 import type { ImportLayer, Precision } from '../options.ts';
@@ -46,13 +47,13 @@ export interface Target {
   keyField: string;
   fields: Record<string, FieldSpec>;
   /** Loads what parsing needs from the database (category names...). */
-  prepare?(trx: Kysely<any>): Promise<void>;
+  prepare?(trx: Kysely<DB>): Promise<void>;
   /** Values of one record; a FieldError thrown by `field` becomes a problem naming it. */
   parse(get: Getter, field: FieldReader, ctx: TargetContext, warn: Warn): Parsed;
   /** Matches staged rows to existing ones and resolves references; records problems. */
-  resolve(trx: Kysely<any>, ctx: TargetContext): Promise<void>;
+  resolve(trx: Kysely<DB>, ctx: TargetContext): Promise<void>;
   /** Writes the clean staged rows, sets import_stage.target_id, counts what changed. */
-  write(trx: Kysely<any>, ctx: TargetContext): Promise<WriteCounts>;
+  write(trx: Kysely<DB>, ctx: TargetContext): Promise<WriteCounts>;
 }
 
 /** Notes something about a record that does not stop the import. */
