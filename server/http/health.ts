@@ -3,7 +3,7 @@
  * /ready: the database answers; 503 with Retry-After while it does not.
  */
 import { Router } from 'express';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.ts';
 import { unavailable } from './problem.ts';
 
@@ -14,7 +14,7 @@ export function healthRouter(db: Kysely<DB>, retryAfterS: number): Router {
   });
   r.get('/ready', async (_req, res) => {
     try {
-      const { rows } = await sql<{ version: number }>`SELECT version FROM data_version`.execute(db);
+      const rows = await db.selectFrom('data_version').select('version').execute();
       res.json({ status: 'ready', database: 'reachable', data_version: rows[0]?.version ?? null });
     } catch (e) {
       const p = unavailable(retryAfterS);

@@ -20,22 +20,32 @@ export interface SourceRow {
 }
 
 export async function findOrCreateSource(trx: Kysely<DB>, ref: SourceRef): Promise<SourceRow> {
-  const found = await sql<{ id: string; title: string; url: string | null }>`
-    SELECT id, title, url FROM sources
-    WHERE id LIKE 'import-%'
-      AND ((${ref.url}::text IS NOT NULL AND url = ${ref.url}) OR (${ref.url}::text IS NULL AND url IS NULL AND title = ${ref.title}))
-    ORDER BY id LIMIT 1`.execute(trx);
-  if (found.rows[0]) return { ...found.rows[0], created: false };
+  const found = await trx
+    .selectFrom('sources')
+    .select(['id', 'title', 'url'])
+    .where('id', 'like', 'import-%')
+    .where((eb) =>
+      ref.url !== null
+        ? eb('url', '=', ref.url)
+        : eb.and([eb('url', 'is', null), eb('title', '=', ref.title)]),
+    )
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (found) return { ...found, created: false };
   const base = slugify(`import ${ref.title}`, 60) || 'import';
-  const taken = await sql<{
-    id: string;
-  }>`SELECT id FROM sources WHERE id = ${base} OR id LIKE ${`${base}-%`}`.execute(trx);
-  const ids = new Set(taken.rows.map((r) => r.id));
+  const taken = await trx
+    .selectFrom('sources')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', base), eb('id', 'like', `${base}-%`)]))
+    .execute();
+  const ids = new Set(taken.map((r) => r.id));
   let id = base;
   for (let i = 2; ids.has(id); i++) id = `${base}-${i}`;
-  await sql`INSERT INTO sources (id, title, url, topic) VALUES (${id}, ${ref.title}, ${ref.url}, 'imported data')`.execute(
-    trx,
-  );
+  await trx
+    .insertInto('sources')
+    .values({ id, title: ref.title, url: ref.url, topic: 'imported data' })
+    .execute();
   return { id, title: ref.title, url: ref.url, created: true };
 }
 
@@ -50,7 +60,10 @@ export async function cite(trx: Kysely<DB>, entity: CitedEntity, sourceId: strin
 
 /** Tiles and caches key on the data version: bump it when the import changed something. */
 export async function bumpVersion(trx: Kysely<DB>): Promise<number> {
-  const { rows } = await sql<{ version: number }>`
-    UPDATE data_version SET version = version + 1, updated_at = now() RETURNING version`.execute(trx);
-  return rows[0]!.version;
+  const row = await trx
+    .updateTable('data_version')
+    .set((eb) => ({ version: eb('version', '+', 1), updated_at: sql`now()` }))
+    .returning('version')
+    .executeTakeFirstOrThrow();
+  return row.version;
 }
