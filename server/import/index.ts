@@ -190,7 +190,7 @@ export async function importFile(
         };
       };
       const version = async () =>
-        (await sql<{ version: number }>`SELECT version FROM data_version`.execute(trx)).rows[0]?.version ?? 0;
+        (await trx.selectFrom('data_version').select('version').executeTakeFirst())?.version ?? 0;
       const n = await notes();
       if (n.problemCount > 0) {
         throw new RollBack({
