@@ -9,7 +9,9 @@ describe('database types', () => {
     try {
       const generated = await generateDbTypes(scratch.url);
       expect(generated).toContain('export interface DB {');
-      expect(readFileSync(typesFile, 'utf8')).toBe(generated);
+      expect(readFileSync(typesFile, 'utf8'), 'server/db/types.ts is stale: run npm run db:types').toBe(
+        generated,
+      );
     } finally {
       await scratch.drop();
     }
