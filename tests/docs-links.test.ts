@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { defaults } from '../server/config.ts';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -127,5 +128,12 @@ describe('documentation links', () => {
     expect(readme).toMatch(/^npm test\b/m);
     expect(readFileSync(path.join(root, '.ci/run'), 'utf8')).toMatch(/^npm test$/m);
     expect(statSync(path.join(root, 'docs/img/map.png')).size).toBeLessThan(300_000);
+  });
+});
+
+describe('docs/configuration.md', () => {
+  const page = readFileSync(path.join(root, 'docs/configuration.md'), 'utf8');
+  it.each(Object.entries(defaults))('shows %s with its default, %j', (name, value) => {
+    expect(page).toContain(`${name}: ${JSON.stringify(value).replace(/^"|"$/g, "'")},`);
   });
 });
