@@ -3,12 +3,20 @@
  * later edit of data/ cannot silently undo them. data/README.md says why each
  * one is so.
  */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { type RawBuilder, sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaultDataDir, SeedError, seed } from '../seeds/index.ts';
 import { runDatabase } from './helpers.ts';
 
 const database = runDatabase();
-afterAll(() => database.close());
+const scratchDirs: string[] = [];
+afterAll(async () => {
+  await database.close();
+  for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
+});
 
 const PARKS = 'art-quang-ninh-industrial-parks';
 const RES06 = 'art-quang-ninh-resolution-06';
@@ -197,4 +205,35 @@ describe('data corrections (issue 10 part 9)', () => {
     );
     expect(rows).toEqual([]);
   });
+
+  const kimSon = (fc: any) => fc.features.find((f: any) => f.properties.slug === 'cho-kim-son').properties;
+  for (const [what, edit, message] of [
+    [
+      'a qualifier for a figure the record does not have',
+      (fc: any) => {
+        kimSon(fc).figure_qualifiers = { floor_area_m2: 'over' };
+      },
+      /field figure_qualifiers\.floor_area_m2: names no figure/,
+    ],
+    [
+      'a qualifier outside the list',
+      (fc: any) => {
+        kimSon(fc).figure_qualifiers = { area_m2: 'roughly' };
+      },
+      /field figure_qualifiers\.area_m2/,
+    ],
+  ] as const) {
+    it(`seeding refuses ${what}, naming the field`, async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'border-atlas-corrections-'));
+      scratchDirs.push(dir);
+      cpSync(defaultDataDir, dir, { recursive: true });
+      const file = path.join(dir, 'projects.geojson');
+      const fc = JSON.parse(readFileSync(file, 'utf8'));
+      edit(fc);
+      writeFileSync(file, JSON.stringify(fc));
+      const err = await seed(database.db, dir).catch((e) => e);
+      expect(err).toBeInstanceOf(SeedError);
+      expect(String(err.message)).toMatch(message);
+    });
+  }
 });
