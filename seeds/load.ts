@@ -239,25 +239,27 @@ async function writeProjects(trx: Kysely<DB>, data: SeedData): Promise<void> {
   const rows = data.projects.map((p) => ({
     ...p.properties,
     details: undefined,
+    figure_qualifiers: p.properties.figure_qualifiers ?? {},
     lon: p.geometry.coordinates[0],
     lat: p.geometry.coordinates[1],
   }));
   await sql`
     INSERT INTO projects (slug, name, name_en, category, investment_bn_vnd, investment_qualifier, funding, start_year,
-      end_year, status, area_m2, unit_id, unit_as_named_id, geom, precision, uncertainty_m, note)
+      end_year, status, area_m2, figure_qualifiers, unit_id, unit_as_named_id, geom, precision, uncertainty_m, note)
     SELECT r.slug, r.name, r.name_en, r.category, r.investment_bn_vnd, r.investment_qualifier, r.funding, r.start_year,
-           r.end_year, r.status, r.area_m2, u.id, n.id, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326),
+           r.end_year, r.status, r.area_m2, r.figure_qualifiers, u.id, n.id, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326),
            r.precision::location_precision, r.uncertainty_m, r.note
     FROM jsonb_to_recordset(${j(rows)}::jsonb) AS r(slug text, name text, name_en text, category text,
       investment_bn_vnd numeric, investment_qualifier text, funding text, start_year int, end_year int, status text,
-      area_m2 numeric, commune text, commune_as_named text, lon float8, lat float8, precision text,
+      area_m2 numeric, figure_qualifiers jsonb, commune text, commune_as_named text, lon float8, lat float8, precision text,
       uncertainty_m real, note text)
     JOIN admin_units u ON u.slug = r.commune
     LEFT JOIN admin_units n ON n.slug = r.commune_as_named
     ON CONFLICT (slug) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, category = excluded.category,
       investment_bn_vnd = excluded.investment_bn_vnd, investment_qualifier = excluded.investment_qualifier,
       funding = excluded.funding, start_year = excluded.start_year, end_year = excluded.end_year,
-      status = excluded.status, area_m2 = excluded.area_m2, unit_id = excluded.unit_id,
+      status = excluded.status, area_m2 = excluded.area_m2, figure_qualifiers = excluded.figure_qualifiers,
+      unit_id = excluded.unit_id,
       unit_as_named_id = excluded.unit_as_named_id, geom = excluded.geom, precision = excluded.precision,
       uncertainty_m = excluded.uncertainty_m, note = excluded.note
   `.execute(trx);

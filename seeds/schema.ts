@@ -118,6 +118,8 @@ const projectProps = z
     precision,
     uncertainty_m: z.number().positive().nullable().optional(),
     details: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+    /** How the source states area_m2 or a numeric details figure; absent = exact. */
+    figure_qualifiers: z.record(z.string(), z.enum(QUALIFIERS)).optional(),
     sources,
     note: z.string().nullable().optional(),
   })
@@ -132,6 +134,15 @@ const projectProps = z
         path: ['investment_qualifier'],
         message: 'needed when investment_bn_vnd is given',
       });
+    }
+    for (const key of Object.keys(p.figure_qualifiers ?? {})) {
+      const figure = key === 'area_m2' ? p.area_m2 : p.details[key];
+      if (typeof figure !== 'number')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['figure_qualifiers', key],
+          message: 'names no figure of this record (area_m2 or a numeric details key)',
+        });
     }
   });
 
@@ -210,7 +221,7 @@ export const indicatorSchema = z
     unit: slug,
     indicator: z.string(),
     value: z.number(),
-    qualifier: z.enum(['exact', 'about', 'nearly', 'over', 'under']),
+    qualifier: z.enum(['exact', 'about', 'nearly', 'over', 'under', 'up_to']),
     year: year.nullable(),
     period_start: year.nullable(),
     period_end: year.nullable(),
