@@ -1,5 +1,5 @@
 import { unitSearch } from './sql.ts';
-import { type LayerDef, precisionProperties } from './types.ts';
+import { geometryKindProperty, type LayerDef, precisionProperties } from './types.ts';
 
 export const communes: LayerDef = {
   id: 'communes',
@@ -35,7 +35,7 @@ export const communes: LayerDef = {
       title: { vi: 'Tỉnh', en: 'Province' },
     },
     { name: 'province_code', type: 'string', description: 'Province code', filterable: true },
-    { name: 'geometry_kind', type: 'string', description: 'boundary or seat', enum: ['boundary', 'seat'] },
+    geometryKindProperty,
     {
       name: 'valid_from',
       type: 'string',

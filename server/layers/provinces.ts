@@ -1,5 +1,5 @@
 import { unitSearch } from './sql.ts';
-import { type LayerDef, precisionProperties } from './types.ts';
+import { geometryKindProperty, type LayerDef, precisionProperties } from './types.ts';
 
 export const provinces: LayerDef = {
   id: 'provinces',
@@ -25,7 +25,7 @@ export const provinces: LayerDef = {
       description: 'Unit kind (tỉnh, thành phố)',
       title: { vi: 'Loại', en: 'Kind' },
     },
-    { name: 'geometry_kind', type: 'string', description: 'boundary or seat', enum: ['boundary', 'seat'] },
+    geometryKindProperty,
     {
       name: 'valid_from',
       type: 'string',

@@ -151,3 +151,15 @@ export const neighbourProperty = {
     KHM: { vi: 'Campuchia', en: 'Cambodia' },
   },
 } as const satisfies Omit<LayerProperty, 'description'>;
+
+/** Whether an administrative unit is drawn by its boundary or, lacking one, by its seat. */
+export const geometryKindProperty: LayerProperty = {
+  name: 'geometry_kind',
+  type: 'string',
+  description: 'boundary or seat',
+  enum: ['boundary', 'seat'],
+  labels: {
+    boundary: { vi: 'Ranh giới', en: 'Boundary' },
+    seat: { vi: 'Trụ sở', en: 'Seat' },
+  },
+};
