@@ -4,10 +4,15 @@
  * `--source "title, URL"`). Every mistake is an ImportArgumentError naming
  * the option.
  */
+import { layers } from '../layers/index.ts';
+import type { ImportTarget } from '../layers/types.ts';
 import { ImportArgumentError } from './errors.ts';
 
-export const IMPORT_LAYERS = ['provinces', 'communes', 'roads', 'projects', 'border-gates'] as const;
-export type ImportLayer = (typeof IMPORT_LAYERS)[number];
+export type ImportLayer = ImportTarget;
+/** What `--layer` accepts: the import targets the registry's layers name, in registry order. */
+export const IMPORT_LAYERS: readonly ImportLayer[] = [
+  ...new Set(layers.flatMap((l) => (l.importTarget ? [l.importTarget] : []))),
+];
 
 export const PRECISIONS = ['surveyed', 'approximate', 'schematic'] as const;
 export type Precision = (typeof PRECISIONS)[number];
