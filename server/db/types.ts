@@ -11,6 +11,18 @@ export type Generated<T> =
     ? ColumnType<S, I | undefined, U>
     : ColumnType<T, T | undefined, T>;
 
+export type Json = JsonValue;
+
+export type JsonArray = JsonValue[];
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined;
+};
+
+export type JsonPrimitive = boolean | number | string | null;
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
 export type LocationPrecision = 'approximate' | 'schematic' | 'surveyed';
 
 export type Numeric = ColumnType<number, number | string, number | string>;
@@ -126,161 +138,6 @@ export interface IndustrialParkDetails {
   workers: number | null;
 }
 
-export interface LayerBorderGates {
-  commune: string | null;
-  commune_code: string | null;
-  geom: string | null;
-  id: number | null;
-  kind: string | null;
-  name: string | null;
-  name_en: string | null;
-  neighbour: string | null;
-  precision: string | null;
-  slug: string | null;
-  uncertainty_m: number | null;
-}
-
-export interface LayerBorderSegments {
-  geom: string | null;
-  id: number | null;
-  length_km: number | null;
-  neighbour: string | null;
-  part: number | null;
-  precision: string | null;
-  uncertainty_m: number | null;
-}
-
-export interface LayerCommunes {
-  code: string | null;
-  geom: string | null;
-  geometry_kind: string | null;
-  id: number | null;
-  kind: string | null;
-  name: string | null;
-  precision: string | null;
-  province: string | null;
-  province_code: string | null;
-  uncertainty_m: number | null;
-  valid_from: string | null;
-}
-
-export interface LayerCountries {
-  geom: string | null;
-  id: number | null;
-  iso3: string | null;
-  name: string | null;
-  name_vi: string | null;
-  precision: string | null;
-  uncertainty_m: number | null;
-}
-
-export interface LayerIndustrialParks {
-  area_m2: number | null;
-  category: string | null;
-  commune: string | null;
-  commune_code: string | null;
-  end_year: number | null;
-  enterprise_investment_bn_vnd: number | null;
-  enterprises: number | null;
-  funding: string | null;
-  geom: string | null;
-  hectares: number | null;
-  id: number | null;
-  investment_bn_vnd: number | null;
-  investment_qualifier: string | null;
-  investor: string | null;
-  levelled_pct: number | null;
-  name: string | null;
-  name_en: string | null;
-  next_phase_hectares: number | null;
-  occupancy_pct: number | null;
-  phase: string | null;
-  phase_hectares: number | null;
-  precision: string | null;
-  province: string | null;
-  province_code: string | null;
-  slug: string | null;
-  start_year: number | null;
-  state_support_bn_vnd: number | null;
-  status: string | null;
-  target_enterprises: number | null;
-  target_workers: number | null;
-  uncertainty_m: number | null;
-  workers: number | null;
-}
-
-export interface LayerMarkets {
-  area_m2: number | null;
-  category: string | null;
-  commune: string | null;
-  commune_code: string | null;
-  end_year: number | null;
-  floor_area_m2: number | null;
-  floors_max: number | null;
-  floors_min: number | null;
-  funding: string | null;
-  geom: string | null;
-  id: number | null;
-  investment_bn_vnd: number | null;
-  investment_qualifier: string | null;
-  kiosks: number | null;
-  name: string | null;
-  name_en: string | null;
-  precision: string | null;
-  province: string | null;
-  province_code: string | null;
-  slug: string | null;
-  start_year: number | null;
-  status: string | null;
-  uncertainty_m: number | null;
-}
-
-export interface LayerProjects {
-  area_m2: number | null;
-  category: string | null;
-  commune: string | null;
-  commune_code: string | null;
-  end_year: number | null;
-  funding: string | null;
-  geom: string | null;
-  id: number | null;
-  investment_bn_vnd: number | null;
-  investment_qualifier: string | null;
-  name: string | null;
-  name_en: string | null;
-  precision: string | null;
-  province: string | null;
-  province_code: string | null;
-  slug: string | null;
-  start_year: number | null;
-  status: string | null;
-  uncertainty_m: number | null;
-}
-
-export interface LayerProvinces {
-  code: string | null;
-  geom: string | null;
-  geometry_kind: string | null;
-  id: number | null;
-  kind: string | null;
-  name: string | null;
-  precision: string | null;
-  uncertainty_m: number | null;
-  valid_from: string | null;
-}
-
-export interface LayerRoads {
-  class: string | null;
-  geom: string | null;
-  id: number | null;
-  name: string | null;
-  precision: string | null;
-  ref: string | null;
-  slug: string | null;
-  uncertainty_m: number | null;
-  via: string | null;
-}
-
 export interface MarketDetails {
   floor_area_m2: Numeric | null;
   floors_max: number | null;
@@ -310,6 +167,7 @@ export interface Projects {
   area_m2: Numeric | null;
   category: string;
   end_year: number | null;
+  figure_qualifiers: Generated<Json>;
   funding: string | null;
   geom: string;
   id: Generated<number>;
@@ -344,19 +202,6 @@ export interface Roads {
   via: Generated<string[]>;
 }
 
-export interface SearchEntries {
-  code: string | null;
-  entity: string | null;
-  id: number | null;
-  kind: string | null;
-  layer: string | null;
-  level: string | null;
-  name: string | null;
-  name_plain: string | null;
-  point: string | null;
-  valid_to: Timestamp | null;
-}
-
 export interface Sources {
   id: string;
   language: string | null;
@@ -381,22 +226,12 @@ export interface DB {
   indicator_definitions: IndicatorDefinitions;
   indicators: Indicators;
   industrial_park_details: IndustrialParkDetails;
-  layer_border_gates: LayerBorderGates;
-  layer_border_segments: LayerBorderSegments;
-  layer_communes: LayerCommunes;
-  layer_countries: LayerCountries;
-  layer_industrial_parks: LayerIndustrialParks;
-  layer_markets: LayerMarkets;
-  layer_projects: LayerProjects;
-  layer_provinces: LayerProvinces;
-  layer_roads: LayerRoads;
   market_details: MarketDetails;
   project_categories: ProjectCategories;
   project_figures: ProjectFigures;
   project_places: ProjectPlaces;
   projects: Projects;
   roads: Roads;
-  search_entries: SearchEntries;
   sources: Sources;
   unit_successors: UnitSuccessors;
 }
