@@ -168,10 +168,10 @@ describe('paging a filtered copy of many projects by cursor', () => {
     let url: string | undefined = filtered(b.base, '&sortby=name,-start_year&f=csv&limit=400');
     let matched = -1;
     while (url) {
-      const res = await fetch(url);
+      const res: Response = await fetch(url);
       expect(res.status).toBe(200);
       matched = Number(res.headers.get('ogc-numbermatched'));
-      const lines = (await res.text())
+      const lines: string[] = (await res.text())
         .replace(/^\uFEFF/, '')
         .trim()
         .split(/\r?\n/);
