@@ -9,9 +9,9 @@
 import type { Response } from 'express';
 import { crsUri } from './crs.ts';
 import { featureText } from './feature-text.ts';
-import type { PageLinks } from './items.ts';
 import type { ItemsParams } from './items-params.ts';
 import { MEDIA } from './links.ts';
+import type { PageLinks } from './page-links.ts';
 import type { OpenCursor } from './sql-cursor.ts';
 import { batches, write } from './write.ts';
 

@@ -20,19 +20,11 @@ import { findLayer } from './find-layer.ts';
 import { sendGeoJson } from './geojson.ts';
 import { type ItemsParams, parseItems } from './items-params.ts';
 import { csvSql, featuresSql, rowKeys, sortKeys, whereClause } from './items-sql.ts';
-import type { Link } from './links.ts';
 import { matchedCounter } from './matched.ts';
-import { firstPageHref, pageLinks } from './page-links.ts';
+import { firstPageHref, type PageLinks, pageLinks } from './page-links.ts';
 import { RAW_TEXT } from './raw-values.ts';
 import { openCursor } from './sql-cursor.ts';
 import { BATCH } from './write.ts';
-
-/**
- * The links of a page, once its size and edge rows are known: `first` and
- * `last` are its first and last rows (CSV gives only the first, whose
- * trailing columns carry the last row's sort keys).
- */
-export type PageLinks = (returned: number, first?: unknown[], last?: unknown[]) => Link[];
 
 export function itemsRoute({ db, pool }: Database, opts: { cursorSecret?: string } = {}): RequestHandler {
   const count = matchedCounter(db);

@@ -25,6 +25,14 @@ export interface PagePlace {
   prev?: string;
 }
 
+/**
+ * The links of a page, once its size and edge rows are known (the route
+ * makes it, the writers call it): `first` and `last` are the page's first
+ * and last rows (CSV gives only the first, whose trailing columns carry the
+ * last row's sort keys).
+ */
+export type PageLinks = (returned: number, first?: unknown[], last?: unknown[]) => Link[];
+
 type Position = ['cursor' | 'offset', string] | undefined;
 
 export function pageLinks(req: Request, layer: LayerDef, p: ItemsParams, place: PagePlace): Link[] {
