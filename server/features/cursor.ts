@@ -117,9 +117,14 @@ export function cursorSecret(db: Kysely<any>, configured: string | undefined): (
  */
 async function sharedSecret(db: Kysely<any>): Promise<string> {
   const read = async () => {
-    const { rows } = await sql<{ value: string }>`
-      SELECT value FROM app_secrets WHERE name = ${SECRET_NAME}`.execute(db);
-    return rows[0]?.value;
+    try {
+      const { rows } = await sql<{ value: string }>`
+        SELECT value FROM app_secrets WHERE name = ${SECRET_NAME}`.execute(db);
+      return rows[0]?.value;
+    } catch (e) {
+      if ((e as { code?: string }).code !== '42P01') throw e;
+      throw new Error('app_secrets does not exist: migrate the database, or set CURSOR_SECRET');
+    }
   };
   const found = await read();
   if (found) return found;
