@@ -27,7 +27,7 @@ import { createTiles, type TileService } from './tiles/index.ts';
 export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
 export interface AppDeps {
-  config: Pick<Config, 'BODY_LIMIT' | 'RETRY_AFTER_S'>;
+  config: Pick<Config, 'BODY_LIMIT' | 'RETRY_AFTER_S'> & Partial<Pick<Config, 'CURSOR_SECRET'>>;
   database: Database;
   logger: Logger;
   /** Vector tiles; made here when not given. server/main.ts gives one, to answer cache hits before Express. */
@@ -77,7 +77,7 @@ export function createApp({ config, database, logger, tiles }: AppDeps): Express
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use(searchRouter(database.db));
-  app.use(featuresRouter(database));
+  app.use(featuresRouter(database, { cursorSecret: config.CURSOR_SECRET }));
   app.use(analysisRouter(database.db));
   app.use(sourcesRouter(database.db));
   app.use(tileService.router);

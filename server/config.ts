@@ -26,6 +26,7 @@ export const defaults = {
   TILE_CACHE_CONTROL: 'public, max-age=300', // Cache-Control sent with tiles and TileJSON
   TILE_PG_POOL_MAX: '4', // connections that render tiles (apart from PG_POOL_MAX, so tiles cannot starve the API)
   DATA_VERSION_POLL_MS: '3000', // how often to re-read data_version while LISTEN is down
+  CURSOR_SECRET: '', // signs the cursors of next links; empty: a random key kept in the database (app_secrets)
 };
 
 const schema = z.object({
@@ -49,6 +50,9 @@ const schema = z.object({
     .regex(/^[\x20-\x7e]{1,200}$/, 'a header value: printable ASCII, at most 200 characters'),
   TILE_PG_POOL_MAX: z.coerce.number().int().min(1).max(100),
   DATA_VERSION_POLL_MS: z.coerce.number().int().min(100).max(600000),
+  CURSOR_SECRET: z
+    .string()
+    .refine((s) => s === '' || s.length >= 32, { message: 'empty, or at least 32 characters' }),
 });
 
 export type Config = z.infer<typeof schema>;

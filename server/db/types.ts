@@ -51,6 +51,12 @@ export interface AdminUnits {
   valid_to: Timestamp | null;
 }
 
+export interface AppSecrets {
+  created_at: Generated<Timestamp>;
+  name: string;
+  value: string;
+}
+
 export interface BorderGates {
   geom: string;
   id: Generated<number>;
@@ -218,6 +224,7 @@ export interface UnitSuccessors {
 
 export interface DB {
   admin_units: AdminUnits;
+  app_secrets: AppSecrets;
   border_gates: BorderGates;
   border_segments: BorderSegments;
   citations: Citations;

@@ -3,48 +3,51 @@
  * the requested properties, and lon/lat for point layers, through the shared
  * CSV writer (RFC 4180, UTF-8 with BOM so spreadsheets keep the diacritics).
  * The body cannot carry links, so paging links and numberMatched go in
- * headers: `Link: <…offset=10>; rel="next"; type="text/csv"` and
+ * headers: `Link: <…&cursor=…>; rel="next"; type="text/csv"` and
  * `OGC-NumberMatched: 40`.
  */
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { BOM, CSV_TYPE, csvRow } from '../http/csv.ts';
 import type { LayerDef } from '../layers/index.ts';
 import { crsUri } from './crs.ts';
-import type { OpenCursor } from './cursor.ts';
 import type { ItemsParams } from './items-params.ts';
 import { csvColumns } from './items-sql.ts';
-import { linkHeader, pageLinks } from './page-links.ts';
+import { linkHeader, type PageLinks } from './page-links.ts';
 import { csvCell } from './raw-values.ts';
-import { batches, type Sent, write } from './write.ts';
+import type { OpenCursor } from './sql-cursor.ts';
+import { batches, write } from './write.ts';
 
+/**
+ * `expected` is the page's size as numberMatched says; the first row carries
+ * the sort keys the links need. Returns false when the client left before the end.
+ */
 export async function sendCsv(
-  req: Request,
   res: Response,
   layer: LayerDef,
   p: ItemsParams,
   rows: OpenCursor<unknown[]>,
+  expected: number,
   matched: number,
-): Promise<Sent | undefined> {
-  const expected = Math.max(0, Math.min(p.limit, matched - p.offset));
+  links: PageLinks,
+): Promise<boolean> {
   res.status(200);
   res.setHeader('Content-Type', CSV_TYPE);
   res.setHeader('Content-Disposition', `attachment; filename="${layer.id}.csv"`);
   res.setHeader('Content-Crs', `<${crsUri(p.crs)}>`);
-  res.setHeader('Link', linkHeader(pageLinks(req, layer, p, matched, expected)));
+  res.setHeader('Link', linkHeader(links(expected, rows.first[0])));
   res.setHeader('OGC-NumberMatched', String(matched));
   // Cells arrive as PostgreSQL's text (raw-values.ts): id, the properties, then lon/lat.
+  // The sort keys that follow (items-sql.ts) are left out.
+  const columns = csvColumns(layer, p);
   const types = ['integer', ...p.properties.map((q) => q.type), 'number', 'number'] as const;
-  const row = (r: unknown[]) => csvRow(r.map((v, i) => csvCell(types[i]!, v as string | null)));
-  let returned = 0;
-  let lastId: string | undefined;
-  let chunk = BOM + csvRow(csvColumns(layer, p));
+  const row = (r: unknown[]) =>
+    csvRow(r.slice(0, columns.length).map((v, i) => csvCell(types[i]!, v as string | null)));
+  let chunk = BOM + csvRow(columns);
   for await (const batch of batches(rows)) {
     chunk += batch.map(row).join('');
-    returned += batch.length;
-    lastId = batch[batch.length - 1]![0] as string;
-    if (!(await write(res, chunk))) return undefined;
+    if (!(await write(res, chunk))) return false;
     chunk = '';
   }
   res.end(chunk);
-  return { returned, lastId };
+  return true;
 }

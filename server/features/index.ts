@@ -4,7 +4,7 @@
  * and streamed items, single features. Errors go to the app's one handler
  * (problem+json).
  *
- *   app.use(featuresRouter(database))
+ *   app.use(featuresRouter(database, { cursorSecret: config.CURSOR_SECRET }))
  */
 import { Router } from 'express';
 import type { Database } from '../db/connect.ts';
@@ -18,7 +18,7 @@ import { openapiRoute } from './openapi.ts';
 import { queryablesRoute } from './queryables.ts';
 import { schemaRoute } from './schema.ts';
 
-export function featuresRouter(database: Database): Router {
+export function featuresRouter(database: Database, opts: { cursorSecret?: string } = {}): Router {
   const r = Router();
   const collections = collectionsRoutes(database.db);
   r.get('/ogc', landing);
@@ -29,7 +29,7 @@ export function featuresRouter(database: Database): Router {
   r.get('/ogc/collections/:collectionId', collections.one);
   r.get('/ogc/collections/:collectionId/queryables', queryablesRoute);
   r.get('/ogc/collections/:collectionId/schema', schemaRoute);
-  r.get('/ogc/collections/:collectionId/items', itemsRoute(database));
+  r.get('/ogc/collections/:collectionId/items', itemsRoute(database, opts));
   r.get('/ogc/collections/:collectionId/items/:featureId', itemRoute(database));
   return r;
 }

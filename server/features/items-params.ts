@@ -24,6 +24,7 @@ export const ITEMS_PARAMETERS = [
   'f',
   'limit',
   'offset',
+  'cursor',
   'bbox',
   'bbox-crs',
   'crs',
@@ -44,6 +45,8 @@ export interface ItemsParams {
   format: 'geojson' | 'csv';
   limit: number;
   offset: number;
+  /** The opaque position of a next/prev link, checked by cursor.ts; empty counts as absent. */
+  cursor?: string;
   bbox?: BboxFilter;
   crs: Srid;
   years?: YearRange;
@@ -87,6 +90,7 @@ export function parseItems(req: Request, layer: LayerDef): ItemsParams {
     format: format(req),
     limit: limit(one(query, 'limit')),
     offset: integer('offset', one(query, 'offset'), 0, MAX_OFFSET, 0),
+    cursor: one(query, 'cursor') || undefined,
     bbox: parseBbox(one(query, 'bbox'), parseCrs('bbox-crs', one(query, 'bbox-crs'))),
     crs: parseCrs('crs', one(query, 'crs')),
     years: datetime === undefined ? undefined : yearRange(datetime),

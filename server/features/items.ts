@@ -6,35 +6,53 @@
  * anything is sent, so a filter PostgreSQL cannot evaluate is still a 400
  * and not a cut-off body. Then rows go out batch by batch as PostgreSQL
  * writes them, waiting for the socket to drain: memory stays flat whatever
- * the page size. Deep pages reached through next links resume after the
- * previous page's last id instead of re-walking the offset (resume.ts).
+ * the page size. Next and prev links carry a signed cursor (cursor.ts): the
+ * page they open starts from the sort keys of the row next to it, on any
+ * instance, however deep; `offset` still works for clients that send it.
  */
 import type { RequestHandler } from 'express';
 import type { Database } from '../db/connect.ts';
 import { badRequest } from '../http/problem.ts';
 import { sendCsv } from './csv.ts';
-import { openCursor } from './cursor.ts';
+import { cursorBinding, cursorCodec, cursorSecret, type PageCursor } from './cursor.ts';
 import { dataVersion } from './data-version.ts';
 import { findLayer } from './find-layer.ts';
 import { sendGeoJson } from './geojson.ts';
 import { type ItemsParams, parseItems } from './items-params.ts';
-import { csvSql, featuresSql, whereClause } from './items-sql.ts';
+import { csvSql, featuresSql, rowKeys, sortKeys, whereClause } from './items-sql.ts';
 import { matchedCounter } from './matched.ts';
+import { firstPageHref, type PageLinks, pageLinks } from './page-links.ts';
 import { RAW_TEXT } from './raw-values.ts';
-import { resumePoints } from './resume.ts';
+import { openCursor } from './sql-cursor.ts';
 import { BATCH } from './write.ts';
 
-export function itemsRoute({ db, pool }: Database): RequestHandler {
+export function itemsRoute({ db, pool }: Database, opts: { cursorSecret?: string } = {}): RequestHandler {
   const count = matchedCounter(db);
-  const resume = resumePoints(db);
+  const secret = cursorSecret(db, opts.cursorSecret);
   return async (req, res) => {
     const layer = findLayer(req.params.collectionId);
     const p = parseItems(req, layer);
+    if (p.cursor !== undefined && (req.query as Record<string, unknown>).offset !== undefined) {
+      throw badRequest('offset', 'left out when cursor is given (the cursor says where the page starts)');
+    }
     const where = whereClause(p, layer);
     const version = await dataVersion(db);
+    const cursors = cursorCodec(await secret());
+    const compiled = where.compile(db);
+    const binding = cursorBinding([
+      layer.id,
+      compiled.sql,
+      compiled.parameters,
+      sortKeys(p),
+      p.crs,
+      p.properties.map((q) => q.name),
+    ]);
+    const at =
+      p.cursor === undefined
+        ? undefined
+        : cursors.open(p.cursor, binding, version, firstPageHref(req, layer, p));
     const csv = p.format === 'csv';
-    const key = resume.key(layer.id, where, p, version);
-    const query = (csv ? csvSql : featuresSql)(layer, where, p, resume.after(key, p.offset)).compile(db);
+    const query = (csv ? csvSql : featuresSql)(layer, where, p, at).compile(db);
     // Count first, then open the cursor: a request holds one connection at a
     // time, so any number of them can share the pool without waiting on each
     // other. The count is cached, so only a result's first page pays for it.
@@ -43,13 +61,39 @@ export function itemsRoute({ db, pool }: Database): RequestHandler {
       openCursor<unknown[]>(pool, query, { batch: BATCH, rowMode: 'array', types: RAW_TEXT }),
       p,
     );
+    const keys = rowKeys(layer, p);
+    const links: PageLinks = (returned, first, last) => {
+      const start = startRow(p, at, returned);
+      const seal = (forward: boolean, boundary: number, row: (string | null)[]) =>
+        cursors.seal({ version, forward, boundary, keys: row }, binding);
+      const lastKeys = keys.last && first ? keys.last(first) : last && keys.own(last);
+      return pageLinks(req, layer, p, {
+        start,
+        matched,
+        returned,
+        next: lastKeys && start + returned < matched ? seal(true, start + returned, lastKeys) : undefined,
+        prev: first && start > 0 ? seal(false, start, keys.own(first)) : undefined,
+      });
+    };
     try {
-      const sent = await (csv ? sendCsv : sendGeoJson)(req, res, layer, p, rows, matched);
-      if (sent?.returned === p.limit) resume.remember(key, p.offset + p.limit, sent.lastId);
+      if (csv) await sendCsv(res, layer, p, rows, expectedRows(p, at, matched), matched, links);
+      else await sendGeoJson(res, p, rows, matched, links);
     } finally {
       await rows.close();
     }
   };
+}
+
+/** Row of the result set the page starts at: a backward page ends at its cursor. */
+function startRow(p: ItemsParams, at: PageCursor | undefined, returned: number): number {
+  if (!at) return p.offset;
+  return at.forward ? at.boundary : at.boundary - returned;
+}
+
+/** The page's size as the count says, for CSV, whose links go out before its rows. */
+function expectedRows(p: ItemsParams, at: PageCursor | undefined, matched: number): number {
+  const available = at && !at.forward ? at.boundary : matched - (at ? at.boundary : p.offset);
+  return Math.max(0, Math.min(p.limit, available));
 }
 
 /**

@@ -36,7 +36,14 @@ export function itemsParameters(layer: LayerDef): unknown[] {
       maximum: MAX_LIMIT,
       default: DEFAULT_LIMIT,
     }),
-    query('offset', 'Features to skip (the next link sets it)', { type: 'integer', minimum: 0, default: 0 }),
+    query('offset', 'Features to skip (next links use cursor instead)', {
+      type: 'integer',
+      minimum: 0,
+      default: 0,
+    }),
+    query('cursor', 'Where the page starts, as set by a next or prev link (opaque; not with offset)', {
+      type: 'string',
+    }),
     query('bbox', 'minLon,minLat,maxLon,maxLat (CRS84, or bbox-crs): features intersecting the box', {
       type: 'array',
       minItems: 4,

@@ -3,7 +3,7 @@
  * must take one before the one after next is asked for.
  */
 import type { Response } from 'express';
-import type { OpenCursor } from './cursor.ts';
+import type { OpenCursor } from './sql-cursor.ts';
 
 /** Rows per round trip to PostgreSQL: big enough to amortise it, small enough to stay light. */
 export const BATCH = 1000;
@@ -39,10 +39,4 @@ export function write(res: Response, chunk: string): Promise<boolean> {
     res.on('drain', onDrain);
     res.on('close', onClose);
   });
-}
-
-/** What a page writer sent: the row count and the id of the last row (for resume.ts). */
-export interface Sent {
-  returned: number;
-  lastId: string | undefined;
 }

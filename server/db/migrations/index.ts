@@ -12,6 +12,7 @@ import * as layerProjectsDirect from './2026-11-22T1500_layer-projects-direct.ts
 import * as layerProjectsCurrentProvince from './2026-11-22T1600_layer-projects-current-province.ts';
 import * as figureQualifiers from './2026-11-30T0300_figure-qualifiers.ts';
 import * as searchFromRegistry from './2026-11-30T0300_search-from-registry.ts';
+import * as appSecrets from './2026-11-30T0900_app-secrets.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1200_foundation': foundation,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T1600_layer-projects-current-province': layerProjectsCurrentProvince,
   '2026-11-30T0300_figure-qualifiers': figureQualifiers,
   '2026-11-30T0300_search-from-registry': searchFromRegistry,
+  '2026-11-30T0900_app-secrets': appSecrets,
 };
