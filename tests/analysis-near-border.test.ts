@@ -2,17 +2,16 @@ import { VectorTile } from '@mapbox/vector-tile';
 import type { LineString, Position } from 'geojson';
 import { sql } from 'kysely';
 import { PbfReader } from 'pbf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { close, nearestOf } from './analysis-geodesy.ts';
-import { type Running, runDatabase, startApp } from './helpers.ts';
+import { useApp } from './helpers.ts';
 
-const database = runDatabase();
-let app: Running;
+const app = useApp();
+const { database } = app;
 let segments: { id: number; neighbour: string; geometry: LineString }[];
 let points: { layer: string; id: number; coordinates: Position; investment: number | null }[];
 
 beforeAll(async () => {
-  app = await startApp(database);
   const s = await sql<{ id: number; neighbour: string; geojson: string }>`
     SELECT id, neighbour, ST_AsGeoJSON(geom) AS geojson FROM border_segments ORDER BY id`.execute(
     database.db,
@@ -28,10 +27,6 @@ beforeAll(async () => {
     coordinates: [r.lon, r.lat],
     investment: r.investment,
   }));
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
 });
 
 async function near(query: string): Promise<any> {

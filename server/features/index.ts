@@ -4,10 +4,11 @@
  * and streamed items, single features. Errors go to the app's one handler
  * (problem+json).
  *
- *   app.use(featuresRouter(database))
+ *   app.use(featuresRouter(database, version))   // version: the app's listener (server/db/data-version.ts)
  */
 import { Router } from 'express';
 import type { Database } from '../db/connect.ts';
+import type { DataVersion } from '../db/data-version.ts';
 import { collectionsRoutes } from './collections.ts';
 import { conformance } from './conformance.ts';
 import { functionsRoute } from './functions.ts';
@@ -18,9 +19,9 @@ import { openapiRoute } from './openapi.ts';
 import { queryablesRoute } from './queryables.ts';
 import { schemaRoute } from './schema.ts';
 
-export function featuresRouter(database: Database): Router {
+export function featuresRouter(database: Database, version: DataVersion): Router {
   const r = Router();
-  const collections = collectionsRoutes(database.db);
+  const collections = collectionsRoutes(database.db, version);
   r.get('/ogc', landing);
   r.get('/ogc/conformance', conformance);
   r.get('/ogc/api', openapiRoute);
@@ -29,7 +30,7 @@ export function featuresRouter(database: Database): Router {
   r.get('/ogc/collections/:collectionId', collections.one);
   r.get('/ogc/collections/:collectionId/queryables', queryablesRoute);
   r.get('/ogc/collections/:collectionId/schema', schemaRoute);
-  r.get('/ogc/collections/:collectionId/items', itemsRoute(database));
+  r.get('/ogc/collections/:collectionId/items', itemsRoute(database, version));
   r.get('/ogc/collections/:collectionId/items/:featureId', itemRoute(database));
   return r;
 }

@@ -11,10 +11,10 @@
  */
 import type { RequestHandler } from 'express';
 import type { Database } from '../db/connect.ts';
+import type { DataVersion } from '../db/data-version.ts';
 import { badRequest } from '../http/problem.ts';
 import { sendCsv } from './csv.ts';
 import { openCursor } from './cursor.ts';
-import { dataVersion } from './data-version.ts';
 import { findLayer } from './find-layer.ts';
 import { sendGeoJson } from './geojson.ts';
 import { type ItemsParams, parseItems } from './items-params.ts';
@@ -24,14 +24,14 @@ import { RAW_TEXT } from './raw-values.ts';
 import { resumePoints } from './resume.ts';
 import { BATCH } from './write.ts';
 
-export function itemsRoute({ db, pool }: Database): RequestHandler {
+export function itemsRoute({ db, pool }: Database, dataVersion: DataVersion): RequestHandler {
   const count = matchedCounter(db);
   const resume = resumePoints(db);
   return async (req, res) => {
     const layer = findLayer(req.params.collectionId);
     const p = parseItems(req, layer);
     const where = whereClause(p, layer);
-    const version = await dataVersion(db);
+    const version = await dataVersion.read();
     const csv = p.format === 'csv';
     const key = resume.key(layer.id, where, p, version);
     const query = (csv ? csvSql : featuresSql)(layer, where, p, resume.after(key, p.offset)).compile(db);
