@@ -98,3 +98,45 @@ describe('tile freshness', () => {
     }
   });
 });
+
+describe('the one data version, shared by features', () => {
+  const matched = async (iso3: string): Promise<number> => {
+    const filter = encodeURIComponent(`iso3 = '${iso3}'`);
+    const res = await fetch(`${app.base}/ogc/collections/countries/items?limit=1&filter=${filter}`);
+    expect(res.status).toBe(200);
+    return (await res.json()).numberMatched;
+  };
+
+  it('counts features afresh once the listener has the new version (the count is cached per version)', async () => {
+    expect(await matched('XCT')).toBe(0);
+    // Far from the tile the tests above read.
+    const v = await app.database.db.transaction().execute(async (trx) => {
+      await sql`INSERT INTO countries (iso3, name, name_vi, geom)
+        VALUES ('XCT', 'counted', 'counted', ST_Multi(ST_MakeEnvelope(80, 10, 81, 11, 4326)))`.execute(trx);
+      const { rows } = await sql<{ version: string }>`
+        UPDATE data_version SET version = version + 1 RETURNING version`.execute(trx);
+      return Number(rows[0]!.version);
+    });
+    await app.version.waitFor(v);
+    expect(await matched('XCT')).toBe(1);
+  });
+
+  it('reads the version from the database while it cannot LISTEN, never one a poll interval old', async () => {
+    const closed = await freePort();
+    // A poll interval far longer than the test: only a read through the database can see the write.
+    const version = new DataVersion(app.database.pool, {
+      pollMs: 600_000,
+      listenConfig: { host: '127.0.0.1', port: closed, user: 'postgres', connectionTimeoutMillis: 1000 },
+    });
+    try {
+      const before = await version.read();
+      expect(version.mode).toBe('polling');
+      const v = await write('read through');
+      expect(v).toBeGreaterThan(before);
+      expect(await version.read()).toBe(v);
+      expect(version.current).toBe(v);
+    } finally {
+      await version.stop();
+    }
+  });
+});
