@@ -102,14 +102,14 @@ export async function privateCluster(): Promise<PrivateCluster> {
   };
 }
 
-export interface Running {
+interface Running {
   base: string;
   app: App;
   close: () => Promise<void>;
 }
 
-/** The real app (server/app.ts: the whole handler) on a free port against `database`. */
-export async function startApp(database: Database, retryAfterS = 5): Promise<Running> {
+/** The real app (server/app.ts: the whole handler) on a free port against `database`; tests reach it through useApp. */
+async function startApp(database: Database, retryAfterS = 5): Promise<Running> {
   const app = createApp({
     config: { BODY_LIMIT: '100kb', RETRY_AFTER_S: retryAfterS },
     database,
