@@ -116,6 +116,10 @@ async function startApp(database: Database, retryAfterS = 5): Promise<Running> {
     logger: pino({ level: 'silent' }),
   });
   const server: Server = app.listen(0, '127.0.0.1');
+  // Longer than any pause between two requests of a loaded run: fetch keeps
+  // connections alive, and one the server closes while a request is being
+  // sent on it fails that request with ECONNRESET (seen in a full run).
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.once('listening', () => r()));
   const { port } = server.address() as AddressInfo;
   return {
