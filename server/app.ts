@@ -1,10 +1,18 @@
 /**
- * The Express app, built from configuration and a database handle.
- * `listen` lives in server/main.ts, so tests start this on port 0.
+ * The whole service as one request handler, built from configuration and a
+ * database handle: tile cache hits answered before Express
+ * (server/tiles/fast-path.ts), everything else by the Express app. It makes
+ * the one data-version listener and hands it to tiles, features and
+ * analysis (near-border tiles), and `close()` ends everything it opened
+ * (the listener, the tile pool); the database handle stays the caller's.
  *
- *   const app = createApp({ config, database, logger })
+ *   const app = createApp({ config, database, logger });
+ *   const server = http.createServer(app);          // or app.listen(0, '127.0.0.1')
+ *   …
+ *   server.close(async () => { await app.close(); await database.close(); });
  */
 import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cors from 'cors';
@@ -12,9 +20,11 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { nearBorderTileSource } from './analysis/near-border-tiles.ts';
 import { analysisRouter } from './analysis/route.ts';
-import type { Config } from './config.ts';
+import { type Config, defaults } from './config.ts';
 import type { Database } from './db/connect.ts';
+import { DataVersion } from './db/data-version.ts';
 import { featuresRouter } from './features/index.ts';
 import { fontsRouter } from './fonts/route.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
@@ -22,23 +32,72 @@ import { healthRouter } from './http/health.ts';
 import { createMetrics } from './http/metrics.ts';
 import { searchRouter } from './search/route.ts';
 import { sourcesRouter } from './sources/route.ts';
-import { createTiles, type TileService } from './tiles/index.ts';
+import { createTiles, type TileConfig, type TileService } from './tiles/index.ts';
 
 export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
 export interface AppDeps {
-  config: Pick<Config, 'BODY_LIMIT' | 'RETRY_AFTER_S'> & Partial<Pick<Config, 'CURSOR_SECRET'>>;
+  /** The tile settings and DATA_VERSION_POLL_MS default to server/config.ts's defaults. */
+  config: Pick<Config, 'BODY_LIMIT' | 'RETRY_AFTER_S'> &
+    Partial<TileConfig & Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET'>>;
   database: Database;
   logger: Logger;
-  /** Vector tiles; made here when not given. server/main.ts gives one, to answer cache hits before Express. */
-  tiles?: TileService;
 }
 
-export function createApp({ config, database, logger, tiles }: AppDeps): Express {
+/** A node:http request handler with the parts tests and scripts reach for. */
+export interface App {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** The Express app behind the tile fast path. */
+  express: Express;
+  /** The one data-version listener (tests wait on it after a write: `app.version.waitFor(v)`). */
+  version: DataVersion;
+  tiles: TileService;
+  /** `http.createServer(app).listen(...)`. */
+  listen(port: number, host: string, onListening?: () => void): Server;
+  /** Stops the listener and closes the tile pool; idempotent. The database is the caller's. */
+  close(): Promise<void>;
+}
+
+export function createApp({ config, database, logger }: AppDeps): App {
+  const version = new DataVersion(database.pool, {
+    pollMs: config.DATA_VERSION_POLL_MS ?? Number(defaults.DATA_VERSION_POLL_MS),
+    onError: (e) => logger.debug({ err: e.message }, 'data version listener'),
+  });
+  const tiles = createTiles({
+    database,
+    version,
+    config,
+    logger,
+    sources: [nearBorderTileSource(database.db)],
+  });
+  const app = expressApp(config, database, logger, version, tiles);
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (!tiles.serveHit(req, res)) app(req, res);
+  };
+  let closing: Promise<void> | undefined;
+  return Object.assign(handler, {
+    express: app,
+    version,
+    tiles,
+    listen: (port: number, host: string, onListening?: () => void) =>
+      createServer(handler).listen(port, host, onListening),
+    close: () => {
+      closing ??= Promise.all([tiles.close(), version.stop()]).then(() => {});
+      return closing;
+    },
+  });
+}
+
+function expressApp(
+  config: AppDeps['config'],
+  database: Database,
+  logger: Logger,
+  version: DataVersion,
+  tiles: TileService,
+): Express {
   const app = express();
   const metrics = createMetrics();
-  const tileService = tiles ?? createTiles({ database, logger });
-  for (const m of tileService.metrics) metrics.registry.registerMetric(m);
+  for (const m of tiles.metrics) metrics.registry.registerMetric(m);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.set('query parser', 'simple');
@@ -77,10 +136,10 @@ export function createApp({ config, database, logger, tiles }: AppDeps): Express
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use(searchRouter(database.db));
-  app.use(featuresRouter(database, { cursorSecret: config.CURSOR_SECRET }));
+  app.use(featuresRouter(database, version, { cursorSecret: config.CURSOR_SECRET }));
   app.use(analysisRouter(database.db));
   app.use(sourcesRouter(database.db));
-  app.use(tileService.router);
+  app.use(tiles.router);
   app.use(fontsRouter(path.join(clientDist, '..', 'fonts')));
 
   if (existsSync(clientDist)) {

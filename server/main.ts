@@ -11,7 +11,6 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { connect } from './db/connect.ts';
 import { migrateAndSeed, prepareServer } from './prepare.ts';
-import { createTiles } from './tiles/index.ts';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -40,12 +39,9 @@ async function main(): Promise<void> {
     statementTimeoutMs: config.PG_STATEMENT_TIMEOUT_MS,
     onError: (e) => logger.warn({ err: e.message }, 'database connection lost'),
   });
-  const tiles = createTiles({ database, config, logger });
-  const app = createApp({ config, database, logger, tiles });
-  // Tile cache hits are answered before Express (server/tiles/fast-path.ts).
-  const server = createServer((req, res) => {
-    if (!tiles.serveHit(req, res)) app(req, res);
-  });
+  // The whole handler, tile cache hits before Express included (server/app.ts).
+  const app = createApp({ config, database, logger });
+  const server = createServer(app);
   server.listen(config.PORT, config.HOST, () => {
     const { port } = server.address() as AddressInfo;
     logger.info({ port, database: prepared.origin }, `Border Atlas listening on http://127.0.0.1:${port}/`);
@@ -63,7 +59,7 @@ async function main(): Promise<void> {
     }, config.SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(async () => {
-      await tiles.close();
+      await app.close();
       await database.close();
       logger.info('stopped');
       process.exit(0);

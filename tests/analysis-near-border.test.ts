@@ -1,18 +1,19 @@
+import { gunzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
 import type { LineString, Position } from 'geojson';
 import { sql } from 'kysely';
 import { PbfReader } from 'pbf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { close, nearestOf } from './analysis-geodesy.ts';
-import { type Running, runDatabase, startApp } from './helpers.ts';
+import { useApp } from './helpers.ts';
+import { rawGet } from './tiles-helpers.ts';
 
-const database = runDatabase();
-let app: Running;
+const app = useApp();
+const { database } = app;
 let segments: { id: number; neighbour: string; geometry: LineString }[];
 let points: { layer: string; id: number; coordinates: Position; investment: number | null }[];
 
 beforeAll(async () => {
-  app = await startApp(database);
   const s = await sql<{ id: number; neighbour: string; geojson: string }>`
     SELECT id, neighbour, ST_AsGeoJSON(geom) AS geojson FROM border_segments ORDER BY id`.execute(
     database.db,
@@ -28,10 +29,6 @@ beforeAll(async () => {
     coordinates: [r.lon, r.lat],
     investment: r.investment,
   }));
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
 });
 
 async function near(query: string): Promise<any> {
@@ -176,6 +173,24 @@ describe('GET /api/analysis/near-border/tiles/{z}/{x}/{y}.mvt', () => {
           p.distance_km === f.properties.distance_km,
       ),
     ).toBe(true);
+  });
+
+  it('negotiates like the layer tiles: gzip when accepted, identity otherwise, 304 for its ETag', async () => {
+    const fc = await near('km=10');
+    const [lon, lat] = fc.features[0].geometry.coordinates;
+    const { x, y } = tileOf(lon, lat, 9);
+    const url = `${app.base}/api/analysis/near-border/tiles/9/${x}/${y}.mvt?km=10`;
+    const gzip = await rawGet(url, { 'Accept-Encoding': 'gzip' });
+    expect(gzip.status).toBe(200);
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gzip.headers['cache-control']).toBe('no-cache');
+    const plain = await rawGet(url);
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(gunzipSync(gzip.body).equals(plain.body)).toBe(true);
+    const etag = String(plain.headers.etag);
+    expect(gzip.headers.etag).toBe(etag);
+    expect((await rawGet(url, { 'If-None-Match': etag })).status).toBe(304);
   });
 
   it('answers 204 for a tile with no feature and 304 for a known ETag', async () => {

@@ -10,7 +10,7 @@
 import * as turf from '@turf/turf';
 import type { LineString, Position } from 'geojson';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultDataDir } from '../seeds/index.ts';
 import { loadData } from '../seeds/load.ts';
 import { readData } from '../seeds/read.ts';
@@ -22,7 +22,7 @@ import {
   ellipsoidalLength,
   nearestOf,
 } from './analysis-geodesy.ts';
-import { type Running, scratchDatabase, startApp } from './helpers.ts';
+import { useApp } from './helpers.ts';
 
 const BOXES = {
   west: [100, 8, 103.2, 24],
@@ -30,8 +30,6 @@ const BOXES = {
   east: [105.5, 8, 110, 24],
 } as const;
 
-let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
-let app: Running;
 let segments: { id: number; neighbour: string; geometry: LineString }[];
 
 /** A small deterministic generator (mulberry32), so a failure can be replayed. */
@@ -128,15 +126,7 @@ async function build(database: Database): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  scratch = await scratchDatabase();
-  await build(scratch.database);
-  app = await startApp(scratch.database);
-});
-afterAll(async () => {
-  await app?.close();
-  await scratch?.drop();
-});
+const app = useApp({ database: 'scratch', setup: build });
 
 async function get(path: string): Promise<any> {
   const res = await fetch(`${app.base}${path}`);
@@ -148,7 +138,7 @@ describe('near-border on points along the whole border', () => {
   it('agrees with Turf + Vincenty on membership and distance within 0.5 %, Cambodia included', async () => {
     const fc = await get('/api/analysis/near-border?km=40');
     const { rows } = await sql<{ id: number; lon: number; lat: number }>`
-      SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM projects`.execute(scratch.database.db);
+      SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM projects`.execute(app.database.db);
     const got = new Map<number, any>(fc.features.map((f: any) => [f.properties.id, f.properties]));
     const neighbours = new Set<string>();
     for (const r of rows) {
@@ -218,12 +208,12 @@ describe('GET /api/stats/border-length', () => {
   it('counts the projects inside each commune and their density per km²', async () => {
     const { rows } = await sql<{ name: string; geojson: string }>`
       SELECT name, ST_AsGeoJSON(boundary) AS geojson FROM admin_units WHERE level = 'commune'`.execute(
-      scratch.database.db,
+      app.database.db,
     );
     const pts = await sql<{
       lon: number;
       lat: number;
-    }>`SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM projects`.execute(scratch.database.db);
+    }>`SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM projects`.execute(app.database.db);
     for (const row of body.rows) {
       const poly = JSON.parse(rows.find((r) => r.name === row.name)!.geojson);
       const n = pts.rows.filter((p) => turf.booleanPointInPolygon([p.lon, p.lat], poly)).length;
@@ -238,7 +228,7 @@ describe('GET /api/stats/accessibility', () => {
   it('finds the nearest market, industrial park, border gate and road of every commune, as a brute force does', async () => {
     const body = await get('/api/stats/accessibility');
     expect(body.rows).toHaveLength(4);
-    const db = scratch.database.db;
+    const db = app.database.db;
     const points = async (q: ReturnType<typeof sql>) =>
       (await q.execute(db)).rows as { id: number; lon: number; lat: number }[];
     const markets = await points(
@@ -277,7 +267,7 @@ describe('GET /api/stats/accessibility', () => {
 
 describe('near-border tiles after a data change', () => {
   it('draw a project added after the first tile was cut, once the data version moves', async () => {
-    const db = scratch.database.db;
+    const db = app.database.db;
     const [lon, lat] = [102.95, 21.25]; // a few km from the Lao border near Tây Trang
     const z = 10;
     const x = Math.floor(((lon + 180) / 360) * 2 ** z);
@@ -292,7 +282,10 @@ describe('near-border tiles after a data change', () => {
               ST_Point(${lon}, ${lat}, 4326), 'surveyed', 'test')`.execute(db);
     const stale = await tile();
     expect(stale.status === 204 ? 0 : (await stale.arrayBuffer()).byteLength).toBe(sizeBefore);
-    await sql`UPDATE data_version SET version = version + 1`.execute(db);
+    const { rows } = await sql<{ version: string }>`
+      UPDATE data_version SET version = version + 1 RETURNING version`.execute(db);
+    // The app learns the bump from its data-version listener (LISTEN/NOTIFY).
+    await app.version.waitFor(Number(rows[0]!.version));
     const fresh = await tile();
     expect(fresh.status).toBe(200);
     expect((await fresh.arrayBuffer()).byteLength).toBeGreaterThan(sizeBefore);

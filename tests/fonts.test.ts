@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PbfReader } from 'pbf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { clientDist } from '../server/app.ts';
 import { buildGlyphs, FONTSTACK } from '../server/fonts/build.ts';
-import { type Running, runDatabase, startApp } from './helpers.ts';
+import { useApp } from './helpers.ts';
 
 interface Glyph {
   id: number;
@@ -42,18 +42,12 @@ function decode(buf: ArrayBuffer): { name: string; range: string; glyphs: Glyph[
   return out;
 }
 
-const database = runDatabase();
-let app: Running;
 const fontsDir = path.join(clientDist, '..', 'fonts');
 
-beforeAll(async () => {
+beforeAll(() => {
   if (!existsSync(path.join(fontsDir, FONTSTACK, '0-255.pbf'))) buildGlyphs(fontsDir);
-  app = await startApp(database);
 }, 120_000);
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const app = useApp();
 
 const stack = encodeURIComponent(FONTSTACK);
 

@@ -1,13 +1,21 @@
-/** Shared test plumbing: the run's database, scratch databases, and the app on port 0. */
-import { createServer } from 'node:http';
+/**
+ * Shared test plumbing: the run's database, scratch databases, a private
+ * PostgreSQL cluster a test may stop, and the app on port 0 (useApp).
+ */
+import { rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createApp } from '../server/app.ts';
+import { type App, createApp } from '../server/app.ts';
 import { connect, type Database } from '../server/db/connect.ts';
+import type { DataVersion } from '../server/db/data-version.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { dropDatabase, ensureDatabase } from '../server/db/postgis.ts';
-import { createTiles, type TileService } from '../server/tiles/index.ts';
+import { startPrivateCluster, stopPrivateCluster } from '../server/db/postgres-local.ts';
 
 export function runDatabase(): Database {
   return connect(inject('dbUrl'), { max: 4 });
@@ -35,68 +43,201 @@ export async function scratchDatabase(): Promise<{
   };
 }
 
-export interface Running {
-  base: string;
-  close: () => Promise<void>;
+/** A TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `check` every 250 ms until it holds (true) or `ms` have passed (false). */
+export async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
 }
 
 /**
- * Starts the real app on a free port against `database`, wired as
- * server/main.ts does (tile cache hits before Express); `tiles` is that
- * tile subsystem.
+ * A PostgreSQL cluster of the test's own (initdb/pg_ctl, as the machine's
+ * postgres user when root), migrated and empty, so that stopping it
+ * disturbs nothing else. `remove` stops it if running and deletes its files.
  */
-export async function startApp(
-  database: Database,
-  retryAfterS = 5,
-): Promise<Running & { tiles: TileService }> {
-  const logger = pino({ level: 'silent' });
-  const tiles = createTiles({ database, logger });
+export interface PrivateCluster {
+  url: string;
+  database: Database;
+  stop(): void;
+  start(): Promise<void>;
+  remove(): Promise<void>;
+}
+
+export async function privateCluster(): Promise<PrivateCluster> {
+  const dir = path.join(tmpdir(), `border-atlas-cluster-${process.pid}-${Date.now().toString(36)}`);
+  const quiet = () => {};
+  const port = await freePort();
+  const url = await startPrivateCluster(dir, port, quiet);
+  const database = connect(url, { max: 4, onError: quiet });
+  await migrateToLatest(database.db);
+  return {
+    url,
+    database,
+    stop: () => stopPrivateCluster(dir),
+    start: async () => {
+      await startPrivateCluster(dir, port, quiet);
+    },
+    remove: async () => {
+      await database.close();
+      try {
+        stopPrivateCluster(dir);
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Running {
+  base: string;
+  app: App;
+  close: () => Promise<void>;
+}
+
+/** The real app (server/app.ts: the whole handler) on a free port against `database`; tests reach it through useApp. */
+async function startApp(database: Database, retryAfterS = 5): Promise<Running> {
   const app = createApp({
     config: { BODY_LIMIT: '100kb', RETRY_AFTER_S: retryAfterS },
     database,
-    logger,
-    tiles,
+    logger: pino({ level: 'silent' }),
   });
-  const server = createServer((req, res) => {
-    if (!tiles.serveHit(req, res)) app(req, res);
-  }).listen(0, '127.0.0.1');
+  const server: Server = app.listen(0, '127.0.0.1');
+  // Longer than any pause between two requests of a loaded run: fetch keeps
+  // connections alive, and one the server closes while a request is being
+  // sent on it fails that request with ECONNRESET (seen in a full run).
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.once('listening', () => r()));
   const { port } = server.address() as AddressInfo;
   return {
     base: `http://127.0.0.1:${port}`,
-    tiles,
+    app,
     close: async () => {
       await new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());
       });
-      await tiles.close();
+      await app.close();
     },
   };
 }
 
+export interface AppOptions {
+  /**
+   * The database the app serves: the run's seeded one (default), a scratch
+   * one (migrated, empty, dropped afterwards) or a private cluster the test
+   * may stop and start (`app.cluster`).
+   */
+  database?: 'run' | 'scratch' | 'cluster';
+  /** Fills the database before the app starts. */
+  setup?: (database: Database) => Promise<void>;
+  /** Retry-After of 503 answers. */
+  retryAfterS?: number;
+  /** A server already running (the E2E_BASE of tests/e2e): nothing is started, `base` is this. */
+  base?: string;
+  /** Instances of the app on the one database (several hosts behind a proxy): `bases`. Default 1. */
+  instances?: number;
+}
+
+export interface UsedApp {
+  readonly base: string;
+  /** Every instance's base URL (`instances` option); `base` is the first. */
+  readonly bases: string[];
+  readonly database: Database;
+  /** The app's data-version listener: `await app.version.waitFor(v)` after a write. */
+  readonly version: DataVersion;
+  /** Every instance's listener, in the order of `bases`. */
+  readonly versions: DataVersion[];
+  /** With `database: 'cluster'` only. */
+  readonly cluster: PrivateCluster;
+  /** With `database: 'scratch'` or `'cluster'`: where the database is. */
+  readonly url: string;
+}
+
 /**
- * The real app on a free port against the run's database, for a whole test
- * file: started before its tests, closed (with the database handle) after.
+ * The real app on a free port, for a whole test file: started in beforeAll,
+ * closed (with its database) in afterAll. Call it at module level, after
+ * any beforeAll the app must wait for.
  *
  *   const app = useApp();
+ *   const scratch = useApp({ database: 'scratch', setup: (d) => fill(d.db) });
  *   it('…', async () => { await fetch(`${app.base}/health`); });
  */
-export function useApp(): { readonly base: string; database: Database } {
-  const database = runDatabase();
-  let running: Running | undefined;
+export function useApp(options: AppOptions = {}): UsedApp {
+  const kind = options.database ?? 'run';
+  let database: Database | undefined = kind === 'run' ? runDatabase() : undefined;
+  let url: string | undefined = kind === 'run' ? inject('dbUrl') : undefined;
+  let cluster: PrivateCluster | undefined;
+  let scratchDrop: (() => Promise<void>) | undefined;
+  let instances: Running[] = [];
+  const started = (what: string) =>
+    new Error(`useApp: ${what} is known once beforeAll has run; read it inside a test`);
+
   beforeAll(async () => {
-    running = await startApp(database);
+    if (kind === 'scratch') {
+      const s = await scratchDatabase();
+      ({ database, url } = s);
+      scratchDrop = s.drop;
+    } else if (kind === 'cluster') {
+      cluster = await privateCluster();
+      ({ database, url } = cluster);
+    }
+    await options.setup?.(database!);
+    if (options.base === undefined)
+      for (let i = 0; i < (options.instances ?? 1); i++)
+        instances.push(await startApp(database!, options.retryAfterS));
   });
   afterAll(async () => {
-    await running?.close();
-    await database.close();
+    await Promise.all(instances.map((r) => r.close()));
+    instances = [];
+    if (scratchDrop) await scratchDrop();
+    else if (cluster) await cluster.remove();
+    else await database?.close();
   });
+
   return {
-    database,
     get base() {
-      if (!running) throw new Error('useApp: the app starts in beforeAll; read base inside a test');
-      return running.base;
+      if (options.base !== undefined) return options.base.replace(/\/$/, '');
+      if (!instances[0]) throw started('base');
+      return instances[0].base;
+    },
+    get bases() {
+      if (options.base !== undefined) return [this.base];
+      if (!instances[0]) throw started('bases');
+      return instances.map((r) => r.base);
+    },
+    get database() {
+      if (!database) throw started('database');
+      return database;
+    },
+    get version() {
+      if (!instances[0]) throw started('version');
+      return instances[0].app.version;
+    },
+    get versions() {
+      if (!instances[0]) throw started('versions');
+      return instances.map((r) => r.app.version);
+    },
+    get cluster() {
+      if (!cluster) throw started('cluster');
+      return cluster;
+    },
+    get url() {
+      if (!url) throw started('url');
+      return url;
     },
   };
 }

@@ -9,10 +9,11 @@
 import { sql } from 'kysely';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../server/db/connect.ts';
 import { registerLayer } from '../server/layers/index.ts';
 import { type LayerDef, precisionProperties } from '../server/layers/types.ts';
 import { ensureClientBuilt, launch, mapIdle, type Watched, watchedPage } from './e2e/browser.ts';
-import { type Running, scratchDatabase, startApp } from './helpers.ts';
+import { useApp } from './helpers.ts';
 import { getTile, tileOf } from './tiles-helpers.ts';
 
 const clinics: LayerDef = {
@@ -61,12 +62,7 @@ const ROWS = [
   { id: 3, name: 'Nhà thuốc Hà Giang', category: 'pharmacy', lon: 105.0, lat: 21.6 },
 ];
 
-let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
-let app: Running;
-
-beforeAll(async () => {
-  scratch = await scratchDatabase();
-  const db = scratch.database.db;
+async function fill({ db }: Database): Promise<void> {
   await sql`
     CREATE TABLE test_clinics (id bigint PRIMARY KEY, name text NOT NULL, category text NOT NULL,
       precision text NOT NULL, uncertainty_m float8, geom geometry(Point, 4326) NOT NULL);
@@ -81,13 +77,9 @@ beforeAll(async () => {
     await sql`INSERT INTO test_clinics VALUES (${r.id}, ${r.name}, ${r.category}, 'approximate', 500,
       ST_SetSRID(ST_MakePoint(${r.lon}, ${r.lat}), 4326))`.execute(db);
   }
-  app = await startApp(scratch.database);
-}, 120_000);
+}
 
-afterAll(async () => {
-  await app?.close();
-  await scratch?.drop();
-});
+const app = useApp({ database: 'scratch', setup: fill });
 
 const json = async (path: string, accept = 'application/json') => {
   const res = await fetch(`${app.base}${path}`, { headers: { Accept: accept } });

@@ -11,19 +11,16 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layers } from '../server/layers/index.ts';
-import { type Running, runDatabase, startApp } from './helpers.ts';
+import { useApp } from './helpers.ts';
 
 const run = promisify(execFile);
-const database = runDatabase();
-let app: Running;
+const app = useApp();
+const { database } = app;
 let dir: string;
 beforeAll(async () => {
-  app = await startApp(database);
   dir = await mkdtemp(path.join(tmpdir(), 'ogc-gdal-'));
 });
 afterAll(async () => {
-  await app.close();
-  await database.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -1,18 +1,13 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, runDatabase, startApp } from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useApp } from './helpers.ts';
 import { allPages, getJson, ids, page } from './ogc-helpers.ts';
 
-const database = runDatabase();
-let app: Running;
+const app = useApp();
+const { database } = app;
 let items: string;
-beforeAll(async () => {
-  app = await startApp(database);
+beforeAll(() => {
   items = `${app.base}/ogc/collections/projects/items`;
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
 });
 
 async function dbIds(where = sql`TRUE`): Promise<number[]> {

@@ -17,8 +17,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DB } from '../server/db/types.ts';
 import { cursorCodec, cursorSecret } from '../server/features/cursor.ts';
-import { type Running, scratchDatabase, startApp, useApp } from './helpers.ts';
+import { useApp } from './helpers.ts';
 import { allPages, expectBadParameter, getJson, ids, type Page, page } from './ogc-helpers.ts';
 
 const run = promisify(execFile);
@@ -27,12 +28,9 @@ const PROJECTS = 3000;
 const FILTER = "category <> 'other' AND (start_year IS NULL OR start_year >= 2012)";
 const FILTER_SQL = sql.raw(FILTER);
 
-let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
-let a: Running;
-let b: Running;
 let dir: string;
 
-async function generate(db: Kysely<any>, n: number): Promise<void> {
+async function generate(db: Kysely<DB>, n: number): Promise<void> {
   await sql`
     INSERT INTO admin_units (slug, code, name, kind, level, valid_from, origin)
     VALUES ('paging-tinh', 'P01', 'Tỉnh Thử', 'tỉnh', 'province', '2025-07-01', 'test');
@@ -60,19 +58,24 @@ async function generate(db: Kysely<any>, n: number): Promise<void> {
   await sql`UPDATE data_version SET version = version + 1, updated_at = now()`.execute(db);
 }
 
+// Two instances of one database: a link made by one must open on the other.
+const scratch = useApp({ database: 'scratch', setup: (d) => generate(d.db, PROJECTS), instances: 2 });
+const a = {
+  get base() {
+    return scratch.bases[0]!;
+  },
+};
+const b = {
+  get base() {
+    return scratch.bases[1]!;
+  },
+};
+
 beforeAll(async () => {
-  scratch = await scratchDatabase();
-  await generate(scratch.database.db, PROJECTS);
-  // Two instances of one database: a link made by one must open on the other.
-  a = await startApp(scratch.database);
-  b = await startApp(scratch.database);
   dir = await mkdtemp(path.join(tmpdir(), 'ogc-paging-'));
-}, 120_000);
+});
 
 afterAll(async () => {
-  await a?.close();
-  await b?.close();
-  await scratch?.drop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -305,9 +308,14 @@ describe('across a data change', () => {
     await sql`
       INSERT INTO projects (slug, name, category, start_year, unit_id, geom, precision, origin)
       SELECT 'paging-late', 'Dự án mới', 'market', 2020, min(id), ST_SetSRID(ST_MakePoint(104, 21), 4326), 'surveyed', 'test'
-      FROM admin_units WHERE level = 'commune';
-      UPDATE data_version SET version = version + 1, updated_at = now();
-    `.execute(db);
+      FROM admin_units WHERE level = 'commune'`.execute(db);
+    const bumped = await db
+      .updateTable('data_version')
+      .set((eb) => ({ version: eb('version', '+', 1) }))
+      .returning('version')
+      .executeTakeFirstOrThrow();
+    // Each instance learns of the change by NOTIFY; wait until both have.
+    for (const v of scratch.versions) await v.waitFor(bumped.version);
     for (const base of [a.base, b.base]) {
       const r = await getJson(base + stale.slice(stale.indexOf('/ogc/')));
       expect(r.status).toBe(410);

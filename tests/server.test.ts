@@ -68,8 +68,15 @@ describe('server basics', () => {
     expect((await bad.json()).parameter).toBe('body');
   });
 
-  it('keeps serving after bad requests', async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => fetch(`${app.base}/api/search?limit=${i}x`)));
+  it('keeps serving after bad requests, each answered 400 naming the parameter', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => fetch(`${app.base}/api/search?q=x&limit=${i}x`)),
+    );
+    for (const r of answers) {
+      expect(r.status).toBe(400);
+      expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect((await r.json()).parameter).toBe('limit');
+    }
     expect((await fetch(`${app.base}/health`)).status).toBe(200);
   });
 });

@@ -5,21 +5,14 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { layers } from '../server/layers/index.ts';
-import { runDatabase, startApp } from './helpers.ts';
+import { useApp } from './helpers.ts';
 import { featuresInTile, tileOf } from './tiles-helpers.ts';
 
 const run = promisify(execFile);
-const database = runDatabase();
-let app: Awaited<ReturnType<typeof startApp>>;
-beforeAll(async () => {
-  app = await startApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const app = useApp();
+const { database } = app;
 
 interface OgrLayer {
   count: number;

@@ -5,28 +5,22 @@
  * its own features in one scratch database, in places far apart.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_POINTS, MAX_SHAPES } from '../server/tiles/generalise.ts';
-import { scratchDatabase, startApp } from './helpers.ts';
+import { useApp } from './helpers.ts';
 import { getTile, pixelOf, tileOf } from './tiles-helpers.ts';
 
-let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
-let app: Awaited<ReturnType<typeof startApp>>;
-
-beforeAll(async () => {
-  scratch = await scratchDatabase();
-  await sql`INSERT INTO countries (iso3, name, name_vi, geom)
-    VALUES ('VNM', 'Vietnam', 'Việt Nam', ST_Multi(ST_MakeEnvelope(102, 8, 110, 24, 4326)))`.execute(
-    scratch.database.db,
-  );
-  app = await startApp(scratch.database);
-});
-afterAll(async () => {
-  await app?.close();
-  await scratch?.drop();
+const app = useApp({
+  database: 'scratch',
+  setup: async (database) => {
+    await sql`INSERT INTO countries (iso3, name, name_vi, geom)
+      VALUES ('VNM', 'Vietnam', 'Việt Nam', ST_Multi(ST_MakeEnvelope(102, 8, 110, 24, 4326)))`.execute(
+      database.db,
+    );
+  },
 });
 
-const db = () => scratch.database.db;
+const db = () => app.database.db;
 
 /** Centre of a tile in degrees (inverse Mercator). */
 function tileCenter(t: { z: number; x: number; y: number }) {

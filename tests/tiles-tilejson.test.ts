@@ -1,18 +1,11 @@
 /** TileJSON 3.0.0 for a layer set: what MapLibre and GDAL read before asking for tiles. */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { layers } from '../server/layers/index.ts';
-import { runDatabase, startApp } from './helpers.ts';
+import { useApp } from './helpers.ts';
 
-const database = runDatabase();
-let app: Awaited<ReturnType<typeof startApp>>;
-beforeAll(async () => {
-  app = await startApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const app = useApp();
+const { database } = app;
 
 async function tileJson(path: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${app.base}${path}`, { headers });

@@ -5,22 +5,15 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getLayer, layers } from '../server/layers/index.ts';
 import { compileTile } from '../server/tiles/render.ts';
 import { tileQuery } from '../server/tiles/sql.ts';
-import { runDatabase, startApp } from './helpers.ts';
+import { useApp } from './helpers.ts';
 import { featuresInTile, getTile, pixelOf, rawGet, tileOf } from './tiles-helpers.ts';
 
-const database = runDatabase();
-let app: Awaited<ReturnType<typeof startApp>>;
-beforeAll(async () => {
-  app = await startApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const app = useApp();
+const { database } = app;
 
 // Kim Sơn, Quế Phong (Nghệ An): a market, a school and several other projects within a few km.
 const KIM_SON = tileOf(104.91, 19.63, 13);

@@ -185,6 +185,7 @@ async function main(): Promise<void> {
   await client.end();
   server.closeAllConnections();
   server.close();
+  await app.close();
   await database.close();
 }
 

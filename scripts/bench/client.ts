@@ -157,6 +157,7 @@ async function serve(): Promise<{ base: string; stop: () => Promise<void> }> {
     stop: async () => {
       server.closeAllConnections();
       server.close();
+      await app.close();
       await database.close();
     },
   };

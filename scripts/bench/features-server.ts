@@ -26,5 +26,10 @@ const server = app.listen(0, '127.0.0.1', () => {
 });
 process.on('SIGTERM', () => {
   server.closeAllConnections();
-  server.close(() => database.close().then(() => process.exit(0)));
+  server.close(() =>
+    app
+      .close()
+      .then(() => database.close())
+      .then(() => process.exit(0)),
+  );
 });

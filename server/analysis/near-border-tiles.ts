@@ -1,108 +1,40 @@
 /**
  * GET /api/analysis/near-border/tiles/{z}/{x}/{y}.mvt?km=…&layers=…&neighbour=…
  *
- * The near-border answer drawn as vector tiles: it is a query result, not a
- * table, so PostGIS cannot tile it; geojson-vt indexes the FeatureCollection
- * once per parameter set and cuts tiles from memory (vt-pbf encodes them).
- *
- *   params ──▶ key = data version + km + layers + neighbour
- *                │ hit: geojson-vt index ──▶ getTile(z, x, y) ──▶ vt-pbf ──▶ 200 (or 204 when empty)
- *                └ miss: nearBorder() ──▶ new GeoJSONVT(fc) ──▶ cache (bounded by feature count)
+ * The near-border answer drawn as vector tiles, served by the tile subsystem
+ * as a GeoJSON source (server/tiles/geojson.ts: parsing, cache, answers and
+ * freshness are the tiles'). What is near-border's own is here: its
+ * parameters and the FeatureCollection they give.
  *
  * One MVT layer, `near-border`, with the feature properties of the JSON
  * answer (null ones left out, as MVT has no null).
  */
-import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
-import type { Request, Response } from 'express';
-import GeoJSONVT from 'geojson-vt';
-import { type Kysely, sql } from 'kysely';
-import { LRUCache } from 'lru-cache';
-import vtpbf from 'vt-pbf';
+import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.ts';
-import { badRequest } from '../http/problem.ts';
-import { type NearBorderParams, nearBorder, parseNearBorder, toFeatureCollection } from './near-border.ts';
+import type { GeoJsonSource } from '../tiles/geojson.ts';
+import { nearBorder, parseNearBorder, toFeatureCollection } from './near-border.ts';
 import { type Input, onlyKnown } from './params.ts';
 
 export const MVT_LAYER = 'near-border';
-export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 
-export const tileDefaults = {
-  maxEntries: 32, // parameter sets kept
-  maxFeatures: 400_000, // features kept over all cached indexes (about 100 MB of geojson-vt index)
-  maxZoom: 18, // deepest zoom geojson-vt cuts to
-};
-
-/** z, x, y from the path: integers with 0 ≤ z ≤ 24 and 0 ≤ x, y < 2^z, else a 400 naming the bad one. */
-export function tileCoords(params: Record<string, string | undefined>): { z: number; x: number; y: number } {
-  const read = (name: 'z' | 'x' | 'y', max: number): number => {
-    const v = params[name] ?? '';
-    if (!/^\d{1,8}$/.test(v) || Number(v) > max) throw badRequest(name, `an integer from 0 to ${max}`, v);
-    return Number(v);
-  };
-  const z = read('z', 24);
-  return { z, x: read('x', 2 ** z - 1), y: read('y', 2 ** z - 1) };
-}
-
-/** The tile handler, with its own cache (one per app: two apps on two databases never share one). */
-export function nearBorderTiles(db: Kysely<DB>): (req: Request, res: Response) => Promise<void> {
-  const cache = new LRUCache<string, GeoJSONVT>({
-    max: tileDefaults.maxEntries,
-    maxSize: tileDefaults.maxFeatures,
-    sizeCalculation: (_v, k) => Math.max(1, sizes.get(k) ?? 1),
-    dispose: (_v, k) => sizes.delete(k),
-  });
-  const sizes = new Map<string, number>();
-  const building = new Map<string, Promise<GeoJSONVT>>();
-
-  const indexFor = async (key: string, p: NearBorderParams): Promise<GeoJSONVT> => {
-    const hit = cache.get(key);
-    if (hit) return hit;
-    let pending = building.get(key);
-    if (!pending) {
-      pending = nearBorder(db, p)
-        .then((r) => {
-          const fc = toFeatureCollection(r);
-          const index = new GeoJSONVT(fc, { maxZoom: tileDefaults.maxZoom, indexMaxZoom: 5 });
-          sizes.set(key, fc.features.length);
-          cache.set(key, index);
-          return index;
-        })
-        .finally(() => building.delete(key));
-      building.set(key, pending);
-    }
-    return pending;
-  };
-
-  return async (req, res) => {
-    const { z, x, y } = tileCoords(req.params as Record<string, string>);
-    const input = req.query as Input;
-    onlyKnown(input, ['km', 'layers', 'neighbour']);
-    const p = parseNearBorder(input);
-    const { rows } = await sql<{ version: number }>`SELECT version FROM data_version`.execute(db);
-    const version = rows[0]?.version ?? 0;
-    const key = JSON.stringify([version, p.km, p.layers, p.neighbour ?? null]);
-    const etag = `"nb-${createHash('sha1').update(`${key}/${z}/${x}/${y}`).digest('base64url').slice(0, 20)}"`;
-    res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', 'no-cache');
-    res.setHeader('Vary', 'Accept-Encoding');
-    if (req.headers['if-none-match'] === etag) {
-      res.status(304).end();
-      return;
-    }
-    const index = await indexFor(key, p);
-    const tile = index.getTile(z, x, y);
-    if (!tile || tile.features.length === 0) {
-      res.status(204).end();
-      return;
-    }
-    const body = Buffer.from(vtpbf.fromGeojsonVt({ [MVT_LAYER]: tile }, { version: 2 }));
-    res.type(MVT_TYPE);
-    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-      res.setHeader('Content-Encoding', 'gzip');
-      res.send(gzipSync(body));
-    } else {
-      res.send(body);
-    }
+export function nearBorderTileSource(db: Kysely<DB>): GeoJsonSource {
+  return {
+    id: 'near-border',
+    path: '/api/analysis/near-border/tiles/:z/:x/:y.mvt',
+    layer: MVT_LAYER,
+    // Revalidated on every use: the ETag answers 304 while the answer stands.
+    cacheControl: 'no-cache',
+    maxZoom: 18,
+    maxIndexes: 32,
+    // About 100 MB of geojson-vt index over all parameter sets kept.
+    maxFeatures: 400_000,
+    query(input) {
+      onlyKnown(input as Input, ['km', 'layers', 'neighbour']);
+      const p = parseNearBorder(input as Input);
+      return {
+        key: JSON.stringify([p.km, p.layers, p.neighbour ?? null]),
+        load: async () => toFeatureCollection(await nearBorder(db, p)),
+      };
+    },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The analysis and statistics endpoints, one GET route per report
- * (server/analysis/index.ts), plus near-border as vector tiles.
+ * (server/analysis/index.ts). Near-border as vector tiles is served by the
+ * tile subsystem (server/analysis/near-border-tiles.ts).
  *
  *   GET /api/analysis/near-border?km=10            → GeoJSON (application/geo+json)
  *   GET /api/stats/investment?by=province&f=csv    → CSV (also with Accept: text/csv)
@@ -15,7 +16,6 @@ import type { DB } from '../db/types.ts';
 import { CSV_TYPE, toCsv, wantsCsv } from '../http/csv.ts';
 import { badRequest } from '../http/problem.ts';
 import { reports } from './index.ts';
-import { nearBorderTiles } from './near-border-tiles.ts';
 import { type Input, onlyKnown } from './params.ts';
 import type { Report } from './report.ts';
 
@@ -55,7 +55,6 @@ export function send(res: Response, report: Report, result: unknown, as: Format)
 
 export function analysisRouter(db: Kysely<DB>): Router {
   const r = Router();
-  r.get('/api/analysis/near-border/tiles/:z/:x/:y.mvt', nearBorderTiles(db));
   for (const report of reports) {
     r.get(report.path, async (req, res) => {
       const query = req.query as Input;

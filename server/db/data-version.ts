@@ -7,9 +7,13 @@
  * breaks (database restart, network cut, a pooler that forbids LISTEN), we
  * poll every `pollMs` and keep trying to listen again.
  *
+ * The app makes one (server/app.ts) and hands it to tiles, features and
+ * analysis; each subscribes to changes with `onChange`.
+ *
  *   const version = new DataVersion(database.pool, { pollMs: 3000 });
  *   await version.ready();     // first call starts listening
  *   cacheKey = `${version.current}:${path}`;
+ *   const v = await version.read();   // for a request that must not be stale (see read())
  *
  *   listening ──(error/end)──▶ polling ──(LISTEN succeeds)──▶ listening
  *       ▲                                                         │
@@ -43,6 +47,7 @@ export class DataVersion {
   private stopped = false;
   private ticking = false;
   private waiters: { version: number; resolve: () => void }[] = [];
+  private readonly listeners = new Set<(version: number, previous: number | undefined) => void>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -66,6 +71,30 @@ export class DataVersion {
     if (this.current === undefined || version > this.current) this.set(version);
   }
 
+  /**
+   * The version a request should use. While listening, `current` (no query:
+   * a bump is announced at its commit). While not listening, polling alone
+   * could answer a version up to `pollMs` old, so the database is asked (and
+   * its answer shared with every subscriber); that query fails like any
+   * other when the database is away.
+   */
+  async read(): Promise<number> {
+    await this.ready();
+    if (this.mode === 'listening' && this.current !== undefined) return this.current;
+    const { rows } = await this.pool.query<{ version: string | number }>('SELECT version FROM data_version');
+    const version = Number(rows[0]?.version ?? 0);
+    // LISTEN may have come back meanwhile: then a notification may be newer than this answer.
+    if (this.mode === 'listening') this.observe(version);
+    else this.set(version);
+    return this.current ?? version;
+  }
+
+  /** Calls `listener` on every change of version; returns the unsubscribe function. */
+  onChange(listener: (version: number, previous: number | undefined) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Resolves once `current` has reached `version` (tests, scripts that wrote and want to read back). */
   waitFor(version: number): Promise<void> {
     if (this.current !== undefined && this.current >= version) return Promise.resolve();
@@ -87,6 +116,7 @@ export class DataVersion {
     if (version === previous) return;
     this.current = version;
     this.opts.onChange?.(version, previous);
+    for (const l of this.listeners) l(version, previous);
     this.waiters = this.waiters.filter((w) => {
       if (version < w.version) return true;
       w.resolve();

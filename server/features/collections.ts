@@ -9,11 +9,11 @@
  */
 import type { Request, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
+import type { DataVersion } from '../db/data-version.ts';
 import type { DB } from '../db/types.ts';
 import { onlyParams } from '../http/params.ts';
 import { type LayerDef, layers } from '../layers/index.ts';
 import { CRS84, SUPPORTED_CRS } from './crs.ts';
-import { dataVersion } from './data-version.ts';
 import { type ExtentReader, extentReader } from './extent.ts';
 import { findLayer } from './find-layer.ts';
 import { apiRoot, link, MEDIA, siteRoot } from './links.ts';
@@ -69,13 +69,16 @@ export async function collectionDoc(req: Request, layer: LayerDef, extent: Exten
   };
 }
 
-export function collectionsRoutes(db: Kysely<DB>): { list: RequestHandler; one: RequestHandler } {
+export function collectionsRoutes(
+  db: Kysely<DB>,
+  dataVersion: DataVersion,
+): { list: RequestHandler; one: RequestHandler } {
   const extent = extentReader(db);
   return {
     list: async (req, res) => {
       onlyParams(req.query, ['f']);
       jsonFormat(req.query);
-      const version = await dataVersion(db);
+      const version = await dataVersion.read();
       const root = apiRoot(req);
       const collections = await Promise.all(layers.map((l) => collectionDoc(req, l, extent, version)));
       sendJson(res, {
@@ -87,7 +90,7 @@ export function collectionsRoutes(db: Kysely<DB>): { list: RequestHandler; one: 
       onlyParams(req.query, ['f']);
       jsonFormat(req.query);
       const layer = findLayer(req.params.collectionId);
-      sendJson(res, await collectionDoc(req, layer, extent, await dataVersion(db)));
+      sendJson(res, await collectionDoc(req, layer, extent, await dataVersion.read()));
     },
   };
 }

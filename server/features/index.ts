@@ -4,10 +4,11 @@
  * and streamed items, single features. Errors go to the app's one handler
  * (problem+json).
  *
- *   app.use(featuresRouter(database, { cursorSecret: config.CURSOR_SECRET }))
+ *   app.use(featuresRouter(database, version, { cursorSecret: config.CURSOR_SECRET }))   // version: the app's listener
  */
 import { Router } from 'express';
 import type { Database } from '../db/connect.ts';
+import type { DataVersion } from '../db/data-version.ts';
 import { collectionsRoutes } from './collections.ts';
 import { conformance } from './conformance.ts';
 import { functionsRoute } from './functions.ts';
@@ -18,9 +19,13 @@ import { openapiRoute } from './openapi.ts';
 import { queryablesRoute } from './queryables.ts';
 import { schemaRoute } from './schema.ts';
 
-export function featuresRouter(database: Database, opts: { cursorSecret?: string } = {}): Router {
+export function featuresRouter(
+  database: Database,
+  version: DataVersion,
+  opts: { cursorSecret?: string } = {},
+): Router {
   const r = Router();
-  const collections = collectionsRoutes(database.db);
+  const collections = collectionsRoutes(database.db, version);
   r.get('/ogc', landing);
   r.get('/ogc/conformance', conformance);
   r.get('/ogc/api', openapiRoute);
@@ -29,7 +34,7 @@ export function featuresRouter(database: Database, opts: { cursorSecret?: string
   r.get('/ogc/collections/:collectionId', collections.one);
   r.get('/ogc/collections/:collectionId/queryables', queryablesRoute);
   r.get('/ogc/collections/:collectionId/schema', schemaRoute);
-  r.get('/ogc/collections/:collectionId/items', itemsRoute(database, opts));
+  r.get('/ogc/collections/:collectionId/items', itemsRoute(database, version, opts));
   r.get('/ogc/collections/:collectionId/items/:featureId', itemRoute(database));
   return r;
 }

@@ -12,10 +12,10 @@
  */
 import type { RequestHandler } from 'express';
 import type { Database } from '../db/connect.ts';
+import type { DataVersion } from '../db/data-version.ts';
 import { badRequest } from '../http/problem.ts';
 import { sendCsv } from './csv.ts';
 import { cursorBinding, cursorCodec, cursorSecret, type PageCursor } from './cursor.ts';
-import { dataVersion } from './data-version.ts';
 import { findLayer } from './find-layer.ts';
 import { sendGeoJson } from './geojson.ts';
 import { type ItemsParams, parseItems } from './items-params.ts';
@@ -26,7 +26,11 @@ import { RAW_TEXT } from './raw-values.ts';
 import { openCursor } from './sql-cursor.ts';
 import { BATCH } from './write.ts';
 
-export function itemsRoute({ db, pool }: Database, opts: { cursorSecret?: string } = {}): RequestHandler {
+export function itemsRoute(
+  { db, pool }: Database,
+  dataVersion: DataVersion,
+  opts: { cursorSecret?: string } = {},
+): RequestHandler {
   const count = matchedCounter(db);
   const secret = cursorSecret(db, opts.cursorSecret);
   return async (req, res) => {
@@ -36,7 +40,7 @@ export function itemsRoute({ db, pool }: Database, opts: { cursorSecret?: string
       throw badRequest('offset', 'left out when cursor is given (the cursor says where the page starts)');
     }
     const where = whereClause(p, layer);
-    const version = await dataVersion(db);
+    const version = await dataVersion.read();
     const cursors = cursorCodec(await secret());
     const compiled = where.compile(db);
     const binding = cursorBinding([

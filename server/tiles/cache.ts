@@ -5,7 +5,8 @@
  * empties itself when told the version changed, to give the memory back.
  *
  * Concurrent misses for the same key share one render (a map opening fires
- * the same tiles from many clients at once).
+ * the same tiles from many clients at once). The same sharing serves the
+ * GeoJSON sources' indexes (server/tiles/geojson.ts) through `SharedCache`.
  *
  *   const cache = new TileCache(64);            // MB
  *   cache.get(tileKey(7, 'all', 8, 203, 112))   // → CachedTile | undefined
@@ -28,32 +29,37 @@ export function tileKey(version: number, layers: string, z: number, x: number, y
   return `${version}/${layers}/${z}/${x}/${y}`;
 }
 
-export class TileCache {
-  private readonly lru: LRUCache<string, CachedTile>;
-  private readonly pending = new Map<string, Promise<CachedTile>>();
+/**
+ * An LRU whose misses are loaded once however many callers ask at the same
+ * time. A load says under which key its value is filed: a tile read at a
+ * newer data version than the one asked for is filed under the newer one.
+ */
+export class SharedCache<V extends {}> {
+  private readonly lru: LRUCache<string, V>;
+  private readonly pending = new Map<string, Promise<V>>();
 
-  constructor(maxMegabytes: number) {
-    this.lru = new LRUCache<string, CachedTile>({
-      maxSize: Math.max(1, Math.floor(maxMegabytes * 1024 * 1024)),
-      sizeCalculation: (t) => t.gzip.length + OVERHEAD,
+  constructor(options: { maxSize: number; size: (value: V) => number; max?: number }) {
+    this.lru = new LRUCache<string, V>({
+      maxSize: Math.max(1, Math.floor(options.maxSize)),
+      sizeCalculation: (v) => Math.max(1, options.size(v)),
+      ...(options.max ? { max: options.max } : {}),
     });
   }
 
-  get(key: string): CachedTile | undefined {
+  get(key: string): V | undefined {
     return this.lru.get(key);
   }
 
-  /** The cached tile, or `render()`'s, shared with every concurrent caller of the same key. */
-  async through(key: string, render: () => Promise<{ key: string; tile: CachedTile }>): Promise<CachedTile> {
+  /** The cached value, or `load()`'s, shared with every concurrent caller of the same key. */
+  async through(key: string, load: () => Promise<{ key: string; value: V }>): Promise<V> {
     const hit = this.lru.get(key);
     if (hit) return hit;
     let p = this.pending.get(key);
     if (!p) {
-      p = render()
-        .then(({ key: filed, tile }) => {
-          // Filed under the version the data was read at, which may be newer than the asked one.
-          this.lru.set(filed, tile);
-          return tile;
+      p = load()
+        .then(({ key: filed, value }) => {
+          this.lru.set(filed, value);
+          return value;
         })
         .finally(() => this.pending.delete(key));
       this.pending.set(key, p);
@@ -67,5 +73,36 @@ export class TileCache {
 
   get size(): { entries: number; bytes: number } {
     return { entries: this.lru.size, bytes: this.lru.calculatedSize };
+  }
+}
+
+export class TileCache {
+  private readonly shared: SharedCache<CachedTile>;
+
+  constructor(maxMegabytes: number) {
+    this.shared = new SharedCache<CachedTile>({
+      maxSize: maxMegabytes * 1024 * 1024,
+      size: (t) => t.gzip.length + OVERHEAD,
+    });
+  }
+
+  get(key: string): CachedTile | undefined {
+    return this.shared.get(key);
+  }
+
+  /** The cached tile, or `render()`'s, shared with every concurrent caller of the same key. */
+  through(key: string, render: () => Promise<{ key: string; tile: CachedTile }>): Promise<CachedTile> {
+    return this.shared.through(key, async () => {
+      const { key: filed, tile } = await render();
+      return { key: filed, value: tile };
+    });
+  }
+
+  clear(): void {
+    this.shared.clear();
+  }
+
+  get size(): { entries: number; bytes: number } {
+    return this.shared.size;
   }
 }

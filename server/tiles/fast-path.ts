@@ -5,7 +5,7 @@
  * Everything else (misses, TileJSON, bad input, other paths) goes on to
  * Express untouched.
  *
- *   http.createServer((req, res) => tiles.serveHit(req, res) || app(req, res))
+ *   (req, res) => tiles.serveHit(req, res) || express(req, res)   // createApp's handler (server/app.ts)
  *
  * The headers Express's middleware adds (helmet, CORS) are learnt from the
  * first tile Express serves (server/tiles/route.ts), so the two paths cannot

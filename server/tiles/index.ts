@@ -5,12 +5,15 @@
  *   route.ts      Express: parse (params.ts) → cache (cache.ts) → render
  *                 (render.ts: sql.ts + generalise.ts in PostGIS) → respond.ts
  *   tilejson.ts   /tiles/{layers}.json
+ *   geojson.ts    GeoJSON sources (near-border), through the same cache and answers
  *
- *   const tiles = createTiles({ database, config, logger });
- *   const app = createApp({ config, database, logger, tiles });
- *   http.createServer((req, res) => tiles.serveHit(req, res) || app(req, res));
+ * createApp (server/app.ts) makes it, with the app's one data-version
+ * listener, and puts `serveHit` in front of Express:
+ *
+ *   const tiles = createTiles({ database, version, config, logger, sources });
+ *   (req, res) => tiles.serveHit(req, res) || express(req, res)
  *   …
- *   await tiles.close();
+ *   await tiles.close();   // its own pool; the listener is the app's to stop
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Router } from 'express';
@@ -19,22 +22,19 @@ import type { Logger } from 'pino';
 import type { Metric } from 'prom-client';
 import { type Config, defaults } from '../config.ts';
 import type { Database } from '../db/connect.ts';
-import { DataVersion } from '../db/data-version.ts';
+import type { DataVersion } from '../db/data-version.ts';
 import { TileCache } from './cache.ts';
 import { fastPath } from './fast-path.ts';
+import type { GeoJsonSource } from './geojson.ts';
 import { tilesRouter } from './route.ts';
 import { type TileState, tileMetrics } from './state.ts';
 
-export type TileConfig = Pick<
-  Config,
-  'TILE_CACHE_MB' | 'TILE_CACHE_CONTROL' | 'TILE_PG_POOL_MAX' | 'DATA_VERSION_POLL_MS'
->;
+export type TileConfig = Pick<Config, 'TILE_CACHE_MB' | 'TILE_CACHE_CONTROL' | 'TILE_PG_POOL_MAX'>;
 
 export const tileDefaults: TileConfig = {
   TILE_CACHE_MB: Number(defaults.TILE_CACHE_MB),
   TILE_CACHE_CONTROL: defaults.TILE_CACHE_CONTROL,
   TILE_PG_POOL_MAX: Number(defaults.TILE_PG_POOL_MAX),
-  DATA_VERSION_POLL_MS: Number(defaults.DATA_VERSION_POLL_MS),
 };
 
 export interface TileService {
@@ -50,8 +50,12 @@ export interface TileService {
 
 export function createTiles(deps: {
   database: Database;
+  /** The app's data-version listener (started and stopped by its owner). */
+  version: DataVersion;
   config?: Partial<TileConfig>;
   logger?: Logger;
+  /** Query results served as tiles (server/tiles/geojson.ts). */
+  sources?: readonly GeoJsonSource[];
 }): TileService {
   const config = { ...tileDefaults, ...deps.config };
   const base = deps.database.pool.options;
@@ -72,12 +76,9 @@ export function createTiles(deps: {
   pool.on('error', (e) => deps.logger?.warn({ err: e.message }, 'tile connection lost'));
 
   const cache = new TileCache(config.TILE_CACHE_MB);
-  const version = new DataVersion(deps.database.pool, {
-    pollMs: config.DATA_VERSION_POLL_MS,
-    // Entries of older versions can never be asked for again.
-    onChange: () => cache.clear(),
-    onError: (e) => deps.logger?.debug({ err: e.message }, 'data version listener'),
-  });
+  const version = deps.version;
+  // Entries of older versions can never be asked for again.
+  version.onChange(() => cache.clear());
   const { counters, metrics } = tileMetrics(cache, version);
   const state: TileState = {
     db: deps.database.db,
@@ -92,7 +93,7 @@ export function createTiles(deps: {
   };
   let closed = false;
   return {
-    router: tilesRouter(state),
+    router: tilesRouter(state, deps.sources ?? []),
     serveHit: fastPath(state),
     metrics,
     version,
@@ -100,7 +101,6 @@ export function createTiles(deps: {
     async close() {
       if (closed) return;
       closed = true;
-      await version.stop();
       await pool.end();
     },
   };

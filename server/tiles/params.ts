@@ -11,6 +11,7 @@
 
 import { badRequest, notFound } from '../http/problem.ts';
 import { type LayerDef, layers as registry } from '../layers/index.ts';
+import type { TileAt } from './generalise.ts';
 
 /** Deepest zoom we answer; beyond every layer's maxzoom the answer is 204 anyway. */
 export const MAX_ZOOM = 24;
@@ -22,11 +23,7 @@ export interface LayerSet {
   key: string;
 }
 
-export interface TileRequest extends LayerSet {
-  z: number;
-  x: number;
-  y: number;
-}
+export interface TileRequest extends LayerSet, TileAt {}
 
 const ALL: LayerSet = { layers: registry, key: 'all' };
 const known = new Map<string, LayerSet>([['all', ALL]]);
@@ -73,12 +70,19 @@ export function parseTile(layersSegment: string, zRaw: string, xRaw: string, fil
   const m = /^(.*)\.(mvt|pbf)$/.exec(file);
   if (!m) throw notFound(`tiles are served as {y}.mvt; got '${file}'`);
   const set = parseLayers(layersSegment);
+  return { ...set, ...parseZxy(zRaw, xRaw, m[1]!) };
+}
+
+/**
+ * z, x and y of any tile we serve (the layer tiles above and the GeoJSON
+ * sources of server/tiles/geojson.ts): 0 ≤ z ≤ MAX_ZOOM and 0 ≤ x, y < 2^z,
+ * else a 400 naming the first bad one.
+ */
+export function parseZxy(zRaw: string, xRaw: string, yRaw: string): TileAt {
   const z = integer('z', zRaw, MAX_ZOOM);
   const last = 2 ** z - 1;
   const at = ` at zoom ${z}`;
-  const x = integer('x', xRaw, last, at);
-  const y = integer('y', m[1]!, last, at);
-  return { ...set, z, x, y };
+  return { z, x: integer('x', xRaw, last, at), y: integer('y', yRaw, last, at) };
 }
 
 /** The layers of `set` that have data at zoom `z` (per-layer minzoom/maxzoom). */

@@ -4,8 +4,9 @@
  * every tile Express renders (server/tiles/route.ts), so both send the same
  * thing:
  *
- *   empty tile            → 204
  *   If-None-Match matches → 304 with ETag
+ *   empty tile            → 204 (with an ETag when the tile has one: the
+ *                           GeoJSON sources give empty tiles one)
  *   Accept-Encoding gzip  → 200 gzip bytes as stored
  *   otherwise             → 200 identity (gunzipped on the way out)
  *
@@ -62,14 +63,17 @@ export function sendTile(
   cacheControl: string,
   common: readonly string[],
 ): void {
-  if (tile.bytes === 0) {
-    res.writeHead(204, [...common, 'Cache-Control', cacheControl]);
+  const validators = tile.etag
+    ? ['ETag', tile.etag, 'Cache-Control', cacheControl]
+    : ['Cache-Control', cacheControl];
+  if (tile.bytes > 0) validators.push('Vary', 'Accept-Encoding');
+  if (etagMatches(req.headers['if-none-match'], tile.etag)) {
+    res.writeHead(304, [...common, ...validators]);
     res.end();
     return;
   }
-  const validators = ['ETag', tile.etag, 'Cache-Control', cacheControl, 'Vary', 'Accept-Encoding'];
-  if (etagMatches(req.headers['if-none-match'], tile.etag)) {
-    res.writeHead(304, [...common, ...validators]);
+  if (tile.bytes === 0) {
+    res.writeHead(204, [...common, ...validators]);
     res.end();
     return;
   }

@@ -1,6 +1,7 @@
 /**
  * GET /tiles/{layers}/{z}/{x}/{y}.mvt   one MVT layer per registry layer
  * GET /tiles/{layers}.json              TileJSON 3.0.0
+ * GET {source.path}                     each GeoJSON source (server/tiles/geojson.ts)
  *
  * `{layers}` is `all`, a layer id or a comma list. What reaches this router
  * is everything the fast path did not answer: misses, bad input, TileJSON.
@@ -12,6 +13,7 @@ import { type Request, Router } from 'express';
 import { notFound } from '../http/problem.ts';
 import type { LayerDef } from '../layers/index.ts';
 import { tileKey } from './cache.ts';
+import { type GeoJsonSource, geojsonRoute } from './geojson.ts';
 import { layersAtZoom, parseLayers, parseTile } from './params.ts';
 import { renderTile } from './render.ts';
 import { sendTile } from './respond.ts';
@@ -59,8 +61,9 @@ function origin(req: Request): string {
   return `${req.protocol}://${req.host}`;
 }
 
-export function tilesRouter(state: TileState): Router {
+export function tilesRouter(state: TileState, sources: readonly GeoJsonSource[]): Router {
   const r = Router();
+  for (const source of sources) r.get(source.path, geojsonRoute(state, source));
 
   r.get('/tiles/:layers/:z/:x/:file', async (req, res) => {
     learnCommonHeaders(state, res);

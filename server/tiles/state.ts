@@ -44,7 +44,7 @@ export function tileMetrics(
   });
   const renders = new Counter({
     name: 'border_atlas_tile_renders_total',
-    help: 'Tiles rendered by PostGIS (cache misses)',
+    help: 'Tiles rendered (cache misses): by PostGIS, or cut from a GeoJSON source',
     registers: [],
   });
   const renderSeconds = new Histogram({
@@ -63,7 +63,7 @@ export function tileMetrics(
   });
   const dataVersion = new Gauge({
     name: 'border_atlas_data_version',
-    help: 'Data version this process serves tiles for',
+    help: 'Data version this process serves (tiles, features, analysis)',
     registers: [],
     collect() {
       if (version.current !== undefined) this.set(version.current);

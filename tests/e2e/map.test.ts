@@ -8,26 +8,21 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, runDatabase, startApp } from '../helpers.ts';
+import { useApp } from '../helpers.ts';
 import { artifacts, ensureClientBuilt, launch, mapIdle, type Watched, watchedPage } from './browser.ts';
 
-const database = runDatabase();
-let app: Running;
 let browser: Browser;
 let watched: Watched[] = [];
 
+// Before the app starts: it serves dist/client only when that exists at its creation.
+beforeAll(() => ensureClientBuilt(), 240_000);
+// E2E_BASE=http://127.0.0.1:3000 checks a server that is already running instead.
+const app = useApp({ base: process.env.E2E_BASE });
 beforeAll(async () => {
-  await ensureClientBuilt();
-  // E2E_BASE=http://127.0.0.1:3000 checks a server that is already running instead.
-  const base = process.env.E2E_BASE;
-  app = base ? { base: base.replace(/\/$/, ''), close: async () => {} } : await startApp(database);
   browser = await launch();
 }, 240_000);
-
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await database.close();
 });
 
 afterEach(async () => {
