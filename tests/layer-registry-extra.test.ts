@@ -226,11 +226,12 @@ describe('the web map shows a layer registered at run time', { timeout: 150_000 
 
     await page.click('#lang');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
-    expect(await seen(entry.locator('label'))).toContain('Clinics');
     expect(await texts(page, 'fieldset[data-name="category"] label')).toEqual(
       expect.arrayContaining(['Market', 'General clinic', 'Pharmacy']),
     );
     expect(await seen(page.locator('#filters .hint'))).toContain('Clinics');
+    await page.click('[role=tab][data-tab="layers"]');
+    expect(await seen(entry.locator('label'))).toContain('Clinics');
     expect(watched.errors).toEqual([]);
     expect(watched.foreign).toEqual([]);
   });
