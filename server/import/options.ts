@@ -5,12 +5,12 @@
  * the option.
  */
 import { ImportArgumentError } from './errors.ts';
+import { PRECISIONS, type Precision } from './schema.ts';
 
 export const IMPORT_LAYERS = ['provinces', 'communes', 'roads', 'projects', 'border-gates'] as const;
 export type ImportLayer = (typeof IMPORT_LAYERS)[number];
 
-export const PRECISIONS = ['surveyed', 'approximate', 'schematic'] as const;
-export type Precision = (typeof PRECISIONS)[number];
+export { PRECISIONS, type Precision } from './schema.ts';
 
 export interface ImportOptions {
   /** Path of a .geojson/.json, .geojsonl/.geojsons, .csv/.tsv, .gpkg, .shp (or .zip of one) file. */

@@ -38,13 +38,31 @@ export async function findOrCreateSource(trx: Kysely<any>, ref: SourceRef): Prom
   return { id, title: ref.title, url: ref.url, created: true };
 }
 
-/** Citations for every staged row that became (or matched) a row; returns how many are new. */
-export async function cite(trx: Kysely<any>, entity: CitedEntity, sourceId: string): Promise<number> {
-  const r = await sql`
+/**
+ * Citations for every staged row that became (or matched) a row; returns
+ * how many changed. With one source (an import) each row gains it. Keyed
+ * records list their own `sources`: those replace the row's citations,
+ * except an import's (a boundary an import attached to a seeded unit keeps
+ * citing the import).
+ */
+export async function cite(trx: Kysely<any>, entity: CitedEntity, sourceId: string | null): Promise<number> {
+  if (sourceId !== null) {
+    const r = await sql`
+      INSERT INTO citations (entity, entity_id, source_id)
+      SELECT DISTINCT ${entity}, s.target_id, ${sourceId} FROM import_stage s WHERE s.target_id IS NOT NULL
+      ON CONFLICT DO NOTHING`.execute(trx);
+    return Number(r.numAffectedRows ?? 0);
+  }
+  const gone = await sql`
+    DELETE FROM citations c USING import_stage s
+    WHERE c.entity = ${entity} AND c.entity_id = s.target_id AND c.source_id NOT LIKE 'import-%'
+      AND NOT (s.vals->'sources' ? c.source_id)`.execute(trx);
+  const added = await sql`
     INSERT INTO citations (entity, entity_id, source_id)
-    SELECT DISTINCT ${entity}, s.target_id, ${sourceId} FROM import_stage s WHERE s.target_id IS NOT NULL
+    SELECT DISTINCT ${entity}, s.target_id, x FROM import_stage s, jsonb_array_elements_text(s.vals->'sources') x
+    WHERE s.target_id IS NOT NULL
     ON CONFLICT DO NOTHING`.execute(trx);
-  return Number(r.numAffectedRows ?? 0);
+  return Number(gone.numAffectedRows ?? 0) + Number(added.numAffectedRows ?? 0);
 }
 
 /** Tiles and caches key on the data version: bump it when the import changed something. */
