@@ -9,7 +9,12 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { RecordError } from '../server/import/errors.ts';
-import { citeBorderSegments, writeCountries, writeIndicators, writeSources } from '../server/import/records.ts';
+import {
+  citeBorderSegments,
+  writeCountries,
+  writeIndicators,
+  writeSources,
+} from '../server/import/records.ts';
 import type { KeyedLayer } from '../server/import/targets/index.ts';
 import { type KeyedRecord, removeRowsNotIn, writeRecords } from '../server/import/write.ts';
 import { deriveBorderSegments } from './borders.ts';

@@ -76,7 +76,8 @@ export async function writeCountries(trx: Kysely<any>, countries: CountryRec[]):
     'sources',
     'id',
   );
-  if (unknown) throw new RecordError(label(unknown.i, iso[unknown.i]!), 'source', `unknown source "${unknown.key}"`);
+  if (unknown)
+    throw new RecordError(label(unknown.i, iso[unknown.i]!), 'source', `unknown source "${unknown.key}"`);
   const rows = countries.map((c) => ({ ...c.properties, g: j(c.geometry) }));
   await sql`
     INSERT INTO countries (iso3, name, name_vi, geom)

@@ -75,7 +75,10 @@ const LEVELS = Object.keys(UNIT_KINDS) as [UnitLevel, ...UnitLevel[]];
 const ALL_KINDS = [...new Set(Object.values(UNIT_KINDS).flat())] as [string, ...string[]];
 
 /** approximate needs a positive uncertainty (in metres). */
-function precise(o: { precision?: string | null; uncertainty_m?: number | null }, ctx: z.RefinementCtx): void {
+function precise(
+  o: { precision?: string | null; uncertainty_m?: number | null },
+  ctx: z.RefinementCtx,
+): void {
   if (o.precision === 'approximate' && !(typeof o.uncertainty_m === 'number' && o.uncertainty_m > 0))
     ctx.addIssue({
       code: 'custom',
@@ -352,9 +355,14 @@ export const indicatorRecord = z
 
 /** An indicator's natural key: one figure per unit, indicator, date and programme. */
 export function indicatorKey(r: z.infer<typeof indicatorRecord>): string {
-  return [r.unit, r.indicator, r.year ?? '', r.period_start ?? '', r.period_end ?? '', r.programme ?? ''].join(
-    '|',
-  );
+  return [
+    r.unit,
+    r.indicator,
+    r.year ?? '',
+    r.period_start ?? '',
+    r.period_end ?? '',
+    r.programme ?? '',
+  ].join('|');
 }
 
 export type SourceRec = z.infer<typeof sourceRecord>;

@@ -17,7 +17,13 @@ import { type Kysely, sql } from 'kysely';
 import { checkGeometry } from './geometry.ts';
 import { cite } from './provenance.ts';
 import { createStage, type Listed, listNotes, type StageRow, stageBatch } from './stage.ts';
-import { type KeyedLayer, keyedTargetFor, type Target, type TargetContext, type WriteCounts } from './targets/index.ts';
+import {
+  type KeyedLayer,
+  keyedTargetFor,
+  type Target,
+  type TargetContext,
+  type WriteCounts,
+} from './targets/index.ts';
 
 /** Checks what can only be checked against the database, and resolves references; fills import_problems. */
 export async function settle(
@@ -26,7 +32,13 @@ export async function settle(
   ctx: TargetContext,
   geometry: { srid: number; strict: boolean },
 ): Promise<void> {
-  await checkGeometry(trx, target.geometry, geometry.srid, geometry.strict, ctx.keyed && target.geometryOptional);
+  await checkGeometry(
+    trx,
+    target.geometry,
+    geometry.srid,
+    geometry.strict,
+    ctx.keyed && target.geometryOptional,
+  );
   await sql`
     INSERT INTO import_problems (n, label, field, reason)
     SELECT d.n, d.label, ${target.keyField}, 'duplicate ' || d.key || ' (first at ' || d.first || ')'
@@ -128,17 +140,26 @@ export async function writeRecords(
  * (seeding: what data/ no longer has), with their citations; rows something
  * still points at stay (target.pinned). Returns how many went.
  */
-export async function removeRowsNotIn(
+export function removeRowsNotIn(trx: Kysely<any>, layer: KeyedLayer, origin: string, keep: string[]) {
+  return remove(trx, layer, origin, sql`t.slug <> ALL(${keep}::text[])`);
+}
+
+/** Removes the rows of `origin` with these slugs (the write API's delete), as removeRowsNotIn does. */
+export function removeRows(trx: Kysely<any>, layer: KeyedLayer, origin: string, slugs: string[]) {
+  return remove(trx, layer, origin, sql`t.slug = ANY(${slugs}::text[])`);
+}
+
+async function remove(
   trx: Kysely<any>,
   layer: KeyedLayer,
   origin: string,
-  keep: string[],
+  which: ReturnType<typeof sql>,
 ): Promise<number> {
   const target = keyedTargetFor(layer);
   const { rows } = await sql<{ n: number }>`
     WITH gone AS (
       DELETE FROM ${sql.table(target.table)} t
-      WHERE t.origin = ${origin} AND t.slug <> ALL(${keep}::text[]) ${target.pinned ? sql`AND NOT ${target.pinned}` : sql``}
+      WHERE t.origin = ${origin} AND ${which} ${target.pinned ? sql`AND NOT ${target.pinned}` : sql``}
       RETURNING t.id
     ), uncited AS (
       DELETE FROM citations c USING gone WHERE c.entity = ${target.entity} AND c.entity_id = gone.id RETURNING 1

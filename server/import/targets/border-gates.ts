@@ -6,10 +6,10 @@
 import { sql } from 'kysely';
 import { GATE_KINDS, importedGate, NEIGHBOURS } from '../schema.ts';
 import { clean } from '../stage.ts';
-import { canonical, officialCode, text } from '../values.ts';
+import { canonical, text } from '../values.ts';
 import { noteField, precisionFields, readPrecision, validate } from './common.ts';
 import { foreignConflicts, idField, linkTargets, readKey, slugFromGeometry, v } from './features.ts';
-import { placeInUnits } from './place.ts';
+import { placeFields, placeInUnits, readPlace } from './place.ts';
 import type { Target } from './types.ts';
 
 const KINDS = GATE_KINDS;
@@ -51,15 +51,7 @@ export function gatesTarget(): Target {
         columns: ['neighbour', 'neighbor', 'country', 'quoc_gia', 'nuoc'],
         description: `${NEIGHBOURS.join(', ')} (default: the nearest border segment's)`,
       },
-      commune_code: { columns: ['commune_code', 'ma_xa'], description: 'Official code of the commune' },
-      commune: {
-        columns: ['commune', 'xa', 'ten_xa'],
-        description: 'Commune name (with province_code or --parent)',
-      },
-      province_code: {
-        columns: ['province_code', 'ma_tinh'],
-        description: 'Province code (default: --parent)',
-      },
+      ...placeFields,
       ...precisionFields,
       ...noteField,
     },
@@ -71,9 +63,7 @@ export function gatesTarget(): Target {
         name_en: field('name_en', text),
         kind: field('kind', (v) => canonical(v, KINDS, KIND_ALIASES)),
         neighbour: field('neighbour', (v) => canonical(v, NEIGHBOURS, NEIGHBOUR_ALIASES)),
-        commune_code: field('commune_code', (v) => officialCode(v, 5)),
-        commune_name: field('commune', text),
-        province_code: field('province_code', (v) => officialCode(v, 2)) ?? ctx.parent,
+        ...readPlace(field, ctx),
         note: field('note', text),
         ...readPrecision(field, ctx),
       };

@@ -29,7 +29,10 @@ export function slugFromGeometry(sourceId: string | null) {
 }
 
 /** A slug that belongs to a row written by someone else (data/ for an import, an import for data/). */
-export function foreignConflicts(table: 'admin_units' | 'roads' | 'projects' | 'border_gates', ctx: TargetContext) {
+export function foreignConflicts(
+  table: 'admin_units' | 'roads' | 'projects' | 'border_gates',
+  ctx: TargetContext,
+) {
   const field = ctx.keyed ? 'slug' : 'id';
   const advice = ctx.keyed ? '' : '; use another id';
   return sql`

@@ -14,7 +14,30 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { clean } from '../stage.ts';
-import type { TargetContext } from './types.ts';
+import { officialCode, text } from '../values.ts';
+import type { FieldReader, TargetContext } from './types.ts';
+
+/** The columns a file may place a point feature with. */
+export const placeFields = {
+  commune_code: { columns: ['commune_code', 'ma_xa'], description: 'Official code of the commune' },
+  commune: {
+    columns: ['commune', 'xa', 'ten_xa'],
+    description: 'Commune name (with province_code or --parent)',
+  },
+  province_code: {
+    columns: ['province_code', 'ma_tinh'],
+    description: 'Province code (default: --parent)',
+  },
+} as const;
+
+/** A file record's placement values, for placeInUnits. */
+export function readPlace(field: FieldReader, ctx: TargetContext) {
+  return {
+    commune_code: field('commune_code', (v) => officialCode(v, 5)),
+    commune_name: field('commune', text),
+    province_code: field('province_code', (v) => officialCode(v, 2)) ?? ctx.parent,
+  };
+}
 
 export async function placeInUnits(trx: Kysely<any>, ctx: TargetContext): Promise<void> {
   const run = (q: ReturnType<typeof sql>) => q.execute(trx);

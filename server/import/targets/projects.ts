@@ -7,10 +7,10 @@ import { type Kysely, sql } from 'kysely';
 import { CATEGORIES, FUNDING, QUALIFIERS, STATUS } from '../../layers/project-properties.ts';
 import { importedProject } from '../schema.ts';
 import { clean } from '../stage.ts';
-import { canonical, num, officialCode, text } from '../values.ts';
+import { canonical, num, text } from '../values.ts';
 import { noteField, precisionFields, readPrecision, validate } from './common.ts';
 import { foreignConflicts, idField, linkTargets, readKey, slugFromGeometry, v } from './features.ts';
-import { placeInUnits } from './place.ts';
+import { placeFields, placeInUnits, readPlace } from './place.ts';
 import type { Target } from './types.ts';
 
 const FUNDING_ALIASES: Record<string, (typeof FUNDING)[number]> = {
@@ -65,15 +65,7 @@ export function projectsTarget(): Target {
       end_year: { columns: ['end_year', 'nam_hoan_thanh', 'nam_ket_thuc'], description: 'Year finished' },
       status: { columns: ['status', 'trang_thai', 'tinh_trang'], description: STATUS.join(', ') },
       area_m2: { columns: ['area_m2', 'dien_tich_m2'], description: 'Area, m²' },
-      commune_code: { columns: ['commune_code', 'ma_xa'], description: 'Official code of the commune' },
-      commune: {
-        columns: ['commune', 'xa', 'ten_xa'],
-        description: 'Commune name (with province_code or --parent)',
-      },
-      province_code: {
-        columns: ['province_code', 'ma_tinh'],
-        description: 'Province code (default: --parent)',
-      },
+      ...placeFields,
       kiosks: { columns: ['kiosks', 'so_kiot'], description: 'Markets: number of kiosks' },
       hectares: { columns: ['hectares', 'dien_tich_ha'], description: 'Industrial parks: area, ha' },
       ...precisionFields,
@@ -99,7 +91,8 @@ export function projectsTarget(): Target {
       }
       const investment = field('investment_bn_vnd', num);
       const qualifier =
-        field('investment_qualifier', (v) => canonical(v, QUALIFIERS)) ?? (investment === null ? null : 'exact');
+        field('investment_qualifier', (v) => canonical(v, QUALIFIERS)) ??
+        (investment === null ? null : 'exact');
       // The detail fields a file may carry; data/ and the API give them all.
       const details: Record<string, number> = {};
       const kiosks = category === 'market' ? field('kiosks', num) : null;
@@ -118,9 +111,7 @@ export function projectsTarget(): Target {
         status: field('status', (v) => canonical(v, STATUS, STATUS_ALIASES)),
         area_m2: field('area_m2', num),
         details,
-        commune_code: field('commune_code', (v) => officialCode(v, 5)),
-        commune_name: field('commune', text),
-        province_code: field('province_code', (v) => officialCode(v, 2)) ?? ctx.parent,
+        ...readPlace(field, ctx),
         note: field('note', text),
         ...readPrecision(field, ctx),
       };
@@ -138,7 +129,9 @@ export function projectsTarget(): Target {
         INSERT INTO import_problems (n, label, field, reason)
         SELECT s.n, s.label, 'commune_as_named', 'unknown commune "' || (s.vals->>'commune_as_named') || '"'
         FROM import_stage s WHERE s.vals->>'commune_as_named' IS NOT NULL AND ${clean}
-          AND NOT EXISTS (SELECT 1 FROM admin_units u WHERE u.slug = s.vals->>'commune_as_named')`.execute(trx);
+          AND NOT EXISTS (SELECT 1 FROM admin_units u WHERE u.slug = s.vals->>'commune_as_named')`.execute(
+        trx,
+      );
       await slugFromGeometry(ctx.sourceId).execute(trx);
       await foreignConflicts('projects', ctx).execute(trx);
     },
@@ -190,7 +183,9 @@ async function writeDetails(trx: Kysely<any>): Promise<number> {
     ON CONFLICT (project_id) DO UPDATE SET kiosks = excluded.kiosks, floors_min = excluded.floors_min,
       floors_max = excluded.floors_max, floor_area_m2 = excluded.floor_area_m2
     WHERE (d.kiosks, d.floors_min, d.floors_max, d.floor_area_m2)
-      IS DISTINCT FROM (excluded.kiosks, excluded.floors_min, excluded.floors_max, excluded.floor_area_m2)`.execute(trx);
+      IS DISTINCT FROM (excluded.kiosks, excluded.floors_min, excluded.floors_max, excluded.floor_area_m2)`.execute(
+    trx,
+  );
   const parkColumns = [
     'hectares',
     'phase',

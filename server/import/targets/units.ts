@@ -115,7 +115,14 @@ export function unitsTarget(level: Level): Target {
         spec.kinds[0]!;
       const name = fromName.name;
       const province = isCommune ? field('province_code', (v) => officialCode(v, 2)) : null;
-      const vals = { code, name, kind, level, province_code: province ?? ctx.parent, ...readPrecision(field, ctx) };
+      const vals = {
+        code,
+        name,
+        kind,
+        level,
+        province_code: province ?? ctx.parent,
+        ...readPrecision(field, ctx),
+      };
       validate(importedUnit, vals, fail);
       return { key: code, slug: name ? slugify(`${kind} ${name}`) : null, name: code ?? rawName, vals };
     },
@@ -270,7 +277,9 @@ export function keyedUnitsTarget(): Target {
  */
 async function resolveKeyed(trx: Kysely<any>, ctx: TargetContext): Promise<void> {
   const run = (q: ReturnType<typeof sql>) => q.execute(trx);
-  const known = (slug: ReturnType<typeof sql>) => sql`(EXISTS (SELECT 1 FROM import_stage o WHERE o.slug = ${slug})
+  const known = (
+    slug: ReturnType<typeof sql>,
+  ) => sql`(EXISTS (SELECT 1 FROM import_stage o WHERE o.slug = ${slug})
     OR EXISTS (SELECT 1 FROM admin_units u WHERE u.slug = ${slug}))`;
   await run(sql`
     INSERT INTO import_problems (n, label, field, reason)
@@ -334,7 +343,9 @@ async function writeKeyed(trx: Kysely<any>, ctx: TargetContext): Promise<WriteCo
     WHERE ${clean})`;
   const stale = await sql`
     DELETE FROM unit_successors d USING import_stage s
-    WHERE d.unit_id = s.target_id AND ${clean} AND (d.unit_id, d.successor_id) NOT IN ${succession}`.execute(trx);
+    WHERE d.unit_id = s.target_id AND ${clean} AND (d.unit_id, d.successor_id) NOT IN ${succession}`.execute(
+    trx,
+  );
   const added = await sql`
     INSERT INTO unit_successors (unit_id, successor_id) SELECT * FROM ${succession} f
     ON CONFLICT DO NOTHING`.execute(trx);
