@@ -1,15 +1,16 @@
 /**
- * The HTTP contract the map reads (DESIGN.md, "HTTP contract"), typed. Every
- * URL is relative to the page's own origin: the map asks no other host.
+ * The HTTP contract the map reads (DESIGN.md, "HTTP contract"), typed with
+ * the server's own types (type-only imports: no server code reaches the
+ * page). Every URL is relative to the page's own origin: the map asks no
+ * other host.
  */
+import type { PropertySchema } from '../server/features/property-schema.ts';
+import type { Label, LayerStyle } from '../server/layers/types.ts';
+import type { SearchResult } from '../server/search/search.ts';
+import type { FeatureSources } from '../server/sources/sources.ts';
 
-export interface LayerStyleHint {
-  kind: 'circle' | 'line' | 'fill';
-  color: string;
-  size?: number;
-  colorBy?: { property: string; colors: Record<string, string> };
-  label?: string;
-}
+export type { FeatureSources, Label, PropertySchema, SearchResult };
+export type LayerStyleHint = LayerStyle;
 
 export interface Link {
   href: string;
@@ -18,13 +19,15 @@ export interface Link {
   title?: string;
 }
 
-/** One entry of /ogc/collections; `title_vi` and `style` are our foreign members. */
+/** One entry of /ogc/collections; `title_vi`, `style` and `properties` are our foreign members. */
 export interface Collection {
   id: string;
   title: string;
   title_vi?: string;
   description?: string;
   style?: LayerStyleHint;
+  /** Each property's type, values, and titles and value labels in Vietnamese and English. */
+  properties?: Record<string, PropertySchema>;
   links: Link[];
 }
 
@@ -35,26 +38,6 @@ export interface TileJson {
   bounds?: [number, number, number, number];
   attribution?: string;
   vector_layers: { id: string; fields: Record<string, string>; minzoom?: number; maxzoom?: number }[];
-}
-
-export interface SearchResult {
-  layer: string | null;
-  entity: 'unit' | 'feature';
-  id: number;
-  name: string;
-  kind: string;
-  level: string;
-  parent: string | null;
-  valid_to: string | null;
-  point: [number, number] | null;
-  successor_of?: { id: number; name: string; valid_to: string | null };
-}
-
-export interface FeatureSources {
-  precision: 'surveyed' | 'approximate' | 'schematic' | null;
-  uncertainty_m: number | null;
-  sources: { id: string; title: string; publisher: string | null; url: string | null }[];
-  figures: { key: string; value: number }[];
 }
 
 export type Props = Record<string, unknown>;

@@ -1,32 +1,25 @@
 /**
- * The filter form. Category and funding lists come from the projects
- * layer's queryables (the registry's enums), labelled in the page language.
+ * The filter form. The category and funding lists are the values the
+ * server's collections declare for those properties (from the layer
+ * registry), labelled in the page language; the hint names the layers the
+ * filters apply to.
  */
-import { getJson } from './api.ts';
-import { knownValues, onLang, t, valueLabel } from './i18n.ts';
+import type { Collection } from './api.ts';
+import { FILTERED_FIELDS } from './filters.ts';
+import { fieldLabel, onLang, t, valueLabel } from './i18n.ts';
+import { layerTitle } from './layers-panel.ts';
 import type { Filters } from './url-state.ts';
 
-interface Queryables {
-  properties: Record<string, { enum?: string[] }>;
-}
-
-async function enums(): Promise<{ category: string[]; funding: string[] }> {
-  try {
-    const q = await getJson<Queryables>('/ogc/collections/projects/queryables');
-    return {
-      category: q.properties.category?.enum ?? knownValues('category'),
-      funding: q.properties.funding?.enum ?? knownValues('funding'),
-    };
-  } catch {
-    return { category: knownValues('category'), funding: knownValues('funding') };
-  }
+/** Every value any layer declares for `property`, in the order they come. */
+function valuesOf(cols: readonly Collection[], property: string): string[] {
+  return [...new Set(cols.flatMap((c) => c.properties?.[property]?.enum ?? []))];
 }
 
 function checkboxes(name: string, property: string, values: string[], chosen: string[]): HTMLFieldSetElement {
   const fs = document.createElement('fieldset');
   fs.className = 'choices';
   fs.dataset.name = name;
-  fs.append(Object.assign(document.createElement('legend'), { textContent: t(name as 'category') }));
+  fs.append(Object.assign(document.createElement('legend'), { textContent: fieldLabel(property) }));
   for (const v of values) {
     const label = document.createElement('label');
     const box = Object.assign(document.createElement('input'), { type: 'checkbox', name, value: v });
@@ -54,12 +47,14 @@ function numberInput(
   return label;
 }
 
-export async function filtersPanel(
+export function filtersPanel(
   root: HTMLElement,
+  cols: readonly Collection[],
   initial: Filters,
   onChange: (f: Filters) => void,
-): Promise<{ set(f: Filters): void }> {
-  const lists = await enums();
+): { set(f: Filters): void } {
+  const lists = { category: valuesOf(cols, 'category'), funding: valuesOf(cols, 'funding') };
+  const filtered = cols.filter((c) => FILTERED_FIELDS.some((f) => c.properties?.[f]));
   let current = initial;
   const form = document.createElement('form');
   form.className = 'filters';
@@ -95,7 +90,7 @@ export async function filtersPanel(
     });
     const hint = Object.assign(document.createElement('p'), {
       className: 'hint',
-      textContent: t('filteredHint'),
+      textContent: t('filteredHint', { layers: filtered.map(layerTitle).join(', ') }),
     });
     form.replaceChildren(
       hint,

@@ -21,6 +21,9 @@ import type { Filters } from './url-state.ts';
 
 type Expr = unknown[];
 
+/** The properties the filters test: a layer with any of them is filtered. */
+export const FILTERED_FIELDS = ['category', 'funding', 'start_year', 'investment_bn_vnd'] as const;
+
 export function isActive(f: Filters): boolean {
   return (
     f.categories.length > 0 ||

@@ -4,7 +4,7 @@
  *
  *   bn(101.46, 'about') // 'khoảng 101,46 tỷ đồng' | 'about 101.46 bn VND'
  */
-import { getLang, t } from './i18n.ts';
+import { getLang, t, valueLabel } from './i18n.ts';
 
 export function num(n: number, digits = 2): string {
   return n.toLocaleString(getLang() === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits });
@@ -12,11 +12,8 @@ export function num(n: number, digits = 2): string {
 
 export function bn(value: number | null | undefined, qualifier?: unknown): string {
   if (value === null || value === undefined) return '–';
-  const q =
-    typeof qualifier === 'string' && qualifier !== 'exact'
-      ? `${t(`qualifier_${qualifier}` as 'qualifier_about')} `
-      : '';
-  return `${q}${num(value)} ${t('bnVnd')}`;
+  const q = typeof qualifier === 'string' ? valueLabel('investment_qualifier', qualifier) : '';
+  return `${q ? `${q} ` : ''}${num(value)} ${t('bnVnd')}`;
 }
 
 export function metres(m: number): string {

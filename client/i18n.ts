@@ -2,9 +2,15 @@
  * Vietnamese first, English second. Place names are never translated: they
  * keep their diacritics in both languages (Mường Nhà, not Muong Nha).
  *
- *   t('layers')                 // 'Lớp bản đồ' | 'Layers'
+ * The page's own words are here; the names of layer properties and of their
+ * values come from the server (each collection's `properties`, from the
+ * layer registry), read once at start by useLabels().
+ *
+ *   t('layers')                      // 'Lớp bản đồ' | 'Layers'
  *   valueLabel('category', 'market') // 'Chợ' | 'Market'
  */
+import type { Collection, Label } from './api.ts';
+
 export type Lang = 'vi' | 'en';
 
 const vi = {
@@ -21,14 +27,12 @@ const vi = {
   nowIn: 'nay là',
   formerly: 'gồm',
   inView: 'trong khung nhìn',
-  category: 'Loại dự án',
-  funding: 'Nguồn vốn',
   years: 'Năm',
   yearFrom: 'Từ năm',
   yearTo: 'Đến năm',
   minInvestment: 'Vốn tối thiểu (tỷ đồng)',
   clearFilters: 'Bỏ lọc',
-  filteredHint: 'Bộ lọc áp dụng cho dự án, chợ, khu công nghiệp.',
+  filteredHint: 'Bộ lọc áp dụng cho: {layers}.',
   clusterHint: 'Ở mức thu phóng này các điểm được gộp nhóm; kết quả lọc được vẽ từ danh sách đã lọc.',
   distance: 'Khoảng cách tới biên giới',
   within: 'Trong phạm vi',
@@ -47,13 +51,7 @@ const vi = {
   exportCsv: 'CSV',
   exportHint: 'Xuất các dự án đang hiển thị (theo bộ lọc và khoảng cách).',
   exported: 'Đã xuất {n} đối tượng',
-  investment: 'Vốn đầu tư',
-  area: 'Diện tích',
   period: 'Thời gian',
-  status: 'Trạng thái',
-  commune: 'Xã, phường',
-  province: 'Tỉnh',
-  precision: 'Độ chính xác vị trí',
   sources: 'Nguồn',
   figures: 'Số liệu khác',
   details: 'Chi tiết',
@@ -62,10 +60,6 @@ const vi = {
   panel: 'Bảng điều khiển',
   close: 'Đóng',
   legendAll: 'Tất cả',
-  qualifier_about: 'khoảng',
-  qualifier_nearly: 'gần',
-  qualifier_over: 'hơn',
-  qualifier_exact: '',
   noData: 'Không có số liệu',
   total: 'Tổng',
   count: 'Số lượng',
@@ -87,14 +81,12 @@ const en: Record<Key, string> = {
   nowIn: 'now',
   formerly: 'includes',
   inView: 'in view',
-  category: 'Category',
-  funding: 'Funding source',
   years: 'Years',
   yearFrom: 'From',
   yearTo: 'To',
   minInvestment: 'Minimum investment (bn VND)',
   clearFilters: 'Clear filters',
-  filteredHint: 'Filters apply to projects, markets and industrial parks.',
+  filteredHint: 'Filters apply to: {layers}.',
   clusterHint: 'Points are grouped at this zoom; filtered results are drawn from the filtered list.',
   distance: 'Distance from the border',
   within: 'Within',
@@ -113,13 +105,7 @@ const en: Record<Key, string> = {
   exportCsv: 'CSV',
   exportHint: 'Exports the projects shown (filters and distance applied).',
   exported: 'Exported {n} features',
-  investment: 'Investment',
-  area: 'Area',
   period: 'Period',
-  status: 'Status',
-  commune: 'Commune',
-  province: 'Province',
-  precision: 'Location precision',
   sources: 'Sources',
   figures: 'Other figures',
   details: 'Details',
@@ -128,105 +114,44 @@ const en: Record<Key, string> = {
   panel: 'Panel',
   close: 'Close',
   legendAll: 'All',
-  qualifier_about: 'about',
-  qualifier_nearly: 'nearly',
-  qualifier_over: 'over',
-  qualifier_exact: '',
   noData: 'No figures',
   total: 'Total',
   count: 'Count',
 };
 
-/** Labels of the registry's closed value lists (server/layers/project-properties.ts and friends). */
-const values: Record<string, Record<string, [vi: string, en: string]>> = {
-  category: {
-    market: ['Chợ', 'Market'],
-    industrial_park: ['Khu công nghiệp', 'Industrial park'],
-    water_supply: ['Cấp nước', 'Water supply'],
-    waste_treatment: ['Xử lý rác thải', 'Waste treatment'],
-    school: ['Trường học', 'School'],
-    irrigation: ['Thủy lợi', 'Irrigation'],
-    road: ['Giao thông', 'Road'],
-    electricity_grid: ['Lưới điện', 'Electricity grid'],
-    tourism: ['Du lịch', 'Tourism'],
-    housing: ['Nhà ở', 'Housing'],
-    health: ['Y tế', 'Health'],
-    bridge: ['Cầu', 'Bridge'],
-    other: ['Khác', 'Other'],
-  },
-  funding: {
-    state_budget: ['Ngân sách nhà nước', 'State budget'],
-    non_budget: ['Ngoài ngân sách', 'Non-budget'],
-    credit: ['Tín dụng', 'Credit'],
-    socialised: ['Xã hội hóa', 'Socialised'],
-    sponsor: ['Tài trợ', 'Sponsor'],
-    mixed: ['Hỗn hợp', 'Mixed'],
-  },
-  status: {
-    planned: ['Quy hoạch', 'Planned'],
-    licensed: ['Đã cấp phép', 'Licensed'],
-    under_construction: ['Đang xây dựng', 'Under construction'],
-    completed: ['Hoàn thành', 'Completed'],
-    operating: ['Đang hoạt động', 'Operating'],
-  },
-  precision: {
-    surveyed: ['Khảo sát đo đạc', 'Surveyed'],
-    approximate: ['Ước lượng', 'Approximate'],
-    schematic: ['Sơ đồ (không theo hướng tuyến thật)', 'Schematic (not the real course)'],
-  },
-  neighbour: {
-    CHN: ['Trung Quốc', 'China'],
-    LAO: ['Lào', 'Laos'],
-    KHM: ['Campuchia', 'Cambodia'],
-  },
-  class: {
-    expressway: ['Cao tốc', 'Expressway'],
-    national: ['Quốc lộ', 'National road'],
-    provincial: ['Tỉnh lộ', 'Provincial road'],
-    district: ['Đường huyện', 'District road'],
-    commune: ['Đường xã', 'Commune road'],
-    rural: ['Đường nông thôn', 'Rural road'],
-  },
-  kind: {
-    international: ['Cửa khẩu quốc tế', 'International gate'],
-    main: ['Cửa khẩu chính', 'Main gate'],
-    secondary: ['Cửa khẩu phụ', 'Secondary gate'],
-  },
+/** Names of project figures (the sources endpoint's `figures`), which are not layer properties. */
+const figures: Record<string, Label> = {
+  people_served_min: { vi: 'Số người hưởng lợi (ít nhất)', en: 'People served (at least)' },
+  villages: { vi: 'Số thôn, bản', en: 'Villages' },
+  count: { vi: 'Số công trình', en: 'Count' },
+  members: { vi: 'Số thành viên', en: 'Members' },
 };
 
-/** Names of the registry's detail fields and of project figures, for the popup. */
-const fields: Record<string, [vi: string, en: string]> = {
-  kiosks: ['Số ki-ốt', 'Kiosks'],
-  floors_min: ['Số tầng (ít nhất)', 'Floors (fewest)'],
-  floors_max: ['Số tầng (nhiều nhất)', 'Floors (most)'],
-  floor_area_m2: ['Diện tích sàn (m²)', 'Floor area (m²)'],
-  hectares: ['Diện tích (ha)', 'Area (ha)'],
-  phase: ['Giai đoạn', 'Phase'],
-  phase_hectares: ['Diện tích giai đoạn (ha)', 'Phase area (ha)'],
-  occupancy_pct: ['Tỷ lệ lấp đầy (%)', 'Occupancy (%)'],
-  enterprises: ['Số doanh nghiệp', 'Enterprises'],
-  enterprise_investment_bn_vnd: ['Vốn của doanh nghiệp (tỷ đồng)', "Enterprises' capital (bn VND)"],
-  workers: ['Số lao động', 'Workers'],
-  investor: ['Chủ đầu tư', 'Investor'],
-  state_support_bn_vnd: ['Nhà nước hỗ trợ (tỷ đồng)', 'State support (bn VND)'],
-  target_enterprises: ['Mục tiêu số doanh nghiệp', 'Target enterprises'],
-  target_workers: ['Mục tiêu số lao động', 'Target workers'],
-  levelled_pct: ['Đã san lấp (%)', 'Levelled (%)'],
-  next_phase_hectares: ['Giai đoạn sau (ha)', 'Next phase (ha)'],
-  ref: ['Số hiệu', 'Route number'],
-  class: ['Cấp đường', 'Road class'],
-  via: ['Đi qua', 'Via'],
-  kind: ['Loại', 'Kind'],
-  neighbour: ['Nước láng giềng', 'Neighbouring country'],
-  code: ['Mã', 'Code'],
-  part: ['Đoạn số', 'Piece'],
-  length_km: ['Chiều dài (km)', 'Length (km)'],
-  valid_from: ['Hiệu lực từ', 'Since'],
-  people_served_min: ['Số người hưởng lợi (ít nhất)', 'People served (at least)'],
-  villages: ['Số thôn, bản', 'Villages'],
-  count: ['Số công trình', 'Count'],
-  members: ['Số thành viên', 'Members'],
-};
+/** Property → value → label, and property → title, from the server's collections. */
+const values = new Map<string, Map<string, Label>>();
+const titles = new Map<string, Label>();
+/** The same, per layer, for when two layers label a property differently. */
+const byLayer = new Map<string, Collection['properties']>();
+
+/** Reads the titles and value labels the server declares for each layer's properties. */
+export function useLabels(cols: readonly Collection[]): void {
+  for (const c of cols) {
+    byLayer.set(c.id, c.properties);
+    for (const [name, p] of Object.entries(c.properties ?? {})) {
+      if (p['x-title'] && !titles.has(name)) titles.set(name, p['x-title']);
+      const labels = p['x-labels'];
+      if (!labels) continue;
+      const known = values.get(name) ?? new Map<string, Label>();
+      for (const [v, l] of Object.entries(labels)) if (!known.has(v)) known.set(v, l);
+      values.set(name, known);
+    }
+  }
+}
+
+/** A text in the page language. */
+export function inLang(l: Label): string {
+  return l[lang];
+}
 
 let lang: Lang = 'vi';
 const listeners: (() => void)[] = [];
@@ -257,20 +182,22 @@ export function isKey(k: string): k is Key {
   return k in vi;
 }
 
-/** A human label for an enumerated value; the raw value when we have none. */
-export function valueLabel(property: string, value: unknown): string {
-  const pair = values[property]?.[String(value)];
-  return pair ? pair[lang === 'vi' ? 0 : 1] : String(value);
+/** A human label for an enumerated value (of `layer`'s property, when given); the raw value when there is none. */
+export function valueLabel(property: string, value: unknown, layer?: string): string {
+  const own = layer ? byLayer.get(layer)?.[property]?.['x-labels']?.[String(value)] : undefined;
+  const l = own ?? values.get(property)?.get(String(value));
+  return l ? l[lang] : String(value);
 }
 
-/** A field's name in the page language; the raw name, spaced, when we have none. */
-export function fieldLabel(key: string): string {
-  const pair = fields[key];
-  return pair ? pair[lang === 'vi' ? 0 : 1] : key.replace(/_/g, ' ');
+/** A property's (or project figure's) name in the page language; the raw name, spaced, when there is none. */
+export function fieldLabel(key: string, layer?: string): string {
+  const l = (layer ? byLayer.get(layer)?.[key]?.['x-title'] : undefined) ?? titles.get(key) ?? figures[key];
+  return l ? l[lang] : key.replace(/_/g, ' ');
 }
 
-export function knownValues(property: string): string[] {
-  return Object.keys(values[property] ?? {});
+/** Whether the server lists the values of this property (it has labels for them). */
+export function isEnumerated(property: string): boolean {
+  return values.has(property);
 }
 
 /** Fills `[data-i18n]` text and `[data-i18n-placeholder|title|aria-label]` attributes. */

@@ -44,7 +44,7 @@ export function layersPanel(
       summary.textContent = t('details');
       const desc = document.createElement('p');
       desc.textContent = c.description ?? '';
-      details.append(summary, legend(c.style), desc);
+      details.append(summary, legend(c.style, c.id), desc);
       label.append(box, swatch(c.style?.kind ?? 'circle', c.style?.color ?? '#555'), layerTitle(c), count);
       li.append(label);
       if (c.style?.colorBy) li.append(details);

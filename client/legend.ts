@@ -16,12 +16,13 @@ export function swatch(kind: LayerStyleHint['kind'], color: string): HTMLElement
   return s;
 }
 
-export function legend(style: LayerStyleHint | undefined): HTMLElement {
+/** The legend of a layer (`layer` names its values as the server labels them). */
+export function legend(style: LayerStyleHint | undefined, layer?: string): HTMLElement {
   const box = document.createElement('ul');
   box.className = 'legend';
   if (!style) return box;
   const entries: [string | null, string][] = style.colorBy
-    ? Object.entries(style.colorBy.colors).map(([v, c]) => [valueLabel(style.colorBy!.property, v), c])
+    ? Object.entries(style.colorBy.colors).map(([v, c]) => [valueLabel(style.colorBy!.property, v, layer), c])
     : [[null, style.color]];
   for (const [label, color] of entries) {
     const li = document.createElement('li');

@@ -7,7 +7,7 @@ import { type Collection, collections, type TileJson, tileJson } from './api.ts'
 import { borderSlider, type NearResult } from './border-slider.ts';
 import { exportPanel } from './export.ts';
 import { filtersPanel } from './filters-panel.ts';
-import { onLang, setLang, t, translateDom } from './i18n.ts';
+import { onLang, setLang, t, translateDom, useLabels } from './i18n.ts';
 import { layersPanel } from './layers-panel.ts';
 import { createMap } from './map.ts';
 import { enablePopups } from './popup.ts';
@@ -61,6 +61,7 @@ async function start(): Promise<void> {
     message.textContent = t('unavailable', { e: (e as Error).message });
     throw e;
   }
+  useLabels(cols);
   const known = new Set(cols.map((c) => c.id));
   const visible = new Set(state.layers?.filter((id) => known.has(id)) ?? cols.map((c) => c.id));
   const atlas = createMap(document.querySelector('#map')!, cols, tj, state.view, visible);
@@ -78,7 +79,7 @@ async function start(): Promise<void> {
   let overlay: ReturnType<typeof selectionOverlay> | undefined;
 
   searchBox(document.querySelector('#search')!, map);
-  const filters = filtersPanel(document.querySelector('#filters')!, state.filters, (f) => {
+  const filters = filtersPanel(document.querySelector('#filters')!, cols, state.filters, (f) => {
     state.filters = f;
     atlas.applyFilters(f);
     void overlay?.update(f);

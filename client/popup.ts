@@ -14,11 +14,10 @@ import {
 } from 'maplibre-gl';
 import { type FeatureSources, feature, featureSources, type Props } from './api.ts';
 import { bn, metres, num, years } from './format.ts';
-import { fieldLabel, t, valueLabel } from './i18n.ts';
+import { fieldLabel, isEnumerated, t, valueLabel } from './i18n.ts';
 import { layerTitle } from './layers-panel.ts';
 import { type Atlas, OVERLAY_LAYER } from './map.ts';
 
-const ENUMS = new Set(['category', 'funding', 'status', 'class', 'kind', 'neighbour']);
 /** Shown in the facts table by their own rows, or not at all. */
 const HANDLED = new Set([
   'id',
@@ -54,22 +53,25 @@ function row(dl: HTMLElement, term: string, value: string | null | undefined): v
   dl.append(dt, dd);
 }
 
-export function facts(p: Props): HTMLElement {
+/** The facts of a feature of `layer`, named and labelled as the server's registry says. */
+export function facts(p: Props, layer?: string): HTMLElement {
   const dl = document.createElement('dl');
   dl.className = 'facts';
-  if (p.category) row(dl, t('category'), valueLabel('category', p.category));
+  const name = (k: string) => fieldLabel(k, layer);
+  const value = (k: string) => valueLabel(k, p[k], layer);
+  if (p.category) row(dl, name('category'), value('category'));
   if (typeof p.investment_bn_vnd === 'number')
-    row(dl, t('investment'), bn(p.investment_bn_vnd, p.investment_qualifier));
-  if (typeof p.area_m2 === 'number') row(dl, t('area'), `${num(p.area_m2, 0)} m²`);
+    row(dl, name('investment_bn_vnd'), bn(p.investment_bn_vnd, p.investment_qualifier));
+  if (typeof p.area_m2 === 'number') row(dl, name('area_m2'), `${num(p.area_m2, 0)} m²`);
   row(dl, t('period'), years(p.start_year, p.end_year));
-  if (p.status) row(dl, t('status'), valueLabel('status', p.status));
-  if (p.funding) row(dl, t('funding'), valueLabel('funding', p.funding));
-  if (typeof p.commune === 'string') row(dl, t('commune'), p.commune);
-  if (typeof p.province === 'string') row(dl, t('province'), p.province);
+  if (p.status) row(dl, name('status'), value('status'));
+  if (p.funding) row(dl, name('funding'), value('funding'));
+  if (typeof p.commune === 'string') row(dl, name('commune'), p.commune);
+  if (typeof p.province === 'string') row(dl, name('province'), p.province);
   for (const [k, v] of Object.entries(p)) {
     // `_…` are the map's own bookkeeping (selection.ts), not facts.
     if (HANDLED.has(k) || k.startsWith('_') || v === null || v === undefined || v === '') continue;
-    row(dl, fieldLabel(k), ENUMS.has(k) ? valueLabel(k, v) : typeof v === 'number' ? num(v) : String(v));
+    row(dl, name(k), isEnumerated(k) ? value(k) : typeof v === 'number' ? num(v) : String(v));
   }
   return dl;
 }
@@ -86,7 +88,7 @@ export function sourcesBlock(s: FeatureSources): HTMLElement {
   const prec = document.createElement('p');
   prec.className = 'precision';
   prec.append(
-    Object.assign(document.createElement('strong'), { textContent: `${t('precision')}: ` }),
+    Object.assign(document.createElement('strong'), { textContent: `${fieldLabel('precision')}: ` }),
     precisionText(s),
   );
   box.append(prec);
@@ -143,7 +145,7 @@ export function showFeature(
       textContent: col ? layerTitle(col) : layer,
     }),
   );
-  let table = facts(props);
+  let table = facts(props, layer);
   const provenance = Object.assign(document.createElement('p'), {
     className: 'loading',
     textContent: t('loading'),
@@ -154,7 +156,7 @@ export function showFeature(
   // unclipped; the sources endpoint adds precision, citations and figures.
   const full = feature(layer, id)
     .then((f) => {
-      const next = facts({ ...props, ...f.properties });
+      const next = facts({ ...props, ...f.properties }, layer);
       table.replaceWith(next);
       table = next;
     })

@@ -13,8 +13,9 @@
  * Upserting by (neighbour, part) keeps ids stable across runs.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../server/db/types.ts';
 
-export async function deriveBorderSegments(trx: Kysely<any>): Promise<void> {
+export async function deriveBorderSegments(trx: Kysely<DB>): Promise<void> {
   await sql`
     CREATE TEMP TABLE new_segments ON COMMIT DROP AS
     WITH vn AS (SELECT geom FROM countries WHERE iso3 = 'VNM'),

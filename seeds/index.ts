@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
+import type { DB } from '../server/db/types.ts';
 import { type LoadResult, loadData } from './load.ts';
 import { readData } from './read.ts';
 
@@ -16,7 +17,7 @@ export { SeedError } from './errors.ts';
 
 export const defaultDataDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'data');
 
-export async function seed(db: Kysely<any>, dataDir: string = defaultDataDir): Promise<LoadResult> {
+export async function seed(db: Kysely<DB>, dataDir: string = defaultDataDir): Promise<LoadResult> {
   const data = readData(dataDir);
   return loadData(db, data);
 }

@@ -8,6 +8,7 @@
  * nothing, not even the data version.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../server/db/types.ts';
 import { RecordError } from '../server/import/errors.ts';
 import {
   citeBorderSegments,
@@ -42,7 +43,7 @@ const FINGERPRINTED = [
 ] as const;
 
 /** md5 over every seeded table's rows, in key order. Table names are constants above. */
-export async function fingerprint(db: Kysely<any>): Promise<string> {
+export async function fingerprint(db: Kysely<DB>): Promise<string> {
   const parts = FINGERPRINTED.map(
     ([t, order]) =>
       sql`(SELECT coalesce(md5(string_agg(x::text, '|' ORDER BY ${sql.raw(
@@ -75,7 +76,7 @@ async function inFile<T>(file: string, f: () => Promise<T>): Promise<T> {
 }
 
 /** One layer through the write path; its first problem stops the seed. */
-async function writeLayer(trx: Kysely<any>, layer: KeyedLayer, file: string, records: KeyedRecord[]) {
+async function writeLayer(trx: Kysely<DB>, layer: KeyedLayer, file: string, records: KeyedRecord[]) {
   const r = await writeRecords(trx, layer, records, { origin: SEED_ORIGIN });
   const p = r.problems.list[0];
   if (p) throw new SeedError(file, p.record, p.field, p.reason);
@@ -84,7 +85,7 @@ async function writeLayer(trx: Kysely<any>, layer: KeyedLayer, file: string, rec
 const features = (list: { properties: { slug: string }; geometry: unknown }[]): KeyedRecord[] =>
   list.map((f, i) => ({ label: label(f, i), properties: f.properties, geometry: f.geometry }));
 
-export async function loadData(db: Kysely<any>, data: SeedData): Promise<LoadResult> {
+export async function loadData(db: Kysely<DB>, data: SeedData): Promise<LoadResult> {
   let counts: Record<string, number> = {};
   try {
     await db.transaction().execute(async (trx) => {
@@ -130,7 +131,7 @@ export async function loadData(db: Kysely<any>, data: SeedData): Promise<LoadRes
   return { changed: true, version: rows[0]!.version, counts };
 }
 
-async function countRows(db: Kysely<any>): Promise<Record<string, number>> {
+async function countRows(db: Kysely<DB>): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const [t] of FINGERPRINTED) {
     const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(t)}`.execute(db);

@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { POINT_LAYERS, pointSource } from '../server/analysis/sources.ts';
-import { getLayer } from '../server/layers/index.ts';
+import { pointLayerIds, pointRows, pointSource } from '../server/analysis/sources.ts';
+import { getLayer, layers } from '../server/layers/index.ts';
 import { useApp } from './helpers.ts';
 
 const app = useApp();
 const database = app.database;
 
 describe('the analysis reads the registry layers', () => {
-  for (const layer of POINT_LAYERS) {
+  for (const layer of pointLayerIds()) {
     it(`layer views match these sources: ${layer} has the same features in its view and in the analysis`, async () => {
       const view = getLayer(layer)!.view;
       const fromView = await sql<{ id: number }>`SELECT id FROM ${sql.table(view)} ORDER BY id`.execute(
@@ -18,6 +18,36 @@ describe('the analysis reads the registry layers', () => {
         SELECT s.id FROM (${pointSource(layer).select}) s ORDER BY s.id`.execute(database.db);
       expect(fromSource.rows.map((r) => r.id)).toEqual(fromView.rows.map((r) => r.id));
       expect(fromView.rows.length).toBeGreaterThan(0);
+    });
+
+    it(`layer views match these sources: ${layer} has the same property values in its view and in the analysis`, async () => {
+      const def = getLayer(layer)!;
+      const shared = def.analysis!.properties.filter((p) => def.properties.some((q) => q.name === p));
+      const cols = (a: string) => sql.join(shared.map((c) => sql`${sql.ref(`${a}.${c}`)}::text`));
+      const { rows } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM (
+          (SELECT v.id, ${cols('v')} FROM ${sql.table(def.view)} v
+           EXCEPT SELECT r.id, ${cols('r')} FROM (${pointRows(layer)}) r JOIN ${sql.table(def.view)} v2 ON v2.id = r.id)
+          UNION ALL
+          (SELECT r.id, ${cols('r')} FROM (${pointRows(layer)}) r JOIN ${sql.table(def.view)} v2 ON v2.id = r.id
+           EXCEPT SELECT v.id, ${cols('v')} FROM ${sql.table(def.view)} v)
+        ) d`.execute(database.db);
+      expect(shared.length).toBeGreaterThan(2);
+      expect(rows[0]!.n).toBe(0);
+    });
+  }
+});
+
+describe('search reads the registry layers', () => {
+  for (const def of layers.filter((l) => l.search?.select)) {
+    it(`${def.id}: its search rows cover every feature of its view, with the same name`, async () => {
+      const { rows } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM ${sql.table(def.view)} v
+        WHERE NOT EXISTS (SELECT 1 FROM (${def.search!.select}) s
+                          WHERE s.id = v.id AND s.name = ${sql.ref(`v.${def.search!.name}`)})`.execute(
+        database.db,
+      );
+      expect(rows[0]!.n).toBe(0);
     });
   }
 });

@@ -24,6 +24,22 @@ describe('layer registry', () => {
   });
 
   for (const layer of layers) {
+    it(`${layer.id}: every value of its enums has a label in Vietnamese and English, and no other`, () => {
+      for (const p of layer.properties) {
+        if (!p.enum) {
+          expect(p.labels, p.name).toBeUndefined();
+          continue;
+        }
+        expect(Object.keys(p.labels ?? {}).sort(), p.name).toEqual([...p.enum].sort());
+        for (const [v, l] of Object.entries(p.labels!)) {
+          // `exact` qualifies a figure by saying nothing.
+          if (v === 'exact') continue;
+          expect(l.vi, `${p.name}=${v}`).not.toBe('');
+          expect(l.en, `${p.name}=${v}`).not.toBe('');
+        }
+      }
+    });
+
     it(`${layer.id}: its view has id, geom and exactly the declared properties`, async () => {
       const { rows } = await sql<{ column_name: string }>`
         SELECT column_name FROM information_schema.columns WHERE table_name = ${layer.view}`.execute(

@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
 import { type Kysely, sql } from 'kysely';
 import { PbfReader } from 'pbf';
+import type { DB } from '../server/db/types.ts';
 
 export interface RawResponse {
   status: number;
@@ -64,7 +65,7 @@ export function pixelOf(lon: number, lat: number, t: { z: number; x: number; y: 
  * a tile must hold when nothing is generalised away (high zoom, few features).
  */
 export async function featuresInTile(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   view: string,
   t: { z: number; x: number; y: number },
 ): Promise<number> {

@@ -21,6 +21,7 @@ import { connect } from '../../server/db/connect.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
 import { ensureDatabase, ensurePostgis } from '../../server/db/postgis.ts';
 import { locateServer } from '../../server/db/postgres-local.ts';
+import type { DB } from '../../server/db/types.ts';
 import { projectRoot } from '../../server/prepare.ts';
 
 export const GENERATOR_VERSION = 1;
@@ -88,7 +89,7 @@ async function step(label: string, f: () => Promise<unknown>): Promise<void> {
   log(`${label}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
-async function generate(db: import('kysely').Kysely<any>): Promise<void> {
+async function generate(db: import('kysely').Kysely<DB>): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await step('clear', () =>
       sql`TRUNCATE projects, roads, border_gates, indicators, unit_successors, admin_units RESTART IDENTITY CASCADE`.execute(

@@ -30,6 +30,7 @@ import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { connect } from '../../server/db/connect.ts';
+import type { DB } from '../../server/db/types.ts';
 import { projectRoot } from '../../server/prepare.ts';
 import { layersAtZoom, parseLayers } from '../../server/tiles/params.ts';
 import { compileTile } from '../../server/tiles/render.ts';
@@ -58,7 +59,7 @@ const path_ = (t: Tile) => `/tiles/all/${t.z}/${t.x}/${t.y}.mvt`;
  * the generator is seeded), 60 per zoom or as many distinct as there are
  * (zooms 5–7 have fewer: that is all of Vietnam's land there).
  */
-async function tileList(db: import('kysely').Kysely<any>): Promise<Tile[]> {
+async function tileList(db: import('kysely').Kysely<DB>): Promise<Tile[]> {
   const out: Tile[] = [];
   for (let z = 5; z <= 14; z++) {
     const { rows } = await sql<Tile>`

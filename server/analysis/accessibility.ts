@@ -17,6 +17,7 @@
  *            ─ LATERAL (industrial parks …) ─ LATERAL (border gates …) ─ LATERAL (roads …)
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { type Input, textParam } from './params.ts';
 import { type Province, resolveProvince } from './project-filters.ts';
 import type { Report } from './report.ts';
@@ -77,7 +78,7 @@ function nearest(source: RawBuilder<unknown>, alias: string): RawBuilder<unknown
 }
 
 export async function accessibility(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   p: { province?: string },
   progress?: (m: string) => void,
 ): Promise<AccessibilityResult> {

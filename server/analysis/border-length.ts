@@ -24,6 +24,7 @@
  * third of Vietnam each.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { enumParam, type Input } from './params.ts';
 import type { Report } from './report.ts';
 import { analysisQuery } from './transaction.ts';
@@ -79,7 +80,7 @@ export function parseBorderLength(input: Input): { by: LengthBy } {
   return { by: enumParam(input, 'by', LENGTH_BYS, 'province') };
 }
 
-export async function borderLength(db: Kysely<any>, p: { by: LengthBy }): Promise<BorderLengthResult> {
+export async function borderLength(db: Kysely<DB>, p: { by: LengthBy }): Promise<BorderLengthResult> {
   const { PIECE_M, TOLERANCE_M } = borderLengthDefaults;
   const unitFilter = sql`u.level = ${p.by}::text AND u.valid_to IS NULL AND u.boundary IS NOT NULL`;
   const rows = await analysisQuery(

@@ -18,6 +18,7 @@
  * one row for all projects.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { nearestBorderCtes } from './border-distance.ts';
 import { bandsParam, enumParam, type Input, NEIGHBOURS, type Neighbour } from './params.ts';
 import {
@@ -78,7 +79,7 @@ function bandOf(edges: readonly number[], i: number): Band {
   return { band: `${from}–${to} km`, from_km: from, to_km: to };
 }
 
-export async function distanceBands(db: Kysely<any>, p: BandsParams): Promise<BandsResult> {
+export async function distanceBands(db: Kysely<DB>, p: BandsParams): Promise<BandsResult> {
   const province = p.province ? await resolveProvince(db, p.province) : undefined;
   const edges = p.bands;
   const last = edges[edges.length - 1]!;

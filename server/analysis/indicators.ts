@@ -21,6 +21,7 @@
  *   SELECT json_build_object('unit', …, 'predecessors', …, 'successors', …, 'figures', …)
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { type Input, rawParam } from './params.ts';
 import type { Report } from './report.ts';
@@ -75,7 +76,7 @@ export function parseUnitCode(input: Input): { code: string } {
   return { code };
 }
 
-export async function unitIndicators(db: Kysely<any>, p: { code: string }): Promise<IndicatorsResult> {
+export async function unitIndicators(db: Kysely<DB>, p: { code: string }): Promise<IndicatorsResult> {
   const ref = (a: string) =>
     sql`json_build_object('code', ${sql.ref(`${a}.code`)}, 'slug', ${sql.ref(`${a}.slug`)}, 'name', ${sql.ref(`${a}.name`)},
       'kind', ${sql.ref(`${a}.kind`)}, 'level', ${sql.ref(`${a}.level`)}, 'valid_to', ${sql.ref(`${a}.valid_to`)}::text)`;

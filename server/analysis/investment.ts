@@ -14,6 +14,7 @@
  * `investment_bn_vnd` sums those figures (billion VND, exact in numeric).
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { nearestBorderCtes } from './border-distance.ts';
 import { enumParam, type Input, kmParam } from './params.ts';
 import {
@@ -50,7 +51,7 @@ export function parseInvestment(input: Input): InvestmentParams {
   };
 }
 
-export async function investment(db: Kysely<any>, p: InvestmentParams): Promise<InvestmentResult> {
+export async function investment(db: Kysely<DB>, p: InvestmentParams): Promise<InvestmentResult> {
   const province = p.province ? await resolveProvince(db, p.province) : undefined;
   const g = GROUPINGS[p.by];
   const near =

@@ -19,6 +19,7 @@ import GeoJSONVT from 'geojson-vt';
 import { type Kysely, sql } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import vtpbf from 'vt-pbf';
+import type { DB } from '../db/types.ts';
 import { badRequest } from '../http/problem.ts';
 import { type NearBorderParams, nearBorder, parseNearBorder, toFeatureCollection } from './near-border.ts';
 import { type Input, onlyKnown } from './params.ts';
@@ -44,7 +45,7 @@ export function tileCoords(params: Record<string, string | undefined>): { z: num
 }
 
 /** The tile handler, with its own cache (one per app: two apps on two databases never share one). */
-export function nearBorderTiles(db: Kysely<any>): (req: Request, res: Response) => Promise<void> {
+export function nearBorderTiles(db: Kysely<DB>): (req: Request, res: Response) => Promise<void> {
   const cache = new LRUCache<string, GeoJSONVT>({
     max: tileDefaults.maxEntries,
     maxSize: tileDefaults.maxFeatures,

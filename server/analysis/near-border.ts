@@ -7,43 +7,37 @@
  *
  *   WITH seg, reach, pairs, best, measured, nearest   -- border-distance.ts
  *   SELECT layer, id, name, …, distance_km, neighbour, border_segment_id
- *   FROM nearest JOIN projects … UNION ALL … JOIN border_gates …
+ *   FROM nearest JOIN (rows of projects) … UNION ALL … JOIN (rows of border gates) …
  *   ORDER BY distance_m, layer, id
  *
+ * The point layers and the properties their features carry come from the
+ * registry (each layer's `analysis`); a property a layer lacks is null.
  * A project that is also a market appears once per requested layer (its
  * `layer` says which); totals count each project and its money once.
  */
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
+import { getLayer } from '../layers/index.ts';
 import { nearestBorderCtes } from './border-distance.ts';
 import { enumParam, type Input, kmParam, listParam, NEIGHBOURS, type Neighbour } from './params.ts';
 import type { Report } from './report.ts';
-import { POINT_LAYERS, type PointLayer, PROJECT_LAYERS, pointSource, projectPlaceJoins } from './sources.ts';
+import { carriesInvestment, pointLayerIds, pointProperties, pointRows, pointSource } from './sources.ts';
 import { analysisQuery } from './transaction.ts';
 
 export interface NearBorderParams {
   km: number;
-  layers: PointLayer[];
+  layers: string[];
   neighbour?: Neighbour;
 }
 
+/** One feature: the members below and the properties of its layer (pointProperties()). */
 export interface NearBorderRow {
-  layer: PointLayer;
+  layer: string;
   id: number;
   name: string;
-  category: string | null;
-  kind: string | null;
-  investment_bn_vnd: number | null;
-  investment_qualifier: string | null;
-  status: string | null;
-  start_year: number | null;
-  end_year: number | null;
-  commune: string | null;
-  commune_code: string | null;
-  province: string | null;
-  province_code: string | null;
-  precision: string;
-  uncertainty_m: number | null;
+  investment_bn_vnd?: number | null;
+  [property: string]: unknown;
   distance_km: number;
   neighbour: Neighbour;
   border_segment_id: number;
@@ -67,7 +61,7 @@ export interface NearBorderTotals {
 }
 
 export interface NearBorderResult {
-  parameters: { km: number; layers: PointLayer[]; neighbour: Neighbour | null };
+  parameters: { km: number; layers: string[]; neighbour: Neighbour | null };
   rows: NearBorderRow[];
   totals: NearBorderTotals;
 }
@@ -77,32 +71,22 @@ export const DEFAULT_KM = 10;
 export function parseNearBorder(input: Input): NearBorderParams {
   return {
     km: kmParam(input, 'km', DEFAULT_KM),
-    layers: listParam(input, 'layers', POINT_LAYERS, ['projects']),
+    layers: listParam(input, 'layers', pointLayerIds(), ['projects']),
     neighbour: enumParam(input, 'neighbour', NEIGHBOURS),
   };
 }
 
-const PROPERTY_COLUMNS = [
-  'layer',
-  'id',
-  'name',
-  'category',
-  'kind',
-  'investment_bn_vnd',
-  'investment_qualifier',
-  'status',
-  'start_year',
-  'end_year',
-  'commune',
-  'commune_code',
-  'province',
-  'province_code',
-  'precision',
-  'uncertainty_m',
-  'distance_km',
-  'neighbour',
-  'border_segment_id',
-] as const;
+/** The members of a near-border feature's properties, in order. */
+function propertyColumns(): string[] {
+  return [
+    'layer',
+    'id',
+    ...pointProperties().map((p) => p.name),
+    'distance_km',
+    'neighbour',
+    'border_segment_id',
+  ];
+}
 
 /** The one statement behind near-border (also run as is by the benchmark). */
 export function nearBorderQuery(p: NearBorderParams): RawBuilder<NearBorderRow> {
@@ -111,37 +95,30 @@ export function nearBorderQuery(p: NearBorderParams): RawBuilder<NearBorderRow> 
     metres: p.km * 1000,
     neighbour: p.neighbour,
   });
-  const branches = [];
-  if (p.layers.some((l) => PROJECT_LAYERS.includes(l))) {
-    branches.push(sql`
-      SELECT n.layer, n.id, n.geom, n.distance_m, n.neighbour, n.border_segment_id,
-             p.name, p.category, NULL::text AS kind, p.investment_bn_vnd::float8 AS investment_bn_vnd,
-             p.investment_qualifier, p.status, p.start_year, p.end_year,
-             u0.name AS commune, u0.code AS commune_code, pr.name AS province, pr.code AS province_code,
-             p.precision::text AS precision, p.uncertainty_m::float8 AS uncertainty_m
-      FROM nearest n JOIN projects p ON p.id = n.id ${projectPlaceJoins}
-      WHERE n.layer <> 'border-gates'`);
-  }
-  if (p.layers.includes('border-gates')) {
-    branches.push(sql`
-      SELECT n.layer, n.id, n.geom, n.distance_m, n.neighbour, n.border_segment_id,
-             p.name, NULL::text AS category, p.kind, NULL::float8 AS investment_bn_vnd,
-             NULL::text AS investment_qualifier, NULL::text AS status, NULL::int AS start_year, NULL::int AS end_year,
-             u0.name AS commune, u0.code AS commune_code, pr.name AS province, pr.code AS province_code,
-             p.precision::text AS precision, p.uncertainty_m::float8 AS uncertainty_m
-      FROM nearest n JOIN border_gates p ON p.id = n.id ${projectPlaceJoins}
-      WHERE n.layer = 'border-gates'`);
-  }
+  const props = pointProperties();
+  // One branch per layer: its rows joined by primary key, typed alike so
+  // that the branches unite; what the layer lacks is null.
+  const branches = p.layers.map((id) => {
+    const has = new Set(getLayer(id)!.analysis!.properties);
+    const cols = props.map(({ name, sqlType }) =>
+      has.has(name)
+        ? sql`${sql.ref(`r.${name}`)}::${sql.raw(sqlType)} AS ${sql.ref(name)}`
+        : sql`NULL::${sql.raw(sqlType)} AS ${sql.ref(name)}`,
+    );
+    return sql`
+      SELECT n.layer, n.id, n.geom, n.distance_m, n.neighbour, n.border_segment_id, ${sql.join(cols)}
+      FROM nearest n JOIN (${pointRows(id)}) r ON r.id = n.id
+      WHERE n.layer = ${id}`;
+  });
   return sql<NearBorderRow>`
       WITH ${ctes}
-      SELECT f.layer, f.id, f.name, f.category, f.kind, f.investment_bn_vnd, f.investment_qualifier, f.status,
-             f.start_year, f.end_year, f.commune, f.commune_code, f.province, f.province_code, f.precision,
-             f.uncertainty_m, round((f.distance_m / 1000)::numeric, 3)::float8 AS distance_km,
+      SELECT f.layer, f.id, ${sql.join(props.map((c) => sql.ref(`f.${c.name}`)))},
+             round((f.distance_m / 1000)::numeric, 3)::float8 AS distance_km,
              f.neighbour::text AS neighbour, f.border_segment_id, ST_X(f.geom) AS lon, ST_Y(f.geom) AS lat,
              json_build_object('type', 'Feature', 'id', f.layer || '.' || f.id,
                'geometry', json_build_object('type', 'Point', 'coordinates', json_build_array(ST_X(f.geom), ST_Y(f.geom))),
                'properties', json_build_object(${sql.join(
-                 PROPERTY_COLUMNS.map((c) =>
+                 propertyColumns().map((c) =>
                    c === 'distance_km'
                      ? sql`'distance_km', round((f.distance_m / 1000)::numeric, 3)::float8`
                      : sql`${sql.lit(c)}, ${sql.ref(`f.${c}`)}`,
@@ -151,7 +128,7 @@ export function nearBorderQuery(p: NearBorderParams): RawBuilder<NearBorderRow> 
       ORDER BY f.distance_m, f.layer, f.id`;
 }
 
-export async function nearBorder(db: Kysely<any>, p: NearBorderParams): Promise<NearBorderResult> {
+export async function nearBorder(db: Kysely<DB>, p: NearBorderParams): Promise<NearBorderResult> {
   const rows = await analysisQuery(db, nearBorderQuery(p));
   return {
     parameters: { km: p.km, layers: p.layers, neighbour: p.neighbour ?? null },
@@ -162,13 +139,14 @@ export async function nearBorder(db: Kysely<any>, p: NearBorderParams): Promise<
 
 /** Totals over the rows, counting each project (and its money) once even when two layers list it. */
 export function totalsOf(rows: readonly NearBorderRow[]): NearBorderTotals {
-  const seen = new Map<number, number | null>();
+  const seen = new Map<string, number | null>();
   const by_layer: Record<string, number> = {};
   const by_neighbour: Record<string, number> = {};
   for (const r of rows) {
     by_layer[r.layer] = (by_layer[r.layer] ?? 0) + 1;
     by_neighbour[r.neighbour] = (by_neighbour[r.neighbour] ?? 0) + 1;
-    if (r.layer !== 'border-gates') seen.set(r.id, r.investment_bn_vnd);
+    if (carriesInvestment(r.layer))
+      seen.set(`${getLayer(r.layer)!.citationEntity}.${r.id}`, r.investment_bn_vnd ?? null);
   }
   let sum = 0;
   let withInvestment = 0;
@@ -189,7 +167,7 @@ export function totalsOf(rows: readonly NearBorderRow[]): NearBorderTotals {
 
 export function toFeature(r: NearBorderRow): Feature<Point> {
   const properties: Record<string, unknown> = {};
-  for (const c of PROPERTY_COLUMNS) properties[c] = r[c];
+  for (const c of propertyColumns()) properties[c] = r[c];
   return {
     type: 'Feature',
     id: `${r.layer}.${r.id}`,
@@ -234,6 +212,6 @@ export const nearBorderReport: Report<NearBorderParams, NearBorderResult> = {
   run: nearBorder,
   json: toFeatureCollection,
   jsonText: featureCollectionText,
-  table: (r) => ({ columns: [...PROPERTY_COLUMNS, 'lon', 'lat'], rows: r.rows as never }),
+  table: (r) => ({ columns: [...propertyColumns(), 'lon', 'lat'], rows: r.rows as never }),
   geojson: true,
 };

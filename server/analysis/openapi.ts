@@ -13,7 +13,7 @@ import { DEFAULT_KM } from './near-border.ts';
 import * as examples from './openapi-examples.ts';
 import { MAX_KM, NEIGHBOURS } from './params.ts';
 import { GROUP_BYS } from './project-groups.ts';
-import { POINT_LAYERS } from './sources.ts';
+import { pointLayerIds } from './sources.ts';
 
 type Param = Record<string, unknown>;
 
@@ -39,7 +39,7 @@ const PARAMS: Record<string, Param> = {
   within_km: km('within_km', 'Only projects within this distance of the land border, km'),
   layers: q(
     'layers',
-    `Comma-separated point layers: ${POINT_LAYERS.join(', ')}`,
+    `Comma-separated point layers: ${pointLayerIds().join(', ')}`,
     { type: 'string', default: 'projects' },
     'projects,border-gates',
   ),

@@ -7,6 +7,7 @@
  *   // { from: 2021, category: 'market' } → WHERE p.start_year >= 2021 AND p.category = 'market'
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { badRequest } from '../http/problem.ts';
 import { CATEGORIES, STATUS } from '../layers/project-properties.ts';
 import { enumParam, type Input, textParam, yearRange } from './params.ts';
@@ -41,7 +42,7 @@ export interface Province {
  * The current province named by code (`11`) or name (`Điện Biên`, `dien bien`);
  * a 400 naming `province` when there is none.
  */
-export async function resolveProvince(db: Kysely<any>, given: string): Promise<Province> {
+export async function resolveProvince(db: Kysely<DB>, given: string): Promise<Province> {
   const { rows } = await sql<Province>`
     SELECT id, code, name FROM admin_units
     WHERE level = 'province' AND valid_to IS NULL AND (code = ${given} OR name_plain = plain_text(${given}))

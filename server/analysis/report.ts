@@ -7,6 +7,7 @@
  */
 import type { FeatureCollection } from 'geojson';
 import type { Kysely } from 'kysely';
+import type { DB } from '../db/types.ts';
 import type { Input } from './params.ts';
 
 export interface Table {
@@ -25,7 +26,7 @@ export interface Report<P = any, R = any> {
   /** Validates and normalises the inputs; throws a 400 ProblemError naming the parameter. */
   parse(input: Input): P;
   /** Runs the report; `progress` receives a line now and then for long reports. */
-  run(db: Kysely<any>, params: P, progress?: (message: string) => void): Promise<R>;
+  run(db: Kysely<DB>, params: P, progress?: (message: string) => void): Promise<R>;
   /** The JSON body (a GeoJSON FeatureCollection when `geojson`). */
   json(result: R): unknown;
   /** The same body already serialised, when the report can write it faster than JSON.stringify(json(r)). */

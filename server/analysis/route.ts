@@ -11,6 +11,7 @@
  */
 import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { CSV_TYPE, toCsv, wantsCsv } from '../http/csv.ts';
 import { badRequest } from '../http/problem.ts';
 import { reports } from './index.ts';
@@ -52,7 +53,7 @@ export function send(res: Response, report: Report, result: unknown, as: Format)
   res.send(report.jsonText ? report.jsonText(result) : JSON.stringify(report.json(result)));
 }
 
-export function analysisRouter(db: Kysely<any>): Router {
+export function analysisRouter(db: Kysely<DB>): Router {
   const r = Router();
   r.get('/api/analysis/near-border/tiles/:z/:x/:y.mvt', nearBorderTiles(db));
   for (const report of reports) {

@@ -13,10 +13,11 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 
 const explaining = new AsyncLocalStorage<string[]>();
 
-export async function analysisQuery<R>(db: Kysely<any>, query: RawBuilder<R>): Promise<R[]> {
+export async function analysisQuery<R>(db: Kysely<DB>, query: RawBuilder<R>): Promise<R[]> {
   return db.connection().execute(async (conn) => {
     // One round trip to open the transaction and set it up: a statement
     // without parameters goes by the simple protocol, which takes several.

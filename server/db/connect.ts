@@ -7,6 +7,7 @@
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { DB } from './types.ts';
 
 // numeric and bigint arrive as strings by default; our numerics are small
 // enough for doubles, and bigint ids stay below 2^53.
@@ -15,7 +16,7 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
 export interface Database {
   pool: pg.Pool;
-  db: Kysely<any>;
+  db: Kysely<DB>;
   close(): Promise<void>;
 }
 
@@ -32,7 +33,7 @@ export function connect(
     application_name: 'border-atlas',
   });
   pool.on('error', (e) => opts.onError?.(e));
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
     pool,

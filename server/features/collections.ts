@@ -3,10 +3,13 @@
  * of the registry. Besides the standard members (id, title, description,
  * itemType, extent, crs, storageCrs, links), each carries the registry's
  * hints for our own map client as foreign members: title_vi, style,
- * minzoom/maxzoom and attribution (the client keeps no layer list of its own).
+ * minzoom/maxzoom, attribution and `properties` (each as in the queryables:
+ * type, enum, and the titles and value labels in Vietnamese and English), so
+ * the client keeps no layer list, value list or label of its own.
  */
 import type { Request, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { onlyParams } from '../http/params.ts';
 import { type LayerDef, layers } from '../layers/index.ts';
 import { CRS84, SUPPORTED_CRS } from './crs.ts';
@@ -14,6 +17,7 @@ import { dataVersion } from './data-version.ts';
 import { type ExtentReader, extentReader } from './extent.ts';
 import { findLayer } from './find-layer.ts';
 import { apiRoot, link, MEDIA, siteRoot } from './links.ts';
+import { propertySchema } from './property-schema.ts';
 import { jsonFormat, sendJson } from './respond.ts';
 
 export async function collectionDoc(req: Request, layer: LayerDef, extent: ExtentReader, version: number) {
@@ -60,11 +64,12 @@ export async function collectionDoc(req: Request, layer: LayerDef, extent: Exten
     minzoom: layer.minzoom,
     maxzoom: layer.maxzoom,
     style: layer.style,
+    properties: Object.fromEntries(layer.properties.map((p) => [p.name, propertySchema(p)])),
     ...(layer.attribution ? { attribution: layer.attribution } : {}),
   };
 }
 
-export function collectionsRoutes(db: Kysely<any>): { list: RequestHandler; one: RequestHandler } {
+export function collectionsRoutes(db: Kysely<DB>): { list: RequestHandler; one: RequestHandler } {
   const extent = extentReader(db);
   return {
     list: async (req, res) => {

@@ -8,6 +8,7 @@
  *         FROM "layer_projects") s
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import type { LayerDef } from '../layers/index.ts';
 import { CRS84 } from './crs.ts';
 
@@ -19,7 +20,7 @@ export interface Extent {
 export type ExtentReader = (layer: LayerDef, version: number) => Promise<Extent>;
 
 /** One cache per database handle (tests run several databases in one process). */
-export function extentReader(db: Kysely<any>): ExtentReader {
+export function extentReader(db: Kysely<DB>): ExtentReader {
   const cache = new Map<string, { version: number; extent: Extent }>();
   return async (layer, version) => {
     const hit = cache.get(layer.id);
@@ -30,7 +31,7 @@ export function extentReader(db: Kysely<any>): ExtentReader {
   };
 }
 
-async function readExtent(db: Kysely<any>, layer: LayerDef): Promise<Extent> {
+async function readExtent(db: Kysely<DB>, layer: LayerDef): Promise<Extent> {
   const time = layer.timeField ? sql.ref(layer.timeField) : sql`NULL::int`;
   const { rows } = await sql<{ x0: number; y0: number; x1: number; y1: number; lo: number; hi: number }>`
     SELECT ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1, lo, hi

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
+import type { DB } from '../db/types.ts';
 import type { LayerDef } from '../layers/index.ts';
 import { countSql } from './items-sql.ts';
 
@@ -14,7 +15,7 @@ export type Counter = (
   version: number,
 ) => Promise<number>;
 
-export function matchedCounter(db: Kysely<any>): Counter {
+export function matchedCounter(db: Kysely<DB>): Counter {
   const cache = new LRUCache<string, number>({ max: 1000, ttl: 10 * 60_000 });
   return async (layer, where, version) => {
     const query = countSql(layer, where).compile(db);

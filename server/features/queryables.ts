@@ -1,7 +1,8 @@
 /**
  * GET /ogc/collections/{id}/queryables: what a CQL2 filter may use, as a
  * JSON Schema (Part 3): the geometry, the feature id, and the registry's
- * filterable properties with their types and enums. The same list is the
+ * filterable properties with their types, enums and labels in Vietnamese
+ * and English (property-schema.ts). The same list is the
  * compiler's whitelist, so the document and the behaviour cannot disagree.
  */
 import type { RequestHandler } from 'express';
@@ -10,6 +11,7 @@ import type { LayerDef } from '../layers/index.ts';
 import type { Cql2Context, ValueType } from './cql2/index.ts';
 import { findLayer } from './find-layer.ts';
 import { apiRoot, MEDIA } from './links.ts';
+import { propertySchema } from './property-schema.ts';
 import { jsonFormat, sendJson } from './respond.ts';
 
 const VALUE_TYPE: Record<string, ValueType> = {
@@ -58,13 +60,7 @@ export function queryablesSchema(layer: LayerDef, root: string): Record<string, 
     id: { title: 'id', description: 'Feature id', type: 'integer', 'x-ogc-role': 'id' },
   };
   for (const p of layer.properties) {
-    if (!p.filterable) continue;
-    properties[p.name] = {
-      title: p.name,
-      description: p.description,
-      type: p.type,
-      ...(p.enum ? { enum: [...p.enum] } : {}),
-    };
+    if (p.filterable) properties[p.name] = propertySchema(p);
   }
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',

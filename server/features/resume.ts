@@ -9,6 +9,7 @@
  */
 import type { Kysely, RawBuilder } from 'kysely';
 import { LRUCache } from 'lru-cache';
+import type { DB } from '../db/types.ts';
 import type { ItemsParams } from './items-params.ts';
 
 export interface Resume {
@@ -20,7 +21,7 @@ export interface Resume {
   remember(key: string | undefined, offset: number, lastId: string | undefined): void;
 }
 
-export function resumePoints(db: Kysely<any>): Resume {
+export function resumePoints(db: Kysely<DB>): Resume {
   const cache = new LRUCache<string, string>({ max: 5000, ttl: 10 * 60_000 });
   return {
     key(layerId, where, p, version) {

@@ -10,19 +10,13 @@ import { onlyParams } from '../http/params.ts';
 import type { LayerDef } from '../layers/index.ts';
 import { findLayer } from './find-layer.ts';
 import { apiRoot, MEDIA } from './links.ts';
+import { propertySchema } from './property-schema.ts';
 import { GEOMETRY_FORMAT } from './queryables.ts';
 import { jsonFormat, sendJson } from './respond.ts';
 
 export function featureSchema(layer: LayerDef, root: string): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
-  for (const p of layer.properties) {
-    properties[p.name] = {
-      title: p.name,
-      description: p.description,
-      type: p.type,
-      ...(p.enum ? { enum: [...p.enum] } : {}),
-    };
-  }
+  for (const p of layer.properties) properties[p.name] = propertySchema(p);
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `${root}/collections/${layer.id}/schema`,

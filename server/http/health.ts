@@ -3,17 +3,18 @@
  * /ready: the database answers; 503 with Retry-After while it does not.
  */
 import { Router } from 'express';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { unavailable } from './problem.ts';
 
-export function healthRouter(db: Kysely<any>, retryAfterS: number): Router {
+export function healthRouter(db: Kysely<DB>, retryAfterS: number): Router {
   const r = Router();
   r.get('/health', (_req, res) => {
     res.json({ status: 'ok', uptime_s: Math.round(process.uptime()) });
   });
   r.get('/ready', async (_req, res) => {
     try {
-      const { rows } = await sql<{ version: number }>`SELECT version FROM data_version`.execute(db);
+      const rows = await db.selectFrom('data_version').select('version').execute();
       res.json({ status: 'ready', database: 'reachable', data_version: rows[0]?.version ?? null });
     } catch (e) {
       const p = unavailable(retryAfterS);

@@ -11,6 +11,7 @@
  * it is a warning: Khánh Hòa's Trường Sa islands lie south of REGION's 8°N.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { REGION } from './schema.ts';
 import { clean } from './stage.ts';
 
@@ -36,7 +37,7 @@ function problem(field: string, reason: ReturnType<typeof sql>, where: ReturnTyp
 }
 
 export async function checkGeometry(
-  trx: Kysely<any>,
+  trx: Kysely<DB>,
   rule: GeometryRule,
   srid: number,
   strict: boolean,
@@ -109,7 +110,7 @@ export async function checkGeometry(
 }
 
 /** To the column's type; what cannot be made into one is a problem. */
-async function normalise(trx: Kysely<any>, rule: GeometryRule): Promise<void> {
+async function normalise(trx: Kysely<DB>, rule: GeometryRule): Promise<void> {
   const ok = sql`s.geom IS NOT NULL AND ${clean}`;
   const run = (q: ReturnType<typeof sql>) => q.execute(trx);
   if (rule === 'area') {

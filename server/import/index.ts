@@ -26,6 +26,7 @@
  */
 import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { ImportArgumentError } from './errors.ts';
 import { GEOMETRY_FIELDS, type Getter, makeMapper } from './mapping.ts';
 import { checkOptions, DEFAULTS, type ImportOptions, parseSource } from './options.ts';
@@ -56,7 +57,7 @@ class RollBack extends Error {
 }
 
 export async function importFile(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   options: ImportOptions,
   hooks: ImportHooks = {},
 ): Promise<ImportReport> {
@@ -187,7 +188,7 @@ export async function importFile(
         };
       };
       const version = async () =>
-        (await sql<{ version: number }>`SELECT version FROM data_version`.execute(trx)).rows[0]?.version ?? 0;
+        (await trx.selectFrom('data_version').select('version').executeTakeFirst())?.version ?? 0;
       const n = await notes();
       if (n.problemCount > 0) {
         throw new RollBack({

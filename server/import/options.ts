@@ -4,11 +4,16 @@
  * `--source "title, URL"`). Every mistake is an ImportArgumentError naming
  * the option.
  */
+import { layers } from '../layers/index.ts';
+import type { ImportTarget } from '../layers/types.ts';
 import { ImportArgumentError } from './errors.ts';
 import { PRECISIONS, type Precision } from './schema.ts';
 
-export const IMPORT_LAYERS = ['provinces', 'communes', 'roads', 'projects', 'border-gates'] as const;
-export type ImportLayer = (typeof IMPORT_LAYERS)[number];
+export type ImportLayer = ImportTarget;
+/** What `--layer` accepts: the import targets the registry's layers name, in registry order. */
+export const IMPORT_LAYERS: readonly ImportLayer[] = [
+  ...new Set(layers.flatMap((l) => (l.importTarget ? [l.importTarget] : []))),
+];
 
 export { PRECISIONS, type Precision } from './schema.ts';
 

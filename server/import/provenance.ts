@@ -3,10 +3,12 @@
  * row of `sources` (reused when an earlier import brought the same URL, or
  * the same title without a URL) and each imported or matched row gains a
  * citation. Import sources are never the seeded ones (their ids start with
- * `import-`): seeding rebuilds the citations of data/'s sources, and must be
- * able to tell them apart from an import's.
+ * `import-`): a keyed write (seeding) replaces a row's other citations with
+ * its record's `sources`, and must be able to tell them apart from an
+ * import's.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import type { SourceRef } from './options.ts';
 import { slugify } from './slug.ts';
 import type { CitedEntity } from './targets/types.ts';
@@ -18,23 +20,33 @@ export interface SourceRow {
   created: boolean;
 }
 
-export async function findOrCreateSource(trx: Kysely<any>, ref: SourceRef): Promise<SourceRow> {
-  const found = await sql<{ id: string; title: string; url: string | null }>`
-    SELECT id, title, url FROM sources
-    WHERE id LIKE 'import-%'
-      AND ((${ref.url}::text IS NOT NULL AND url = ${ref.url}) OR (${ref.url}::text IS NULL AND url IS NULL AND title = ${ref.title}))
-    ORDER BY id LIMIT 1`.execute(trx);
-  if (found.rows[0]) return { ...found.rows[0], created: false };
+export async function findOrCreateSource(trx: Kysely<DB>, ref: SourceRef): Promise<SourceRow> {
+  const found = await trx
+    .selectFrom('sources')
+    .select(['id', 'title', 'url'])
+    .where('id', 'like', 'import-%')
+    .where((eb) =>
+      ref.url !== null
+        ? eb('url', '=', ref.url)
+        : eb.and([eb('url', 'is', null), eb('title', '=', ref.title)]),
+    )
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (found) return { ...found, created: false };
   const base = slugify(`import ${ref.title}`, 60) || 'import';
-  const taken = await sql<{
-    id: string;
-  }>`SELECT id FROM sources WHERE id = ${base} OR id LIKE ${`${base}-%`}`.execute(trx);
-  const ids = new Set(taken.rows.map((r) => r.id));
+  const taken = await trx
+    .selectFrom('sources')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', base), eb('id', 'like', `${base}-%`)]))
+    .execute();
+  const ids = new Set(taken.map((r) => r.id));
   let id = base;
   for (let i = 2; ids.has(id); i++) id = `${base}-${i}`;
-  await sql`INSERT INTO sources (id, title, url, topic) VALUES (${id}, ${ref.title}, ${ref.url}, 'imported data')`.execute(
-    trx,
-  );
+  await trx
+    .insertInto('sources')
+    .values({ id, title: ref.title, url: ref.url, topic: 'imported data' })
+    .execute();
   return { id, title: ref.title, url: ref.url, created: true };
 }
 
@@ -45,7 +57,7 @@ export async function findOrCreateSource(trx: Kysely<any>, ref: SourceRef): Prom
  * except an import's (a boundary an import attached to a seeded unit keeps
  * citing the import).
  */
-export async function cite(trx: Kysely<any>, entity: CitedEntity, sourceId: string | null): Promise<number> {
+export async function cite(trx: Kysely<DB>, entity: CitedEntity, sourceId: string | null): Promise<number> {
   if (sourceId !== null) {
     const r = await sql`
       INSERT INTO citations (entity, entity_id, source_id)
@@ -66,8 +78,11 @@ export async function cite(trx: Kysely<any>, entity: CitedEntity, sourceId: stri
 }
 
 /** Tiles and caches key on the data version: bump it when the import changed something. */
-export async function bumpVersion(trx: Kysely<any>): Promise<number> {
-  const { rows } = await sql<{ version: number }>`
-    UPDATE data_version SET version = version + 1, updated_at = now() RETURNING version`.execute(trx);
-  return rows[0]!.version;
+export async function bumpVersion(trx: Kysely<DB>): Promise<number> {
+  const row = await trx
+    .updateTable('data_version')
+    .set((eb) => ({ version: eb('version', '+', 1), updated_at: sql`now()` }))
+    .returning('version')
+    .executeTakeFirstOrThrow();
+  return row.version;
 }

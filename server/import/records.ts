@@ -7,6 +7,7 @@
  * and a bad one throws a RecordError naming record and field.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { RecordError } from './errors.ts';
 import {
   type CountryRec,
@@ -31,7 +32,7 @@ function unique(keys: string[], field: string): void {
 
 /** The first of `keys` (by index) with no row in `table`.`column`, or null. */
 async function firstUnknown(
-  trx: Kysely<any>,
+  trx: Kysely<DB>,
   keys: string[],
   table: string,
   column: string,
@@ -44,7 +45,7 @@ async function firstUnknown(
 }
 
 /** Upserts sources by id. Sources are never removed: citations of imports may use them. */
-export async function writeSources(trx: Kysely<any>, sources: SourceRec[]): Promise<void> {
+export async function writeSources(trx: Kysely<DB>, sources: SourceRec[]): Promise<void> {
   unique(
     sources.map((s) => s.id),
     'id',
@@ -66,7 +67,7 @@ export async function writeSources(trx: Kysely<any>, sources: SourceRec[]): Prom
  * ST_MakeValid rather than refused. Each cites its source; Vietnam's must be
  * there (border segments are derived from it).
  */
-export async function writeCountries(trx: Kysely<any>, countries: CountryRec[]): Promise<void> {
+export async function writeCountries(trx: Kysely<DB>, countries: CountryRec[]): Promise<void> {
   const iso = countries.map((c) => c.properties.iso3);
   unique(iso, 'iso3');
   if (!iso.includes('VNM')) throw new RecordError('(file)', 'iso3', 'Vietnam (VNM) is missing');
@@ -97,7 +98,7 @@ export async function writeCountries(trx: Kysely<any>, countries: CountryRec[]):
 }
 
 /** Border segments (derived from the countries) cite Vietnam's outline's sources. */
-export async function citeBorderSegments(trx: Kysely<any>): Promise<void> {
+export async function citeBorderSegments(trx: Kysely<DB>): Promise<void> {
   await sql`DELETE FROM citations WHERE entity = 'border_segment'`.execute(trx);
   await sql`
     INSERT INTO citations (entity, entity_id, source_id)
@@ -113,7 +114,7 @@ export async function citeBorderSegments(trx: Kysely<any>): Promise<void> {
  * uses that are not written either.
  */
 export async function writeIndicators(
-  trx: Kysely<any>,
+  trx: Kysely<DB>,
   definitions: IndicatorDefRec[],
   indicators: IndicatorRec[],
   origin: string,

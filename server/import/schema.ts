@@ -218,6 +218,8 @@ export const projectValues = {
   status: choice(STATUS).nullable(),
   area_m2: amount.nullable(),
   details: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+  /** How the source states area_m2 or a numeric details figure; absent = exact. */
+  figure_qualifiers: z.record(z.string(), choice(QUALIFIERS)).optional(),
 };
 
 type ProjectLike = {
@@ -226,7 +228,9 @@ type ProjectLike = {
   end_year: number | null;
   investment_bn_vnd: number | null;
   investment_qualifier: string | null;
+  area_m2: number | null;
   details: Record<string, unknown>;
+  figure_qualifiers?: Record<string, string>;
 };
 
 function projectRules(p: ProjectLike, ctx: z.RefinementCtx) {
@@ -237,6 +241,15 @@ function projectRules(p: ProjectLike, ctx: z.RefinementCtx) {
       path: ['investment_qualifier'],
       message: 'needed when investment_bn_vnd is given',
     });
+  for (const key of Object.keys(p.figure_qualifiers ?? {})) {
+    const figure = key === 'area_m2' ? p.area_m2 : p.details[key];
+    if (typeof figure !== 'number')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['figure_qualifiers', key],
+        message: 'names no figure of this record (area_m2 or a numeric details key)',
+      });
+  }
   const details =
     p.category === 'market'
       ? marketDetails
@@ -334,7 +347,7 @@ export const indicatorRecord = z
     unit: slug,
     indicator: snake,
     value: z.number(),
-    qualifier: choice(['exact', 'about', 'nearly', 'over', 'under']),
+    qualifier: choice(['exact', 'about', 'nearly', 'over', 'under', 'up_to']),
     year: year.nullable(),
     period_start: year.nullable(),
     period_end: year.nullable(),

@@ -11,6 +11,7 @@
  * a message for that record instead of aborting the statement.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 
 export interface StageRow {
   n: number;
@@ -24,7 +25,7 @@ export interface StageRow {
 }
 
 /** Creates (or empties, for the next layer of the same transaction) the staging tables. */
-export async function createStage(trx: Kysely<any>): Promise<void> {
+export async function createStage(trx: Kysely<DB>): Promise<void> {
   await sql`
     DROP TABLE IF EXISTS pg_temp.import_stage, pg_temp.import_problems, pg_temp.import_warnings;
     CREATE TEMP TABLE import_stage (
@@ -64,7 +65,7 @@ export async function createStage(trx: Kysely<any>): Promise<void> {
   `.execute(trx);
 }
 
-export async function stageBatch(trx: Kysely<any>, rows: StageRow[]): Promise<void> {
+export async function stageBatch(trx: Kysely<DB>, rows: StageRow[]): Promise<void> {
   if (rows.length === 0) return;
   const data = rows.map((r) => ({
     n: r.n,
@@ -113,7 +114,7 @@ export async function stageBatch(trx: Kysely<any>, rows: StageRow[]): Promise<vo
 
 /** A problem or warning not tied to a staged row (the file itself). */
 export async function fileNote(
-  trx: Kysely<any>,
+  trx: Kysely<DB>,
   table: 'import_problems' | 'import_warnings',
   field: string,
   reason: string,
@@ -129,7 +130,7 @@ export interface Listed {
 }
 
 export async function listNotes(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   table: 'import_problems' | 'import_warnings',
   limit: number,
 ): Promise<Listed> {

@@ -14,6 +14,7 @@
  * rolls it back when problems come back.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { checkGeometry } from './geometry.ts';
 import { cite } from './provenance.ts';
 import { createStage, type Listed, listNotes, type StageRow, stageBatch } from './stage.ts';
@@ -27,7 +28,7 @@ import {
 
 /** Checks what can only be checked against the database, and resolves references; fills import_problems. */
 export async function settle(
-  trx: Kysely<any>,
+  trx: Kysely<DB>,
   target: Target,
   ctx: TargetContext,
   geometry: { srid: number; strict: boolean },
@@ -56,7 +57,7 @@ export async function settle(
 
 /** Writes the settled records and their citations. */
 export async function commit(
-  trx: Kysely<any>,
+  trx: Kysely<DB>,
   target: Target,
   ctx: TargetContext,
 ): Promise<WriteCounts & { citations: number }> {
@@ -100,7 +101,7 @@ export interface WriteResult {
  *   });
  */
 export async function writeRecords(
-  trx: Kysely<any>,
+  trx: Kysely<DB>,
   layer: KeyedLayer,
   records: KeyedRecord[],
   options: WriteOptions,
@@ -140,17 +141,17 @@ export async function writeRecords(
  * (seeding: what data/ no longer has), with their citations; rows something
  * still points at stay (target.pinned). Returns how many went.
  */
-export function removeRowsNotIn(trx: Kysely<any>, layer: KeyedLayer, origin: string, keep: string[]) {
+export function removeRowsNotIn(trx: Kysely<DB>, layer: KeyedLayer, origin: string, keep: string[]) {
   return remove(trx, layer, origin, sql`t.slug <> ALL(${keep}::text[])`);
 }
 
 /** Removes the rows of `origin` with these slugs (the write API's delete), as removeRowsNotIn does. */
-export function removeRows(trx: Kysely<any>, layer: KeyedLayer, origin: string, slugs: string[]) {
+export function removeRows(trx: Kysely<DB>, layer: KeyedLayer, origin: string, slugs: string[]) {
   return remove(trx, layer, origin, sql`t.slug = ANY(${slugs}::text[])`);
 }
 
 async function remove(
-  trx: Kysely<any>,
+  trx: Kysely<DB>,
   layer: KeyedLayer,
   origin: string,
   which: ReturnType<typeof sql>,

@@ -1,4 +1,6 @@
-import { type LayerDef, precisionProperties } from './types.ts';
+import { sql } from 'kysely';
+import { projectPlaceJoins } from './sql.ts';
+import { type LayerDef, neighbourProperty, precisionProperties } from './types.ts';
 
 export const borderGates: LayerDef = {
   id: 'border-gates',
@@ -17,15 +19,21 @@ export const borderGates: LayerDef = {
       description: 'Rank of the gate',
       filterable: true,
       enum: ['international', 'main', 'secondary'],
+      title: { vi: 'Loại', en: 'Kind' },
+      labels: {
+        international: { vi: 'Cửa khẩu quốc tế', en: 'International gate' },
+        main: { vi: 'Cửa khẩu chính', en: 'Main gate' },
+        secondary: { vi: 'Cửa khẩu phụ', en: 'Secondary gate' },
+      },
     },
+    { ...neighbourProperty, description: 'ISO3 of the country across' },
     {
-      name: 'neighbour',
+      name: 'commune',
       type: 'string',
-      description: 'ISO3 of the country across',
+      description: '2025 commune it lies in',
       filterable: true,
-      enum: ['CHN', 'LAO', 'KHM'],
+      title: { vi: 'Xã, phường', en: 'Commune' },
     },
-    { name: 'commune', type: 'string', description: '2025 commune it lies in', filterable: true },
     { name: 'commune_code', type: 'string', description: 'Code of that commune', filterable: true },
     ...precisionProperties,
   ],
@@ -33,4 +41,30 @@ export const borderGates: LayerDef = {
   maxzoom: 16,
   tile: { simplify: false },
   style: { kind: 'circle', color: '#e41a1c', size: 6, label: 'name' },
+  citationEntity: 'border_gate',
+  analysis: {
+    select: sql`SELECT g.id, g.name, g.geom FROM border_gates g`,
+    // The province is not a property of the layer, but near-border names it.
+    rows: sql`SELECT p.id, p.name, p.kind, u0.name AS commune, u0.code AS commune_code,
+      pr.name AS province, pr.code AS province_code,
+      p.precision::text AS precision, p.uncertainty_m::float8 AS uncertainty_m
+      FROM border_gates p ${projectPlaceJoins}`,
+    properties: [
+      'name',
+      'kind',
+      'commune',
+      'commune_code',
+      'province',
+      'province_code',
+      'precision',
+      'uncertainty_m',
+    ],
+  },
+  search: {
+    name: 'name',
+    kind: 'kind',
+    select: sql`SELECT g.id, g.name, g.name_plain, g.kind, 'feature' AS level, NULL::text AS code,
+      g.geom AS point, NULL::date AS valid_to FROM border_gates g`,
+  },
+  importTarget: 'border-gates',
 };

@@ -1,5 +1,5 @@
 import { OSM_ATTRIBUTION } from './countries.ts';
-import { type LayerDef, precisionProperties } from './types.ts';
+import { type LayerDef, neighbourProperty, precisionProperties } from './types.ts';
 
 export const borderSegments: LayerDef = {
   id: 'border-segments',
@@ -10,20 +10,20 @@ export const borderSegments: LayerDef = {
   view: 'layer_border_segments',
   geometryType: 'LineString',
   properties: [
+    { ...neighbourProperty, description: 'ISO3 code of the neighbouring country', sortable: true },
     {
-      name: 'neighbour',
-      type: 'string',
-      description: 'ISO3 code of the neighbouring country',
-      filterable: true,
+      name: 'part',
+      type: 'integer',
+      description: 'Piece number along the border',
       sortable: true,
-      enum: ['CHN', 'LAO', 'KHM'],
+      title: { vi: 'Đoạn số', en: 'Piece' },
     },
-    { name: 'part', type: 'integer', description: 'Piece number along the border', sortable: true },
     {
       name: 'length_km',
       type: 'number',
       description: 'Length on the spheroid, km (100 m data: shorter than surveyed)',
       sortable: true,
+      title: { vi: 'Chiều dài (km)', en: 'Length (km)' },
     },
     ...precisionProperties,
   ],
@@ -37,4 +37,5 @@ export const borderSegments: LayerDef = {
     colorBy: { property: 'neighbour', colors: { CHN: '#d7301f', LAO: '#984ea3', KHM: '#ff7f00' } },
   },
   attribution: OSM_ATTRIBUTION,
+  citationEntity: 'border_segment',
 };

@@ -1,4 +1,5 @@
-import { type LayerDef, precisionProperties } from './types.ts';
+import { unitSearch } from './sql.ts';
+import { geometryKindProperty, type LayerDef, precisionProperties } from './types.ts';
 
 export const communes: LayerDef = {
   id: 'communes',
@@ -9,17 +10,45 @@ export const communes: LayerDef = {
   view: 'layer_communes',
   geometryType: 'Geometry',
   properties: [
-    { name: 'code', type: 'string', description: 'Official commune code', filterable: true, sortable: true },
+    {
+      name: 'code',
+      type: 'string',
+      description: 'Official commune code',
+      filterable: true,
+      sortable: true,
+      title: { vi: 'Mã', en: 'Code' },
+    },
     { name: 'name', type: 'string', description: 'Vietnamese name', filterable: true, sortable: true },
-    { name: 'kind', type: 'string', description: 'Unit kind (xã, phường, đặc khu)', filterable: true },
-    { name: 'province', type: 'string', description: 'Province name', filterable: true, sortable: true },
+    {
+      name: 'kind',
+      type: 'string',
+      description: 'Unit kind (xã, phường, đặc khu)',
+      filterable: true,
+      title: { vi: 'Loại', en: 'Kind' },
+    },
+    {
+      name: 'province',
+      type: 'string',
+      description: 'Province name',
+      filterable: true,
+      sortable: true,
+      title: { vi: 'Tỉnh', en: 'Province' },
+    },
     { name: 'province_code', type: 'string', description: 'Province code', filterable: true },
-    { name: 'geometry_kind', type: 'string', description: 'boundary or seat', enum: ['boundary', 'seat'] },
-    { name: 'valid_from', type: 'string', description: 'Date the unit took its current form' },
+    geometryKindProperty,
+    {
+      name: 'valid_from',
+      type: 'string',
+      description: 'Date the unit took its current form',
+      title: { vi: 'Hiệu lực từ', en: 'Since' },
+    },
     ...precisionProperties,
   ],
   minzoom: 5,
   maxzoom: 14,
   tile: { simplify: true },
   style: { kind: 'fill', color: '#8da0cb', label: 'name' },
+  citationEntity: 'admin_unit',
+  search: { name: 'name', kind: 'kind', code: 'code', select: unitSearch('commune') },
+  importTarget: 'communes',
 };

@@ -19,7 +19,12 @@ export const countries: LayerDef = {
       sortable: true,
     },
     { name: 'name', type: 'string', description: 'English name', sortable: true },
-    { name: 'name_vi', type: 'string', description: 'Vietnamese name' },
+    {
+      name: 'name_vi',
+      type: 'string',
+      description: 'Vietnamese name',
+      title: { vi: 'Tên tiếng Việt', en: 'Vietnamese name' },
+    },
     ...precisionProperties,
   ],
   minzoom: 0,
@@ -27,4 +32,5 @@ export const countries: LayerDef = {
   tile: { simplify: true },
   style: { kind: 'fill', color: '#e8e4d8', label: 'name_vi' },
   attribution: OSM_ATTRIBUTION,
+  citationEntity: 'country',
 };

@@ -1,4 +1,4 @@
-import { projectProperties } from './project-properties.ts';
+import { projectAnalysis, projectProperties, projectSearch } from './project-properties.ts';
 import type { LayerDef } from './types.ts';
 
 export const projects: LayerDef = {
@@ -38,4 +38,8 @@ export const projects: LayerDef = {
       },
     },
   },
+  citationEntity: 'project',
+  analysis: projectAnalysis(),
+  search: projectSearch(),
+  importTarget: 'projects',
 };

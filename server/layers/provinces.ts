@@ -1,4 +1,5 @@
-import { type LayerDef, precisionProperties } from './types.ts';
+import { unitSearch } from './sql.ts';
+import { geometryKindProperty, type LayerDef, precisionProperties } from './types.ts';
 
 export const provinces: LayerDef = {
   id: 'provinces',
@@ -9,15 +10,35 @@ export const provinces: LayerDef = {
   view: 'layer_provinces',
   geometryType: 'Geometry',
   properties: [
-    { name: 'code', type: 'string', description: 'Official province code', filterable: true, sortable: true },
+    {
+      name: 'code',
+      type: 'string',
+      description: 'Official province code',
+      filterable: true,
+      sortable: true,
+      title: { vi: 'Mã', en: 'Code' },
+    },
     { name: 'name', type: 'string', description: 'Vietnamese name', filterable: true, sortable: true },
-    { name: 'kind', type: 'string', description: 'Unit kind (tỉnh, thành phố)' },
-    { name: 'geometry_kind', type: 'string', description: 'boundary or seat', enum: ['boundary', 'seat'] },
-    { name: 'valid_from', type: 'string', description: 'Date the unit took its current form' },
+    {
+      name: 'kind',
+      type: 'string',
+      description: 'Unit kind (tỉnh, thành phố)',
+      title: { vi: 'Loại', en: 'Kind' },
+    },
+    geometryKindProperty,
+    {
+      name: 'valid_from',
+      type: 'string',
+      description: 'Date the unit took its current form',
+      title: { vi: 'Hiệu lực từ', en: 'Since' },
+    },
     ...precisionProperties,
   ],
   minzoom: 0,
   maxzoom: 14,
   tile: { simplify: true },
   style: { kind: 'fill', color: '#b9a77c', label: 'name' },
+  citationEntity: 'admin_unit',
+  search: { name: 'name', kind: 'kind', code: 'code', select: unitSearch('province') },
+  importTarget: 'provinces',
 };

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { type LayerDef, precisionProperties } from './types.ts';
 
 export const roads: LayerDef = {
@@ -16,6 +17,7 @@ export const roads: LayerDef = {
       description: 'Route number such as QL4B or ĐT341',
       filterable: true,
       sortable: true,
+      title: { vi: 'Số hiệu', en: 'Route number' },
     },
     { name: 'name', type: 'string', description: 'Name', filterable: true, sortable: true },
     {
@@ -24,8 +26,22 @@ export const roads: LayerDef = {
       description: 'Road class',
       filterable: true,
       enum: ['expressway', 'national', 'provincial', 'district', 'commune', 'rural'],
+      title: { vi: 'Cấp đường', en: 'Road class' },
+      labels: {
+        expressway: { vi: 'Cao tốc', en: 'Expressway' },
+        national: { vi: 'Quốc lộ', en: 'National road' },
+        provincial: { vi: 'Tỉnh lộ', en: 'Provincial road' },
+        district: { vi: 'Đường huyện', en: 'District road' },
+        commune: { vi: 'Đường xã', en: 'Commune road' },
+        rural: { vi: 'Đường nông thôn', en: 'Rural road' },
+      },
     },
-    { name: 'via', type: 'string', description: 'Places the line is drawn through, in order' },
+    {
+      name: 'via',
+      type: 'string',
+      description: 'Places the line is drawn through, in order',
+      title: { vi: 'Đi qua', en: 'Via' },
+    },
     ...precisionProperties,
   ],
   minzoom: 4,
@@ -47,4 +63,14 @@ export const roads: LayerDef = {
       },
     },
   },
+  citationEntity: 'road',
+  search: {
+    name: 'name',
+    kind: 'class',
+    code: 'ref',
+    select: sql`SELECT r.id, r.name, plain_text(concat_ws(' ', r.ref, r.name)) AS name_plain, r.class AS kind,
+      'feature' AS level, r.ref AS code, ST_LineInterpolatePoint(r.geom, 0.5) AS point, NULL::date AS valid_to
+      FROM roads r`,
+  },
+  importTarget: 'roads',
 };

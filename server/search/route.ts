@@ -4,10 +4,11 @@
  */
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { intParam, onlyParams, stringParam } from '../http/params.ts';
 import { searchPlaces } from './search.ts';
 
-export function searchRouter(db: Kysely<any>): Router {
+export function searchRouter(db: Kysely<DB>): Router {
   const r = Router();
   r.get('/api/search', async (req, res) => {
     const query = req.query as Record<string, unknown>;

@@ -6,12 +6,13 @@
  */
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
+import type { DB } from '../db/types.ts';
 import { onlyParams } from '../http/params.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { getLayer, layerIds } from '../layers/index.ts';
 import { featureSources } from './sources.ts';
 
-export function sourcesRouter(db: Kysely<any>): Router {
+export function sourcesRouter(db: Kysely<DB>): Router {
   const r = Router();
   r.get('/api/features/:layer/:id/sources', async (req, res) => {
     onlyParams(req.query as Record<string, unknown>, []);

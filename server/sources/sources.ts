@@ -3,8 +3,8 @@
  * the map's popup shows under "Nguồn" (sources) and "Độ chính xác" (precision).
  *
  * Citations point at tables, not layers (markets and industrial parks are
- * rows of `projects`), so a layer id maps to the entity name the citations
- * table uses. Precision is read from the layer's own view, which every layer
+ * rows of `projects`): each layer names the entity its rows are cited as
+ * (`citationEntity` in the registry). Precision is read from the layer's own view, which every layer
  * exposes with the same two columns.
  *
  *   await featureSources(db, getLayer('markets')!, 12)
@@ -19,20 +19,8 @@
  *   FROM "layer_markets" v WHERE v.id = $3
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import type { LayerDef } from '../layers/index.ts';
-
-/** Layer id → `citations.entity` (the table its rows live in). */
-export const citationEntity: Readonly<Record<string, string>> = {
-  countries: 'country',
-  provinces: 'admin_unit',
-  communes: 'admin_unit',
-  'border-segments': 'border_segment',
-  'border-gates': 'border_gate',
-  roads: 'road',
-  projects: 'project',
-  markets: 'project',
-  'industrial-parks': 'project',
-};
 
 export interface SourceRef {
   id: string;
@@ -53,12 +41,11 @@ export interface FeatureSources {
 
 /** The feature's precision, sources and figures; undefined when the layer has no such feature. */
 export async function featureSources(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   layer: LayerDef,
   id: number,
 ): Promise<FeatureSources | undefined> {
-  const entity = citationEntity[layer.id];
-  if (!entity) throw new Error(`layer ${layer.id} has no citation entity; add it to citationEntity`);
+  const entity = layer.citationEntity;
   const { rows } = await sql<{
     precision: FeatureSources['precision'];
     uncertainty_m: number | null;

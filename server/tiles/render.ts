@@ -10,6 +10,7 @@ import { gzip as gzipCb, gzipSync } from 'node:zlib';
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
+import type { DB } from '../db/types.ts';
 import type { LayerDef } from '../layers/index.ts';
 import type { CachedTile } from './cache.ts';
 import type { TileAt } from './generalise.ts';
@@ -39,7 +40,7 @@ const compiled = new LRUCache<string, Compiled>({ max: 500 });
  * runs the very same ones directly).
  */
 export function compileTile(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   layers: readonly LayerDef[],
   t: TileAt,
 ): { sql: string; parameters: unknown[] } {
@@ -65,7 +66,7 @@ export interface Rendered {
 }
 
 export async function renderTile(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   pool: pg.Pool,
   layers: readonly LayerDef[],
   t: TileAt,

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { Counter, Gauge, Histogram, type Metric } from 'prom-client';
 import type { DataVersion } from '../db/data-version.ts';
+import type { DB } from '../db/types.ts';
 import type { TileCache } from './cache.ts';
 import type { Bounds } from './tilejson.ts';
 
@@ -17,7 +18,7 @@ export interface TileCounters {
 }
 
 export interface TileState {
-  db: Kysely<any>;
+  db: Kysely<DB>;
   /** Tile connections: no parallel workers, no JIT (see server/tiles/index.ts). */
   pool: pg.Pool;
   version: DataVersion;

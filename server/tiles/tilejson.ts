@@ -10,6 +10,7 @@
  *     "vector_layers": [{ "id": "roads", "fields": { "ref": "String", ... }, "minzoom": 4, "maxzoom": 16 }], ... }
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/types.ts';
 import type { LayerDef, LayerProperty } from '../layers/index.ts';
 import type { LayerSet } from './params.ts';
 
@@ -27,7 +28,7 @@ const MAX_LAT = 85.0511287798066;
 const WORLD: Bounds = [-180, -MAX_LAT, 180, MAX_LAT];
 
 /** Extent of one layer's features in EPSG:4326, or undefined when it has none. */
-export async function layerExtent(db: Kysely<any>, layer: LayerDef): Promise<Bounds | undefined> {
+export async function layerExtent(db: Kysely<DB>, layer: LayerDef): Promise<Bounds | undefined> {
   const { rows } = await sql<{ w: number | null; s: number; e: number; n: number }>`
     SELECT ST_XMin(b) AS w, ST_YMin(b) AS s, ST_XMax(b) AS e, ST_YMax(b) AS n
     FROM (SELECT ST_Extent(v.geom) AS b FROM ${sql.table(layer.view)} v) x`.execute(db);

@@ -10,6 +10,8 @@ import * as projectPlacesFlat from './2026-11-22T1300_project-places-flat.ts';
 import * as dataVersionNotify from './2026-11-22T1400_data-version-notify.ts';
 import * as layerProjectsDirect from './2026-11-22T1500_layer-projects-direct.ts';
 import * as layerProjectsCurrentProvince from './2026-11-22T1600_layer-projects-current-province.ts';
+import * as figureQualifiers from './2026-11-30T0300_figure-qualifiers.ts';
+import * as searchFromRegistry from './2026-11-30T0300_search-from-registry.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1200_foundation': foundation,
@@ -18,4 +20,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T1400_data-version-notify': dataVersionNotify,
   '2026-11-22T1500_layer-projects-direct': layerProjectsDirect,
   '2026-11-22T1600_layer-projects-current-province': layerProjectsCurrentProvince,
+  '2026-11-30T0300_figure-qualifiers': figureQualifiers,
+  '2026-11-30T0300_search-from-registry': searchFromRegistry,
 };

@@ -13,6 +13,7 @@
  * problem, never a silent fallback to the location.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../db/types.ts';
 import { clean } from '../stage.ts';
 import { officialCode, text } from '../values.ts';
 import type { FieldReader, TargetContext } from './types.ts';
@@ -39,7 +40,7 @@ export function readPlace(field: FieldReader, ctx: TargetContext) {
   };
 }
 
-export async function placeInUnits(trx: Kysely<any>, ctx: TargetContext): Promise<void> {
+export async function placeInUnits(trx: Kysely<DB>, ctx: TargetContext): Promise<void> {
   const run = (q: ReturnType<typeof sql>) => q.execute(trx);
   if (ctx.keyed) {
     await run(sql`

@@ -4,6 +4,7 @@
  * its details row, so it shows on the markets / industrial-parks layers.
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../db/types.ts';
 import { CATEGORIES, FUNDING, QUALIFIERS, STATUS } from '../../layers/project-properties.ts';
 import { importedProject } from '../schema.ts';
 import { clean } from '../stage.ts';
@@ -138,25 +139,27 @@ export function projectsTarget(): Target {
     async write(trx, ctx) {
       const { rows } = await sql<{ inserted: boolean }>`
         INSERT INTO projects AS p (slug, name, name_en, category, investment_bn_vnd, investment_qualifier, funding,
-          start_year, end_year, status, area_m2, unit_id, unit_as_named_id, geom, precision, uncertainty_m, origin, note)
+          start_year, end_year, status, area_m2, figure_qualifiers, unit_id, unit_as_named_id, geom, precision, uncertainty_m,
+          origin, note)
         SELECT s.slug, ${v('name')}, ${v('name_en')}, ${v('category')}, ${v('investment_bn_vnd')}::numeric,
           ${v('investment_qualifier')}, ${v('funding')}, ${v('start_year')}::int, ${v('end_year')}::int, ${v('status')},
-          ${v('area_m2')}::numeric, s.unit_id, n.id, s.geom, ${v('precision')}::location_precision,
+          ${v('area_m2')}::numeric, COALESCE(s.vals->'figure_qualifiers', '{}'), s.unit_id, n.id, s.geom, ${v('precision')}::location_precision,
           ${v('uncertainty_m')}::real, ${ctx.origin}, ${v('note')}
         FROM import_stage s LEFT JOIN admin_units n ON n.slug = s.vals->>'commune_as_named'
         WHERE ${clean} ORDER BY s.n
         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, category = excluded.category,
           investment_bn_vnd = excluded.investment_bn_vnd, investment_qualifier = excluded.investment_qualifier,
           funding = excluded.funding, start_year = excluded.start_year, end_year = excluded.end_year,
-          status = excluded.status, area_m2 = excluded.area_m2, unit_id = excluded.unit_id,
+          status = excluded.status, area_m2 = excluded.area_m2, figure_qualifiers = excluded.figure_qualifiers,
+          unit_id = excluded.unit_id,
           unit_as_named_id = excluded.unit_as_named_id, geom = excluded.geom,
           precision = excluded.precision, uncertainty_m = excluded.uncertainty_m, note = excluded.note
         WHERE p.origin = ${ctx.origin} AND (p.name, p.name_en, p.category, p.investment_bn_vnd, p.investment_qualifier,
-            p.funding, p.start_year, p.end_year, p.status, p.area_m2, p.unit_id, p.unit_as_named_id, p.geom, p.precision,
+            p.funding, p.start_year, p.end_year, p.status, p.area_m2, p.figure_qualifiers, p.unit_id, p.unit_as_named_id, p.geom, p.precision,
             p.uncertainty_m, p.note)
           IS DISTINCT FROM (excluded.name, excluded.name_en, excluded.category, excluded.investment_bn_vnd,
             excluded.investment_qualifier, excluded.funding, excluded.start_year, excluded.end_year, excluded.status,
-            excluded.area_m2, excluded.unit_id, excluded.unit_as_named_id, excluded.geom, excluded.precision,
+            excluded.area_m2, excluded.figure_qualifiers, excluded.unit_id, excluded.unit_as_named_id, excluded.geom, excluded.precision,
             excluded.uncertainty_m, excluded.note)
         RETURNING (xmax = 0) AS inserted`.execute(trx);
       await linkTargets('projects').execute(trx);
@@ -171,7 +174,7 @@ export function projectsTarget(): Target {
  * kinds' figures (project_figures). A project that changed kind loses the
  * details of its old kind. Returns how many detail rows changed.
  */
-async function writeDetails(trx: Kysely<any>): Promise<number> {
+async function writeDetails(trx: Kysely<DB>): Promise<number> {
   const n = (r: { numAffectedRows?: bigint }) => Number(r.numAffectedRows ?? 0);
   const kind = (k: string) => sql`s.vals->>'category' = ${k} AND ${clean}`;
   const markets = await sql`

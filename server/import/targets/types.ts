@@ -5,6 +5,7 @@
  * layer; data/, imports and (next) API edits all write through them.
  */
 import type { Kysely, RawBuilder } from 'kysely';
+import type { DB } from '../../db/types.ts';
 import type { GeometryRule } from '../geometry.ts';
 import type { FieldSpec, Getter } from '../mapping.ts';
 import type { ImportLayer } from '../options.ts';
@@ -60,13 +61,13 @@ export interface Target {
   keyField: string;
   fields: Record<string, FieldSpec>;
   /** Loads what parsing needs from the database (category names...). */
-  prepare?(trx: Kysely<any>): Promise<void>;
+  prepare?(trx: Kysely<DB>): Promise<void>;
   /** Values of one file record; a FieldError thrown by `field`, or `fail`, becomes a problem naming it. */
   parse(get: Getter, field: FieldReader, ctx: TargetContext, warn: Warn, fail: Warn): Parsed;
   /** Matches staged rows to existing ones and resolves references; records problems. */
-  resolve(trx: Kysely<any>, ctx: TargetContext): Promise<void>;
+  resolve(trx: Kysely<DB>, ctx: TargetContext): Promise<void>;
   /** Writes the clean staged rows, sets import_stage.target_id, counts what changed. */
-  write(trx: Kysely<any>, ctx: TargetContext): Promise<WriteCounts>;
+  write(trx: Kysely<DB>, ctx: TargetContext): Promise<WriteCounts>;
   /** Rows of this origin that must stay although no longer written (something points at them). */
   pinned?: RawBuilder<unknown>;
 }

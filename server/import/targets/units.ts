@@ -20,6 +20,7 @@
  * only when nothing points at it (`pinned`).
  */
 import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../db/types.ts';
 import { importedUnit, UNIT_KINDS } from '../schema.ts';
 import { slugify } from '../slug.ts';
 import { clean } from '../stage.ts';
@@ -275,7 +276,7 @@ export function keyedUnitsTarget(): Target {
  * Parents and successors must exist (in the batch or the table), a unit
  * with successors must have ended, current codes are unique.
  */
-async function resolveKeyed(trx: Kysely<any>, ctx: TargetContext): Promise<void> {
+async function resolveKeyed(trx: Kysely<DB>, ctx: TargetContext): Promise<void> {
   const run = (q: ReturnType<typeof sql>) => q.execute(trx);
   const known = (
     slug: ReturnType<typeof sql>,
@@ -311,7 +312,7 @@ async function resolveKeyed(trx: Kysely<any>, ctx: TargetContext): Promise<void>
   await foreignConflicts('admin_units', ctx).execute(trx);
 }
 
-async function writeKeyed(trx: Kysely<any>, ctx: TargetContext): Promise<WriteCounts> {
+async function writeKeyed(trx: Kysely<DB>, ctx: TargetContext): Promise<WriteCounts> {
   const seat = (k: string) => sql`(s.vals->'seat'->>${k})`;
   const { rows } = await sql<{ inserted: boolean }>`
     INSERT INTO admin_units AS u (slug, code, name, kind, level, seat, seat_precision, seat_uncertainty_m, seat_how,
