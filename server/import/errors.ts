@@ -29,3 +29,15 @@ export interface Problem {
   field: string;
   reason: string;
 }
+
+/** A record refused by a writer of records without a staging table (sources, indicators, countries). */
+export class RecordError extends Error {
+  constructor(
+    /** `#3 "art-que-phong"`. */
+    readonly record: string,
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`record ${record}: field ${field}: ${reason}`);
+  }
+}

@@ -11,8 +11,8 @@
  * it is a warning: Khánh Hòa's Trường Sa islands lie south of REGION's 8°N.
  */
 import { type Kysely, sql } from 'kysely';
-import { REGION } from '../../seeds/schema.ts';
 import type { DB } from '../db/types.ts';
+import { REGION } from './schema.ts';
 import { clean } from './stage.ts';
 
 export type GeometryRule = 'area' | 'line' | 'point';
@@ -41,9 +41,11 @@ export async function checkGeometry(
   rule: GeometryRule,
   srid: number,
   strict: boolean,
+  optional = false,
 ): Promise<void> {
   const run = (q: ReturnType<typeof sql>) => q.execute(trx);
-  await run(problem('geometry', sql`'missing'`, sql`s.g_src IS NULL AND s.g_err IS NULL AND ${clean}`));
+  if (!optional)
+    await run(problem('geometry', sql`'missing'`, sql`s.g_src IS NULL AND s.g_err IS NULL AND ${clean}`));
   await run(problem('geometry', sql`'cannot read: ' || s.g_err`, sql`s.g_err IS NOT NULL`));
 
   if (srid === 4326) {

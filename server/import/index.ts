@@ -10,9 +10,12 @@
  *
  * Stages, one module each:
  *
- *   readers/ ─▶ mapping ─▶ stage ─▶ geometry ─▶ targets/<layer> resolve ─▶ write ─▶ provenance
- *   (stream)    (--map)    (temp     (CRS, type,   (match codes,            (upsert   (source,
- *                          table)    region, fix)  names, communes)         by key)   citations, version)
+ *   readers/ ─▶ mapping ─▶ schema ─▶ stage ─▶ geometry ─▶ targets/<layer> resolve ─▶ write ─▶ provenance
+ *   (stream)    (--map)    (rules    (temp     (CRS, type,   (match codes,            (upsert   (source,
+ *                          of data/)  table)    region, fix)  names, communes)         by key)   citations, version)
+ *
+ * From the stage on, this is the path seeding and the write API take too
+ * (write.ts).
  *
  * Bad arguments throw ImportArgumentError (naming the option); bad records
  * never throw: they fill report.problems, and nothing is written. A dry run,
@@ -25,16 +28,16 @@ import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/types.ts';
 import { ImportArgumentError } from './errors.ts';
-import { checkGeometry } from './geometry.ts';
 import { GEOMETRY_FIELDS, type Getter, makeMapper } from './mapping.ts';
 import { checkOptions, DEFAULTS, type ImportOptions, parseSource } from './options.ts';
-import { bumpVersion, cite, findOrCreateSource } from './provenance.ts';
+import { bumpVersion, findOrCreateSource } from './provenance.ts';
 import { openReader, type RawRecord } from './readers/index.ts';
 import type { ImportProgress, ImportReport } from './report.ts';
 import { createStage, fileNote, listNotes, type StageRow, stageBatch } from './stage.ts';
 import { type TargetContext, targetFor } from './targets/index.ts';
 import type { FieldReader } from './targets/types.ts';
 import { FieldError, num, text } from './values.ts';
+import { commit, settle } from './write.ts';
 
 export { ImportArgumentError, type Problem } from './errors.ts';
 export { DEFAULTS, IMPORT_LAYERS, type ImportLayer, type ImportOptions, parsePairs } from './options.ts';
@@ -95,6 +98,8 @@ export async function importFile(
         precision: options.precision ?? DEFAULTS.precision,
         uncertaintyM: options.uncertaintyM ?? null,
         sourceId: source.id,
+        origin: 'import',
+        keyed: false,
       };
 
       // 1. Read, map and stage, a batch at a time.
@@ -161,14 +166,7 @@ export async function importFile(
           '--srid',
           `EPSG:${options.srid} used; the file declares EPSG:${declared}`,
         );
-      await checkGeometry(trx, target.geometry, srid, options.strict ?? false);
-      await sql`
-        INSERT INTO import_problems (n, label, field, reason)
-        SELECT d.n, d.label, ${target.keyField}, 'duplicate ' || d.key || ' (first at ' || d.first || ')'
-        FROM (SELECT n, label, key, first_value(label) OVER w AS first, row_number() OVER w AS rn
-              FROM import_stage WHERE key IS NOT NULL WINDOW w AS (PARTITION BY key ORDER BY n)) d
-        WHERE d.rn > 1`.execute(trx);
-      await target.resolve(trx, ctx);
+      await settle(trx, target, ctx, { srid, strict: options.strict ?? false });
 
       const base = {
         file,
@@ -207,8 +205,7 @@ export async function importFile(
 
       // 3. Write, cite, and keep it only if something changed.
       progress('writing', read);
-      const counts = await target.write(trx, ctx);
-      const citations = await cite(trx, target.entity, source.id);
+      const { citations, ...counts } = await commit(trx, target, ctx);
       const details = counts.details ?? 0;
       const changed = counts.inserted + counts.updated + details + citations > 0;
       const report: ImportReport = {
@@ -278,6 +275,10 @@ function toStageRow(
       return null;
     }
   };
+  // A field whose cell could not be read is not reported again by the schema.
+  const fail = (name: string, reason: string) => {
+    if (!problems.some((p) => p.field === name)) problems.push({ field: name, reason });
+  };
   if (rec.bad)
     return {
       n: rec.n,
@@ -289,7 +290,7 @@ function toStageRow(
       problems: [{ field: '(record)', reason: rec.bad }],
       warnings,
     };
-  const parsed = target.parse(get, field, ctx, (f, reason) => warnings.push({ field: f, reason }));
+  const parsed = target.parse(get, field, ctx, (f, reason) => warnings.push({ field: f, reason }), fail);
   let geometry = rec.geometry;
   if (geometry === null) {
     const wkt = text(get('wkt'));

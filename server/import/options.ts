@@ -7,6 +7,7 @@
 import { layers } from '../layers/index.ts';
 import type { ImportTarget } from '../layers/types.ts';
 import { ImportArgumentError } from './errors.ts';
+import { PRECISIONS, type Precision } from './schema.ts';
 
 export type ImportLayer = ImportTarget;
 /** What `--layer` accepts: the import targets the registry's layers name, in registry order. */
@@ -14,8 +15,7 @@ export const IMPORT_LAYERS: readonly ImportLayer[] = [
   ...new Set(layers.flatMap((l) => (l.importTarget ? [l.importTarget] : []))),
 ];
 
-export const PRECISIONS = ['surveyed', 'approximate', 'schematic'] as const;
-export type Precision = (typeof PRECISIONS)[number];
+export { PRECISIONS, type Precision } from './schema.ts';
 
 export interface ImportOptions {
   /** Path of a .geojson/.json, .geojsonl/.geojsons, .csv/.tsv, .gpkg, .shp (or .zip of one) file. */

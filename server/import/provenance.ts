@@ -3,8 +3,9 @@
  * row of `sources` (reused when an earlier import brought the same URL, or
  * the same title without a URL) and each imported or matched row gains a
  * citation. Import sources are never the seeded ones (their ids start with
- * `import-`): seeding rebuilds the citations of data/'s sources, and must be
- * able to tell them apart from an import's.
+ * `import-`): a keyed write (seeding) replaces a row's other citations with
+ * its record's `sources`, and must be able to tell them apart from an
+ * import's.
  */
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/types.ts';
@@ -49,13 +50,31 @@ export async function findOrCreateSource(trx: Kysely<DB>, ref: SourceRef): Promi
   return { id, title: ref.title, url: ref.url, created: true };
 }
 
-/** Citations for every staged row that became (or matched) a row; returns how many are new. */
-export async function cite(trx: Kysely<DB>, entity: CitedEntity, sourceId: string): Promise<number> {
-  const r = await sql`
+/**
+ * Citations for every staged row that became (or matched) a row; returns
+ * how many changed. With one source (an import) each row gains it. Keyed
+ * records list their own `sources`: those replace the row's citations,
+ * except an import's (a boundary an import attached to a seeded unit keeps
+ * citing the import).
+ */
+export async function cite(trx: Kysely<DB>, entity: CitedEntity, sourceId: string | null): Promise<number> {
+  if (sourceId !== null) {
+    const r = await sql`
+      INSERT INTO citations (entity, entity_id, source_id)
+      SELECT DISTINCT ${entity}, s.target_id, ${sourceId} FROM import_stage s WHERE s.target_id IS NOT NULL
+      ON CONFLICT DO NOTHING`.execute(trx);
+    return Number(r.numAffectedRows ?? 0);
+  }
+  const gone = await sql`
+    DELETE FROM citations c USING import_stage s
+    WHERE c.entity = ${entity} AND c.entity_id = s.target_id AND c.source_id NOT LIKE 'import-%'
+      AND NOT (s.vals->'sources' ? c.source_id)`.execute(trx);
+  const added = await sql`
     INSERT INTO citations (entity, entity_id, source_id)
-    SELECT DISTINCT ${entity}, s.target_id, ${sourceId} FROM import_stage s WHERE s.target_id IS NOT NULL
+    SELECT DISTINCT ${entity}, s.target_id, x FROM import_stage s, jsonb_array_elements_text(s.vals->'sources') x
+    WHERE s.target_id IS NOT NULL
     ON CONFLICT DO NOTHING`.execute(trx);
-  return Number(r.numAffectedRows ?? 0);
+  return Number(gone.numAffectedRows ?? 0) + Number(added.numAffectedRows ?? 0);
 }
 
 /** Tiles and caches key on the data version: bump it when the import changed something. */

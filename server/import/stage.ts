@@ -24,8 +24,10 @@ export interface StageRow {
   warnings: { field: string; reason: string }[];
 }
 
+/** Creates (or empties, for the next layer of the same transaction) the staging tables. */
 export async function createStage(trx: Kysely<DB>): Promise<void> {
   await sql`
+    DROP TABLE IF EXISTS pg_temp.import_stage, pg_temp.import_problems, pg_temp.import_warnings;
     CREATE TEMP TABLE import_stage (
       n integer PRIMARY KEY,
       label text NOT NULL,

@@ -1,7 +1,9 @@
 /**
  * Turning a file's cell (string from CSV, number from a DBF, anything from
- * GeoJSON) into the value a column wants. Each parser returns the value or
- * throws a FieldError saying why, which becomes a Problem naming the field.
+ * GeoJSON) into a value of the record's type. Each parser returns the value
+ * or throws a FieldError when the cell cannot be read at all, which becomes
+ * a Problem naming the field. What a value may be (ranges, choices) is the
+ * schema's business (schema.ts), the same for imports and data/.
  */
 import { slugify } from './slug.ts';
 
@@ -29,20 +31,6 @@ export function num(v: unknown): number | null {
   return n;
 }
 
-export function nonNegative(v: unknown): number | null {
-  const n = num(v);
-  if (n !== null && n < 0) throw new FieldError(`must not be negative: ${n}`);
-  return n;
-}
-
-export function year(v: unknown): number | null {
-  const n = num(v);
-  if (n === null) return null;
-  if (!Number.isInteger(n) || n < 1900 || n > 2100)
-    throw new FieldError(`not a year between 1900 and 2100: ${n}`);
-  return n;
-}
-
 /**
  * An official code of `digits` digits. Spreadsheets and DBF files drop
  * leading zeros (03368 → 3368), so short numeric codes are padded back.
@@ -57,18 +45,20 @@ export function officialCode(v: unknown, digits: number): string | null {
 }
 
 /**
- * One of `allowed`, also accepted as any alias (compared accent-free and
- * case-free: "Quốc tế", "quoc te" and "international" are the same kind).
+ * The canonical spelling of a choice: `allowed` or one of its aliases,
+ * compared accent-free and case-free ("Quốc tế", "quoc te" and
+ * "international" are the same kind). Anything else is returned as given,
+ * for the schema (schema.ts) to reject with the list of choices.
  */
-export function oneOf<T extends string>(
+export function canonical<T extends string>(
   v: unknown,
   allowed: readonly T[],
   aliases: Record<string, T> = {},
-): T | null {
+): T | string | null {
   const s = text(v);
   if (s === null) return null;
   const key = slugify(s).replace(/-/g, '_');
   for (const a of allowed) if (slugify(a).replace(/-/g, '_') === key) return a;
   for (const [alias, a] of Object.entries(aliases)) if (slugify(alias).replace(/-/g, '_') === key) return a;
-  throw new FieldError(`"${s}" is not one of ${allowed.join(', ')}`);
+  return s;
 }

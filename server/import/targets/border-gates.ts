@@ -4,14 +4,15 @@
  * from its code, name or boundary (place.ts), and may stay unknown.
  */
 import { sql } from 'kysely';
+import { GATE_KINDS, importedGate, NEIGHBOURS } from '../schema.ts';
 import { clean } from '../stage.ts';
-import { officialCode, oneOf, text } from '../values.ts';
-import { noteField, precisionFields, readPrecision, required } from './common.ts';
-import { idField, linkTargets, readKey, seededConflicts, slugFromGeometry } from './features.ts';
-import { placeInUnits } from './place.ts';
+import { canonical, text } from '../values.ts';
+import { noteField, precisionFields, readPrecision, validate } from './common.ts';
+import { foreignConflicts, idField, linkTargets, readKey, slugFromGeometry, v } from './features.ts';
+import { placeFields, placeInUnits, readPlace } from './place.ts';
 import type { Target } from './types.ts';
 
-const KINDS = ['international', 'main', 'secondary'] as const;
+const KINDS = GATE_KINDS;
 const KIND_ALIASES: Record<string, (typeof KINDS)[number]> = {
   'quốc tế': 'international',
   'cửa khẩu quốc tế': 'international',
@@ -22,7 +23,6 @@ const KIND_ALIASES: Record<string, (typeof KINDS)[number]> = {
   'cửa khẩu phụ': 'secondary',
   'lối mở': 'secondary',
 };
-const NEIGHBOURS = ['CHN', 'LAO', 'KHM'] as const;
 const NEIGHBOUR_ALIASES: Record<string, (typeof NEIGHBOURS)[number]> = {
   china: 'CHN',
   'trung quốc': 'CHN',
@@ -39,6 +39,7 @@ export function gatesTarget(): Target {
   return {
     layer: 'border-gates',
     entity: 'border_gate',
+    table: 'border_gates',
     geometry: 'point',
     keyField: 'id',
     fields: {
@@ -50,40 +51,27 @@ export function gatesTarget(): Target {
         columns: ['neighbour', 'neighbor', 'country', 'quoc_gia', 'nuoc'],
         description: `${NEIGHBOURS.join(', ')} (default: the nearest border segment's)`,
       },
-      commune_code: { columns: ['commune_code', 'ma_xa'], description: 'Official code of the commune' },
-      commune: {
-        columns: ['commune', 'xa', 'ten_xa'],
-        description: 'Commune name (with province_code or --parent)',
-      },
-      province_code: {
-        columns: ['province_code', 'ma_tinh'],
-        description: 'Province code (default: --parent)',
-      },
+      ...placeFields,
       ...precisionFields,
       ...noteField,
     },
-    parse(get, field, ctx) {
+    parse(get, field, ctx, _warn, fail) {
       const { key, slug } = readKey(get, field, ctx);
-      const name = field('name', required);
-      return {
-        key,
-        slug,
-        name: key ?? name,
-        vals: {
-          name,
-          name_en: field('name_en', text),
-          kind: field('kind', (v) => required(oneOf(v, KINDS, KIND_ALIASES))),
-          neighbour: field('neighbour', (v) => oneOf(v, NEIGHBOURS, NEIGHBOUR_ALIASES)),
-          commune_code: field('commune_code', (v) => officialCode(v, 5)),
-          commune: field('commune', text),
-          province_code: field('province_code', (v) => officialCode(v, 2)) ?? ctx.parent,
-          note: field('note', text),
-          ...readPrecision(field, ctx),
-        },
+      const name = field('name', text);
+      const vals = {
+        name,
+        name_en: field('name_en', text),
+        kind: field('kind', (v) => canonical(v, KINDS, KIND_ALIASES)),
+        neighbour: field('neighbour', (v) => canonical(v, NEIGHBOURS, NEIGHBOUR_ALIASES)),
+        ...readPlace(field, ctx),
+        note: field('note', text),
+        ...readPrecision(field, ctx),
       };
+      validate(importedGate, vals, fail);
+      return { key, slug, name: key ?? name, vals };
     },
     async resolve(trx, ctx) {
-      await placeInUnits(trx, ctx.parent);
+      await placeInUnits(trx, ctx);
       await sql`
         UPDATE import_stage s SET vals = s.vals || jsonb_build_object('neighbour', (
           SELECT b.neighbour FROM border_segments b
@@ -95,19 +83,18 @@ export function gatesTarget(): Target {
         SELECT s.n, s.label, 'neighbour', 'missing, and no border segment within 30 km to take it from'
         FROM import_stage s WHERE s.vals->>'neighbour' IS NULL AND ${clean}`.execute(trx);
       await slugFromGeometry(ctx.sourceId).execute(trx);
-      await seededConflicts('border_gates').execute(trx);
+      await foreignConflicts('border_gates', ctx).execute(trx);
     },
-    async write(trx) {
-      const v = (k: string) => sql`(s.vals->>${k})`;
+    async write(trx, ctx) {
       const { rows } = await sql<{ inserted: boolean }>`
         INSERT INTO border_gates AS g (slug, name, name_en, kind, neighbour, unit_id, geom, precision, uncertainty_m, origin, note)
         SELECT s.slug, ${v('name')}, ${v('name_en')}, ${v('kind')}, ${v('neighbour')}, s.unit_id, s.geom,
-          ${v('precision')}::location_precision, ${v('uncertainty_m')}::real, 'import', ${v('note')}
+          ${v('precision')}::location_precision, ${v('uncertainty_m')}::real, ${ctx.origin}, ${v('note')}
         FROM import_stage s WHERE ${clean} ORDER BY s.n
         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, kind = excluded.kind,
           neighbour = excluded.neighbour, unit_id = excluded.unit_id, geom = excluded.geom,
           precision = excluded.precision, uncertainty_m = excluded.uncertainty_m, note = excluded.note
-        WHERE g.origin = 'import' AND (g.name, g.name_en, g.kind, g.neighbour, g.unit_id, g.geom, g.precision,
+        WHERE g.origin = ${ctx.origin} AND (g.name, g.name_en, g.kind, g.neighbour, g.unit_id, g.geom, g.precision,
             g.uncertainty_m, g.note)
           IS DISTINCT FROM (excluded.name, excluded.name_en, excluded.kind, excluded.neighbour, excluded.unit_id,
             excluded.geom, excluded.precision, excluded.uncertainty_m, excluded.note)

@@ -1,8 +1,9 @@
-/** Pieces shared by the layer modules: precision fields and kind prefixes of unit names. */
+/** Pieces shared by the layer modules: precision fields, and checking a file record against the schema. */
 
-import { PRECISIONS } from '../options.ts';
-import { FieldError, nonNegative, oneOf, text } from '../values.ts';
-import type { FieldReader, TargetContext } from './types.ts';
+import type { z } from 'zod';
+import { PRECISIONS } from '../schema.ts';
+import { canonical, num } from '../values.ts';
+import type { FieldReader, TargetContext, Warn } from './types.ts';
 
 export const precisionFields = {
   precision: {
@@ -19,20 +20,24 @@ export const noteField = {
   note: { columns: ['note', 'ghi_chu', 'notes'], description: 'Free note' },
 } as const;
 
-/** precision and uncertainty_m of a record, falling back to the options. */
+/** precision and uncertainty_m of a file record, falling back to the options. */
 export function readPrecision(field: FieldReader, ctx: TargetContext) {
-  const precision = field('precision', (v) => oneOf(v, PRECISIONS)) ?? ctx.precision;
-  const uncertainty = field('uncertainty_m', nonNegative) ?? ctx.uncertaintyM;
-  if (precision === 'approximate' && !(uncertainty !== null && uncertainty > 0))
-    field('uncertainty_m', () => {
-      throw new FieldError('approximate locations need an uncertainty in metres (column or --uncertainty)');
-    });
-  return { precision, uncertainty_m: uncertainty };
+  return {
+    precision: field('precision', (v) => canonical(v, PRECISIONS)) ?? ctx.precision,
+    uncertainty_m: field('uncertainty_m', num) ?? ctx.uncertaintyM,
+  };
 }
 
-/** Required text: a FieldError when empty. */
-export function required(v: unknown): string {
-  const s = text(v);
-  if (s === null) throw new FieldError('missing');
-  return s;
+/**
+ * Checks a file record's values with the schema data/ is checked with
+ * (schema.ts); each issue becomes a problem naming the field (details'
+ * fields by their own name, as the file spells them).
+ */
+export function validate(schema: z.ZodType, values: Record<string, unknown>, fail: Warn): void {
+  const r = schema.safeParse(values);
+  if (r.success) return;
+  for (const issue of r.error.issues) {
+    const path = issue.path[0] === 'details' ? issue.path.slice(1) : issue.path;
+    fail(path.join('.') || '(record)', issue.message);
+  }
 }

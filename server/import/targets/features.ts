@@ -1,9 +1,10 @@
 /**
  * Shared by roads, projects and border gates: a record's natural key and
- * slug. The key is the file's id column (or the feature id); the slug is the
- * source's id and that key, so two files with an "id 1" do not collide. A
- * record with no id at all is keyed by its geometry (md5), which keeps a
- * second import of the same file from duplicating it.
+ * slug. A keyed record (data/, the write API) brings its slug. A file's
+ * record is keyed by the file's id column (or the feature id), and its slug
+ * is the source's id and that key, so two files with an "id 1" do not
+ * collide; a record with no id at all is keyed by its geometry (md5), which
+ * keeps a second import of the same file from duplicating it.
  */
 import { sql } from 'kysely';
 import type { Getter } from '../mapping.ts';
@@ -22,22 +23,27 @@ export function readKey(
 }
 
 /** Fills the slug of records without an id, from the source id and their geometry. */
-export function slugFromGeometry(sourceId: string) {
+export function slugFromGeometry(sourceId: string | null) {
   return sql`UPDATE import_stage s SET slug = ${`${sourceId}-`} || left(md5(ST_AsEWKB(s.geom)), 12)
     WHERE s.slug IS NULL AND ${clean}`;
 }
 
-/** A slug that belongs to a seeded (or otherwise not imported) row of `table` is a problem. */
-export function seededConflicts(table: 'roads' | 'projects' | 'border_gates') {
+/** A slug that belongs to a row written by someone else (data/ for an import, an import for data/). */
+export function foreignConflicts(
+  table: 'admin_units' | 'roads' | 'projects' | 'border_gates',
+  ctx: TargetContext,
+) {
+  const field = ctx.keyed ? 'slug' : 'id';
+  const advice = ctx.keyed ? '' : '; use another id';
   return sql`
     INSERT INTO import_problems (n, label, field, reason)
-    SELECT s.n, s.label, 'id', 'slug ' || s.slug || ' belongs to a row that was not imported; use another id'
+    SELECT s.n, s.label, ${field}, 'slug ' || s.slug || ' belongs to a row of origin ' || t.origin || ${advice}
     FROM import_stage s JOIN ${sql.table(table)} t ON t.slug = s.slug
-    WHERE t.origin <> 'import' AND ${clean}`;
+    WHERE t.origin <> ${ctx.origin} AND ${clean}`;
 }
 
 /** Links each staged row to the row it became. */
-export function linkTargets(table: 'roads' | 'projects' | 'border_gates') {
+export function linkTargets(table: 'admin_units' | 'roads' | 'projects' | 'border_gates') {
   return sql`UPDATE import_stage s SET target_id = t.id FROM ${sql.table(table)} t WHERE t.slug = s.slug AND ${clean}`;
 }
 
@@ -47,3 +53,6 @@ export const idField = {
     description: 'Stable id within the file (default: the feature id; else the geometry)',
   },
 } as const;
+
+/** `(s.vals->>'k')`: a staged value as text. */
+export const v = (k: string) => sql`(s.vals->>${k})`;

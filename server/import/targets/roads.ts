@@ -5,13 +5,14 @@
  * warning.
  */
 import { sql } from 'kysely';
+import { importedRoad, ROAD_CLASSES } from '../schema.ts';
 import { clean } from '../stage.ts';
-import { FieldError, oneOf, text } from '../values.ts';
-import { noteField, precisionFields, readPrecision } from './common.ts';
-import { idField, linkTargets, readKey, seededConflicts, slugFromGeometry } from './features.ts';
+import { canonical, text } from '../values.ts';
+import { noteField, precisionFields, readPrecision, validate } from './common.ts';
+import { foreignConflicts, idField, linkTargets, readKey, slugFromGeometry } from './features.ts';
 import type { Target } from './types.ts';
 
-const CLASSES = ['expressway', 'national', 'provincial', 'district', 'commune', 'rural'] as const;
+const CLASSES = ROAD_CLASSES;
 const ALIASES: Record<string, (typeof CLASSES)[number]> = {
   'cao tốc': 'expressway',
   motorway: 'expressway',
@@ -45,6 +46,7 @@ export function classFromRef(ref: string | null): (typeof CLASSES)[number] | nul
 export const roadsTarget: Target = {
   layer: 'roads',
   entity: 'road',
+  table: 'roads',
   geometry: 'line',
   keyField: 'id',
   fields: {
@@ -59,42 +61,36 @@ export const roadsTarget: Target = {
     ...precisionFields,
     ...noteField,
   },
-  parse(get, field, ctx, warn) {
+  parse(get, field, ctx, warn, fail) {
     const { key, slug } = readKey(get, field, ctx);
     const ref = field('ref', text);
     const name = field('name', text) ?? ref;
-    if (name === null)
-      field('name', () => {
-        throw new FieldError('missing (and no route number to use)');
-      });
-    let cls = field('class', (v) => oneOf(v, CLASSES, ALIASES)) ?? classFromRef(ref);
+    let cls = field('class', (v) => canonical(v, CLASSES, ALIASES)) ?? classFromRef(ref);
     if (cls === null) {
       cls = 'rural';
       warn('class', 'no class and no route number: stored as rural');
     }
     const via = (field('via', text) ?? '').split(/\s*[,;–|]\s*/).filter(Boolean);
-    return {
-      key,
-      slug,
-      name: key ?? name,
-      vals: { ref, name, class: cls, via, note: field('note', text), ...readPrecision(field, ctx) },
-    };
+    const vals = { ref, name, class: cls, via, note: field('note', text), ...readPrecision(field, ctx) };
+    if (name === null) fail('name', 'missing (and no route number to use)');
+    else validate(importedRoad, vals, fail);
+    return { key, slug, name: key ?? name, vals };
   },
   async resolve(trx, ctx) {
     await slugFromGeometry(ctx.sourceId).execute(trx);
-    await seededConflicts('roads').execute(trx);
+    await foreignConflicts('roads', ctx).execute(trx);
   },
-  async write(trx) {
+  async write(trx, ctx) {
     const { rows } = await sql<{ inserted: boolean }>`
       INSERT INTO roads AS r (slug, ref, name, class, via, geom, precision, uncertainty_m, origin, note)
       SELECT s.slug, s.vals->>'ref', s.vals->>'name', s.vals->>'class',
              ARRAY(SELECT jsonb_array_elements_text(s.vals->'via')), s.geom,
-             (s.vals->>'precision')::location_precision, (s.vals->>'uncertainty_m')::real, 'import', s.vals->>'note'
+             (s.vals->>'precision')::location_precision, (s.vals->>'uncertainty_m')::real, ${ctx.origin}, s.vals->>'note'
       FROM import_stage s WHERE ${clean} ORDER BY s.n
       ON CONFLICT (slug) DO UPDATE SET ref = excluded.ref, name = excluded.name, class = excluded.class,
         via = excluded.via, geom = excluded.geom, precision = excluded.precision,
         uncertainty_m = excluded.uncertainty_m, note = excluded.note
-      WHERE r.origin = 'import' AND (r.ref, r.name, r.class, r.via, r.geom, r.precision, r.uncertainty_m, r.note)
+      WHERE r.origin = ${ctx.origin} AND (r.ref, r.name, r.class, r.via, r.geom, r.precision, r.uncertainty_m, r.note)
         IS DISTINCT FROM (excluded.ref, excluded.name, excluded.class, excluded.via, excluded.geom,
           excluded.precision, excluded.uncertainty_m, excluded.note)
       RETURNING (xmax = 0) AS inserted`.execute(trx);

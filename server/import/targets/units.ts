@@ -13,24 +13,32 @@
  * A matched unit keeps its name, seat and history (seeded facts win); it
  * gains the boundary. Units created by an import take name and kind from
  * the file each time.
+ *
+ * Keyed records (data/units.json, the write API) are matched by slug and
+ * bring everything but the boundary: level, parent and successors (by
+ * slug), seat, validity dates, note. A unit no longer written is removed
+ * only when nothing points at it (`pinned`).
  */
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import { importedUnit, UNIT_KINDS } from '../schema.ts';
 import { slugify } from '../slug.ts';
 import { clean } from '../stage.ts';
-import { officialCode, oneOf, text } from '../values.ts';
-import { precisionFields, readPrecision, required } from './common.ts';
-import type { Target, WriteCounts } from './types.ts';
+import { canonical, officialCode, text } from '../values.ts';
+import { precisionFields, readPrecision, validate } from './common.ts';
+import { foreignConflicts, linkTargets, v } from './features.ts';
+import type { Target, TargetContext, WriteCounts } from './types.ts';
 
 type Level = 'province' | 'commune';
 
-const KINDS: Record<Level, { kinds: string[]; aliases: Record<string, string>; digits: number }> = {
+const KINDS: Record<Level, { kinds: readonly string[]; aliases: Record<string, string>; digits: number }> = {
   province: {
-    kinds: ['tỉnh', 'thành phố'],
+    kinds: UNIT_KINDS.province,
     aliases: { province: 'tỉnh', city: 'thành phố', tp: 'thành phố', 'tp.': 'thành phố' },
     digits: 2,
   },
   commune: {
-    kinds: ['xã', 'phường', 'thị trấn', 'đặc khu'],
+    kinds: UNIT_KINDS.commune,
     aliases: {
       commune: 'xã',
       ward: 'phường',
@@ -91,32 +99,38 @@ export function unitsTarget(level: Level): Target {
   return {
     layer: isCommune ? 'communes' : 'provinces',
     entity: 'admin_unit',
+    table: 'admin_units',
     geometry: 'area',
     keyField: 'code',
     fields,
-    parse(get, field, ctx) {
+    parse(get, field, ctx, _warn, fail) {
       const code = field('code', (v) => officialCode(v, spec.digits));
-      const rawName = field('name', required);
+      const rawName = field('name', text);
       const full = text(get('full_name'));
       const fromName = rawName ? splitKind(level, rawName) : { kind: null, name: null };
       const fromFull = full ? splitKind(level, full) : { kind: null, name: null };
       const kind =
-        field('kind', (v) => oneOf(v, spec.kinds, spec.aliases)) ??
+        field('kind', (v) => canonical(v, spec.kinds, spec.aliases)) ??
         fromName.kind ??
         fromFull.kind ??
         spec.kinds[0]!;
       const name = fromName.name;
       const province = isCommune ? field('province_code', (v) => officialCode(v, 2)) : null;
-      return {
-        key: code,
-        slug: name ? slugify(`${kind} ${name}`) : null,
-        name: code ?? rawName,
-        vals: { code, name, kind, province_code: province ?? ctx.parent, ...readPrecision(field, ctx) },
+      const vals = {
+        code,
+        name,
+        kind,
+        level,
+        province_code: province ?? ctx.parent,
+        ...readPrecision(field, ctx),
       };
+      validate(importedUnit, vals, fail);
+      return { key: code, slug: name ? slugify(`${kind} ${name}`) : null, name: code ?? rawName, vals };
     },
 
     async resolve(trx, ctx) {
       const run = (q: ReturnType<typeof sql>) => q.execute(trx);
+      if (ctx.keyed) return resolveKeyed(trx, ctx);
       if (isCommune) {
         await run(sql`
           UPDATE import_stage s SET parent_id = p.id FROM admin_units p
@@ -178,7 +192,8 @@ export function unitsTarget(level: Level): Target {
         WHERE s.target_id IS NOT NULL AND ${clean}`);
     },
 
-    async write(trx): Promise<WriteCounts> {
+    async write(trx, ctx): Promise<WriteCounts> {
+      if (ctx.keyed) return writeKeyed(trx, ctx);
       const run = (q: ReturnType<typeof sql>) => q.execute(trx);
       const seatSize = sql`greatest(1, sqrt(ST_Area(s.geom::geography) / pi()))::real`;
       const changedIds = new Set<number>();
@@ -206,7 +221,7 @@ export function unitsTarget(level: Level): Target {
         UPDATE admin_units u SET name = s.vals->>'name', kind = s.vals->>'kind',
           parent_id = COALESCE(s.parent_id, u.parent_id), code = COALESCE(s.vals->>'code', u.code)
         FROM import_stage s
-        WHERE s.target_id = u.id AND u.origin = 'import' AND ${clean}
+        WHERE s.target_id = u.id AND u.origin = ${ctx.origin} AND ${clean}
           AND (u.name, u.kind, u.parent_id, u.code) IS DISTINCT FROM
               (s.vals->>'name', s.vals->>'kind', COALESCE(s.parent_id, u.parent_id), COALESCE(s.vals->>'code', u.code))
         RETURNING u.id`.execute(trx);
@@ -223,7 +238,7 @@ export function unitsTarget(level: Level): Target {
           seat_how, boundary, boundary_precision, boundary_uncertainty_m, origin)
         SELECT s.slug, s.vals->>'code', s.vals->>'name', s.vals->>'kind', ${level}, s.parent_id,
           ST_PointOnSurface(s.geom), 'approximate', ${seatSize}, 'a point inside the imported boundary',
-          s.geom, (s.vals->>'precision')::location_precision, (s.vals->>'uncertainty_m')::real, 'import'
+          s.geom, (s.vals->>'precision')::location_precision, (s.vals->>'uncertainty_m')::real, ${ctx.origin}
         FROM import_stage s WHERE s.target_id IS NULL AND ${clean}
         ORDER BY s.n
         RETURNING id`.execute(trx);
@@ -240,5 +255,108 @@ export function unitsTarget(level: Level): Target {
         matchedByName: m.rows[0]!.name,
       };
     },
+  };
+}
+
+/** Units of data/units.json (or the write API): every level, matched by slug. */
+export function keyedUnitsTarget(): Target {
+  return {
+    ...unitsTarget('commune'),
+    layer: 'units',
+    geometryOptional: true,
+    keyField: 'slug',
+    pinned: sql`(EXISTS (SELECT 1 FROM projects p WHERE p.unit_id = t.id OR p.unit_as_named_id = t.id)
+      OR EXISTS (SELECT 1 FROM indicators i WHERE i.unit_id = t.id)
+      OR EXISTS (SELECT 1 FROM border_gates g WHERE g.unit_id = t.id)
+      OR EXISTS (SELECT 1 FROM admin_units c WHERE c.parent_id = t.id))`,
+  };
+}
+
+/**
+ * Parents and successors must exist (in the batch or the table), a unit
+ * with successors must have ended, current codes are unique.
+ */
+async function resolveKeyed(trx: Kysely<DB>, ctx: TargetContext): Promise<void> {
+  const run = (q: ReturnType<typeof sql>) => q.execute(trx);
+  const known = (
+    slug: ReturnType<typeof sql>,
+  ) => sql`(EXISTS (SELECT 1 FROM import_stage o WHERE o.slug = ${slug})
+    OR EXISTS (SELECT 1 FROM admin_units u WHERE u.slug = ${slug}))`;
+  await run(sql`
+    INSERT INTO import_problems (n, label, field, reason)
+    SELECT s.n, s.label, 'parent', 'unknown unit "' || (s.vals->>'parent') || '"'
+    FROM import_stage s WHERE s.vals->>'parent' IS NOT NULL AND NOT ${known(sql`s.vals->>'parent'`)} AND ${clean}`);
+  await run(sql`
+    INSERT INTO import_problems (n, label, field, reason)
+    SELECT DISTINCT ON (s.n) s.n, s.label, 'successors', 'unknown unit "' || x || '"'
+    FROM import_stage s, jsonb_array_elements_text(s.vals->'successors') x
+    WHERE NOT ${known(sql`x`)} AND ${clean} ORDER BY s.n`);
+  await run(sql`
+    INSERT INTO import_problems (n, label, field, reason)
+    SELECT s.n, s.label, 'valid_to', 'a unit with successors must have ended'
+    FROM import_stage s WHERE jsonb_array_length(s.vals->'successors') > 0 AND s.vals->>'valid_to' IS NULL`);
+  await run(sql`
+    INSERT INTO import_problems (n, label, field, reason)
+    SELECT s.n, s.label, 'code', 'duplicate "' || (s.vals->>'code') || '" among current units (first at ' || f.label || ')'
+    FROM import_stage s JOIN LATERAL (
+      SELECT o.label FROM import_stage o
+      WHERE o.vals->>'code' = s.vals->>'code' AND o.vals->>'valid_to' IS NULL AND o.n < s.n ORDER BY o.n LIMIT 1
+    ) f ON true
+    WHERE s.vals->>'valid_to' IS NULL AND ${clean}`);
+  await run(sql`
+    INSERT INTO import_problems (n, label, field, reason)
+    SELECT s.n, s.label, 'code', 'code ' || u.code || ' belongs to the current unit ' || u.slug
+    FROM import_stage s JOIN admin_units u ON u.code = s.vals->>'code' AND u.valid_to IS NULL AND u.slug <> s.slug
+    WHERE s.vals->>'valid_to' IS NULL AND ${clean}
+      AND NOT EXISTS (SELECT 1 FROM import_stage o WHERE o.slug = u.slug)`);
+  await foreignConflicts('admin_units', ctx).execute(trx);
+}
+
+async function writeKeyed(trx: Kysely<DB>, ctx: TargetContext): Promise<WriteCounts> {
+  const seat = (k: string) => sql`(s.vals->'seat'->>${k})`;
+  const { rows } = await sql<{ inserted: boolean }>`
+    INSERT INTO admin_units AS u (slug, code, name, kind, level, seat, seat_precision, seat_uncertainty_m, seat_how,
+      valid_from, valid_to, origin, note)
+    SELECT s.slug, ${v('code')}, ${v('name')}, ${v('kind')}, ${v('level')},
+      CASE WHEN s.vals->'seat' = 'null'::jsonb THEN NULL
+           ELSE ST_SetSRID(ST_MakePoint(${seat('lon')}::float8, ${seat('lat')}::float8), 4326) END,
+      ${seat('precision')}::location_precision, ${seat('uncertainty_m')}::real, ${seat('how')},
+      ${v('valid_from')}::date, ${v('valid_to')}::date, ${ctx.origin}, ${v('note')}
+    FROM import_stage s WHERE ${clean} ORDER BY s.n
+    ON CONFLICT (slug) DO UPDATE SET code = excluded.code, name = excluded.name, kind = excluded.kind,
+      level = excluded.level, seat = excluded.seat, seat_precision = excluded.seat_precision,
+      seat_uncertainty_m = excluded.seat_uncertainty_m, seat_how = excluded.seat_how,
+      valid_from = excluded.valid_from, valid_to = excluded.valid_to, note = excluded.note
+    WHERE u.origin = ${ctx.origin} AND (u.code, u.name, u.kind, u.level, u.seat, u.seat_precision, u.seat_uncertainty_m,
+        u.seat_how, u.valid_from, u.valid_to, u.note)
+      IS DISTINCT FROM (excluded.code, excluded.name, excluded.kind, excluded.level, excluded.seat,
+        excluded.seat_precision, excluded.seat_uncertainty_m, excluded.seat_how, excluded.valid_from,
+        excluded.valid_to, excluded.note)
+    RETURNING (xmax = 0) AS inserted`.execute(trx);
+  await linkTargets('admin_units').execute(trx);
+  const parents = await sql`
+    UPDATE admin_units u SET parent_id = p.id
+    FROM import_stage s LEFT JOIN admin_units p ON p.slug = s.vals->>'parent'
+    WHERE u.id = s.target_id AND u.parent_id IS DISTINCT FROM p.id AND ${clean}`.execute(trx);
+  // Successors: the batch's units get exactly the successors their records list.
+  const succession = sql`(SELECT s.target_id AS unit_id, b.id AS successor_id
+    FROM import_stage s, jsonb_array_elements_text(s.vals->'successors') x JOIN admin_units b ON b.slug = x
+    WHERE ${clean})`;
+  const stale = await sql`
+    DELETE FROM unit_successors d USING import_stage s
+    WHERE d.unit_id = s.target_id AND ${clean} AND (d.unit_id, d.successor_id) NOT IN ${succession}`.execute(
+    trx,
+  );
+  const added = await sql`
+    INSERT INTO unit_successors (unit_id, successor_id) SELECT * FROM ${succession} f
+    ON CONFLICT DO NOTHING`.execute(trx);
+  const inserted = rows.filter((r) => r.inserted).length;
+  return {
+    inserted,
+    updated: rows.length - inserted,
+    details:
+      Number(parents.numAffectedRows ?? 0) +
+      Number(stale.numAffectedRows ?? 0) +
+      Number(added.numAffectedRows ?? 0),
   };
 }
