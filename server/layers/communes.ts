@@ -1,5 +1,5 @@
 import { unitSearch } from './sql.ts';
-import { geometryKindProperty, type LayerDef, precisionProperties } from './types.ts';
+import { geometryKindProperty, type LayerDef, precisionProperties, validFromProperty } from './types.ts';
 
 export const communes: LayerDef = {
   id: 'communes',
@@ -36,12 +36,7 @@ export const communes: LayerDef = {
     },
     { name: 'province_code', type: 'string', description: 'Province code', filterable: true },
     geometryKindProperty,
-    {
-      name: 'valid_from',
-      type: 'string',
-      description: 'Date the unit took its current form',
-      title: { vi: 'Hiệu lực từ', en: 'Since' },
-    },
+    validFromProperty,
     ...precisionProperties,
   ],
   minzoom: 5,

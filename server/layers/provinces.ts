@@ -1,5 +1,5 @@
 import { unitSearch } from './sql.ts';
-import { geometryKindProperty, type LayerDef, precisionProperties } from './types.ts';
+import { geometryKindProperty, type LayerDef, precisionProperties, validFromProperty } from './types.ts';
 
 export const provinces: LayerDef = {
   id: 'provinces',
@@ -26,12 +26,7 @@ export const provinces: LayerDef = {
       title: { vi: 'Loại', en: 'Kind' },
     },
     geometryKindProperty,
-    {
-      name: 'valid_from',
-      type: 'string',
-      description: 'Date the unit took its current form',
-      title: { vi: 'Hiệu lực từ', en: 'Since' },
-    },
+    validFromProperty,
     ...precisionProperties,
   ],
   minzoom: 0,

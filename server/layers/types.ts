@@ -153,6 +153,14 @@ export const neighbourProperty = {
 } as const satisfies Omit<LayerProperty, 'description'>;
 
 /** Whether an administrative unit is drawn by its boundary or, lacking one, by its seat. */
+/** When an administrative unit took its current form (units of 2025: 2025-07-01). */
+export const validFromProperty: LayerProperty = {
+  name: 'valid_from',
+  type: 'string',
+  description: 'Date the unit took its current form',
+  title: { vi: 'Hiệu lực từ', en: 'Since' },
+};
+
 export const geometryKindProperty: LayerProperty = {
   name: 'geometry_kind',
   type: 'string',
