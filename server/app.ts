@@ -20,6 +20,7 @@ import { fontsRouter } from './fonts/route.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRouter } from './http/health.ts';
 import { createMetrics } from './http/metrics.ts';
+import { openapiRouter } from './openapi.ts';
 import { searchRouter } from './search/route.ts';
 import { sourcesRouter } from './sources/route.ts';
 import { createTiles, type TileService } from './tiles/index.ts';
@@ -77,6 +78,7 @@ export function createApp({ config, database, logger, tiles }: AppDeps): Express
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use(searchRouter(database.db));
+  app.use(openapiRouter());
   app.use(featuresRouter(database));
   app.use(analysisRouter(database.db));
   app.use(sourcesRouter(database.db));

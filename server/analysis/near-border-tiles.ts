@@ -19,9 +19,9 @@ import GeoJSONVT from 'geojson-vt';
 import { type Kysely, sql } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import vtpbf from 'vt-pbf';
-import { badRequest } from '../http/problem.ts';
+import type { Input } from '../http/params.ts';
+import { tileCoords } from '../tiles/params.ts';
 import { type NearBorderParams, nearBorder, parseNearBorder, toFeatureCollection } from './near-border.ts';
-import { type Input, onlyKnown } from './params.ts';
 
 export const MVT_LAYER = 'near-border';
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
@@ -31,17 +31,6 @@ export const tileDefaults = {
   maxFeatures: 400_000, // features kept over all cached indexes (about 100 MB of geojson-vt index)
   maxZoom: 18, // deepest zoom geojson-vt cuts to
 };
-
-/** z, x, y from the path: integers with 0 ≤ z ≤ 24 and 0 ≤ x, y < 2^z, else a 400 naming the bad one. */
-export function tileCoords(params: Record<string, string | undefined>): { z: number; x: number; y: number } {
-  const read = (name: 'z' | 'x' | 'y', max: number): number => {
-    const v = params[name] ?? '';
-    if (!/^\d{1,8}$/.test(v) || Number(v) > max) throw badRequest(name, `an integer from 0 to ${max}`, v);
-    return Number(v);
-  };
-  const z = read('z', 24);
-  return { z, x: read('x', 2 ** z - 1), y: read('y', 2 ** z - 1) };
-}
 
 /** The tile handler, with its own cache (one per app: two apps on two databases never share one). */
 export function nearBorderTiles(db: Kysely<any>): (req: Request, res: Response) => Promise<void> {
@@ -75,9 +64,7 @@ export function nearBorderTiles(db: Kysely<any>): (req: Request, res: Response) 
 
   return async (req, res) => {
     const { z, x, y } = tileCoords(req.params as Record<string, string>);
-    const input = req.query as Input;
-    onlyKnown(input, ['km', 'layers', 'neighbour']);
-    const p = parseNearBorder(input);
+    const p = parseNearBorder(req.query as Input);
     const { rows } = await sql<{ version: number }>`SELECT version FROM data_version`.execute(db);
     const version = rows[0]?.version ?? 0;
     const key = JSON.stringify([version, p.km, p.layers, p.neighbour ?? null]);

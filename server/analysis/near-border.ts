@@ -15,8 +15,10 @@
  */
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { z } from 'zod';
+import { type Input, listOf, oneOf, readParams } from '../http/params.ts';
 import { nearestBorderCtes } from './border-distance.ts';
-import { enumParam, type Input, kmParam, listParam, NEIGHBOURS, type Neighbour } from './params.ts';
+import { km, NEIGHBOURS, type Neighbour } from './params.ts';
 import type { Report } from './report.ts';
 import { POINT_LAYERS, type PointLayer, PROJECT_LAYERS, pointSource, projectPlaceJoins } from './sources.ts';
 import { analysisQuery } from './transaction.ts';
@@ -74,12 +76,18 @@ export interface NearBorderResult {
 
 export const DEFAULT_KM = 10;
 
+export const nearBorderParams = z.object({
+  km: km('Distance from the land border, km (0 to 1000)', DEFAULT_KM),
+  layers: listOf(POINT_LAYERS, {
+    description: `Comma-separated point layers: ${POINT_LAYERS.join(', ')}`,
+    default: ['projects'],
+    example: 'projects,border-gates',
+  }),
+  neighbour: oneOf(NEIGHBOURS, { description: 'Only the border with this country (ISO 3166 alpha-3)' }),
+});
+
 export function parseNearBorder(input: Input): NearBorderParams {
-  return {
-    km: kmParam(input, 'km', DEFAULT_KM),
-    layers: listParam(input, 'layers', POINT_LAYERS, ['projects']),
-    neighbour: enumParam(input, 'neighbour', NEIGHBOURS),
-  };
+  return readParams(nearBorderParams, input);
 }
 
 const PROPERTY_COLUMNS = [
@@ -229,7 +237,7 @@ export const nearBorderReport: Report<NearBorderParams, NearBorderResult> = {
   path: '/api/analysis/near-border',
   summary:
     'Features within km of the land border, nearest first, with distance, neighbour and border segment',
-  params: ['km', 'layers', 'neighbour'],
+  params: nearBorderParams,
   parse: parseNearBorder,
   run: nearBorder,
   json: toFeatureCollection,

@@ -7,14 +7,14 @@
  */
 import type { Request, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
-import { onlyParams } from '../http/params.ts';
+import { onlyJson } from '../http/params.ts';
 import { type LayerDef, layers } from '../layers/index.ts';
 import { CRS84, SUPPORTED_CRS } from './crs.ts';
 import { dataVersion } from './data-version.ts';
 import { type ExtentReader, extentReader } from './extent.ts';
 import { findLayer } from './find-layer.ts';
 import { apiRoot, link, MEDIA, siteRoot } from './links.ts';
-import { jsonFormat, sendJson } from './respond.ts';
+import { sendJson } from './respond.ts';
 
 export async function collectionDoc(req: Request, layer: LayerDef, extent: ExtentReader, version: number) {
   const root = apiRoot(req);
@@ -68,8 +68,7 @@ export function collectionsRoutes(db: Kysely<any>): { list: RequestHandler; one:
   const extent = extentReader(db);
   return {
     list: async (req, res) => {
-      onlyParams(req.query, ['f']);
-      jsonFormat(req.query);
+      onlyJson(req.query);
       const version = await dataVersion(db);
       const root = apiRoot(req);
       const collections = await Promise.all(layers.map((l) => collectionDoc(req, l, extent, version)));
@@ -79,8 +78,7 @@ export function collectionsRoutes(db: Kysely<any>): { list: RequestHandler; one:
       });
     },
     one: async (req, res) => {
-      onlyParams(req.query, ['f']);
-      jsonFormat(req.query);
+      onlyJson(req.query);
       const layer = findLayer(req.params.collectionId);
       sendJson(res, await collectionDoc(req, layer, extent, await dataVersion(db)));
     },

@@ -7,8 +7,8 @@
  * S_INTERSECTS).
  */
 import type { RequestHandler } from 'express';
-import { onlyParams } from '../http/params.ts';
-import { jsonFormat, sendJson } from './respond.ts';
+import { onlyJson } from '../http/params.ts';
+import { sendJson } from './respond.ts';
 
 const FEATURES_1 = 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf';
 const FEATURES_2 = 'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf';
@@ -41,7 +41,6 @@ export const CONFORMS_TO = [
 ];
 
 export const conformance: RequestHandler = (req, res) => {
-  onlyParams(req.query, ['f']);
-  jsonFormat(req.query);
+  onlyJson(req.query);
   sendJson(res, { conformsTo: CONFORMS_TO });
 };
