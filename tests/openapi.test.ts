@@ -23,7 +23,10 @@ interface Parameter {
 interface Operation {
   parameters?: Parameter[];
 }
-type Doc = { servers: { url: string }[]; paths: Record<string, { get?: Operation; servers?: { url: string }[] }> };
+type Doc = {
+  servers: { url: string }[];
+  paths: Record<string, { get?: Operation; servers?: { url: string }[] }>;
+};
 
 async function fetchDoc(): Promise<Doc> {
   const res = await fetch(`${app.base}/ogc/api`);
@@ -132,7 +135,9 @@ describe('the OpenAPI document', () => {
     // GDAL reads the page size from limit's default and maximum.
     const limit = doc.paths['/collections/projects/items']!.get!.parameters!.find((p) => p.name === 'limit');
     expect(limit?.schema).toMatchObject({ default: 10, maximum: 10_000 });
-    const lang = doc.paths['/collections/projects/items']!.get!.parameters!.find((p) => p.name === 'filter-lang');
+    const lang = doc.paths['/collections/projects/items']!.get!.parameters!.find(
+      (p) => p.name === 'filter-lang',
+    );
     expect(lang?.schema?.enum).toEqual(['cql2-text', 'cql-text', 'cql2-json']);
   });
 
