@@ -24,6 +24,7 @@ export const CONFORMS_TO = [
   `${FEATURES_3}/filter`,
   `${FEATURES_3}/features-filter`,
   `${CQL2}/cql2-text`,
+  `${CQL2}/cql2-json`,
   `${CQL2}/basic-cql2`,
   `${CQL2}/advanced-comparison-operators`,
   `${CQL2}/case-insensitive-comparison`,
