@@ -89,20 +89,6 @@ export function openapiDocument(root: string, site: string): Record<string, unkn
   }) as unknown as Record<string, unknown>;
 }
 
-/** Documents already built, by root (a handful of host names at most). */
-const built = new Map<string, string>();
-
-function documentText(root: string, site: string): string {
-  const key = `${root} ${site}`;
-  let text = built.get(key);
-  if (text === undefined) {
-    text = JSON.stringify(openapiDocument(root, site));
-    if (built.size >= 16) built.clear();
-    built.set(key, text);
-  }
-  return text;
-}
-
 /** Where the renderer's files are served, under the document's own path. */
 export const UI_BASE = '/ogc/api/ui';
 const UI_FILES = new Set(['/swagger-ui.css', '/swagger-ui-bundle.js', '/ui.js']);
@@ -130,19 +116,34 @@ function page(documentUrl: string): string {
 </html>`;
 }
 
-const apiRoute: RequestHandler = (req, res) => {
-  const { f } = readParams(apiQuery, req.query as Input);
-  if (f === 'html') {
-    res.type('html').send(page(`${apiRoot(req)}/api?f=json`));
-    return;
-  }
-  res.setHeader('Content-Type', `${MEDIA.openapi}; charset=utf-8`);
-  res.send(documentText(apiRoot(req), siteRoot(req)));
-};
+/**
+ * GET /ogc/api. Documents are built once per host name asked for, by this
+ * router: an app built after a layer was registered documents that layer.
+ */
+function apiRoute(): RequestHandler {
+  const built = new Map<string, string>();
+  return (req, res) => {
+    const { f } = readParams(apiQuery, req.query as Input);
+    const root = apiRoot(req);
+    if (f === 'html') {
+      res.type('html').send(page(`${root}/api?f=json`));
+      return;
+    }
+    const site = siteRoot(req);
+    let text = built.get(root);
+    if (text === undefined) {
+      text = JSON.stringify(openapiDocument(root, site));
+      if (built.size >= 16) built.clear();
+      built.set(root, text);
+    }
+    res.setHeader('Content-Type', `${MEDIA.openapi}; charset=utf-8`);
+    res.send(text);
+  };
+}
 
 export function openapiRouter(): Router {
   const r = Router();
-  r.get('/ogc/api', apiRoute);
+  r.get('/ogc/api', apiRoute());
   const dist = express.static(swaggerUiDist, { index: false, maxAge: '1d' });
   const own = express.static(ownUi, { index: false, maxAge: '1h' });
   // Only the files the page loads; nothing else of the package is served.
