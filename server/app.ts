@@ -30,6 +30,7 @@ import { fontsRouter } from './fonts/route.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRouter } from './http/health.ts';
 import { createMetrics } from './http/metrics.ts';
+import { openapiRouter } from './openapi.ts';
 import { searchRouter } from './search/route.ts';
 import { sourcesRouter } from './sources/route.ts';
 import { createTiles, type TileConfig, type TileService } from './tiles/index.ts';
@@ -136,6 +137,7 @@ function expressApp(
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use(searchRouter(database.db));
+  app.use(openapiRouter());
   app.use(featuresRouter(database, version, { cursorSecret: config.CURSOR_SECRET }));
   app.use(analysisRouter(database.db));
   app.use(sourcesRouter(database.db));

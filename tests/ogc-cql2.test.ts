@@ -174,3 +174,36 @@ describe('CQL2 text filters', () => {
     );
   });
 });
+
+describe('CQL2 JSON filters (filter-lang=cql2-json)', () => {
+  const json = async (filter: unknown) => {
+    const r = await page(
+      `${app.base}/ogc/collections/projects/items?limit=10000&filter-lang=cql2-json&filter=${encodeURIComponent(JSON.stringify(filter))}`,
+    );
+    return ids([r]);
+  };
+
+  it('selects the same features as the same filter in text', async () => {
+    const f = {
+      op: 'and',
+      args: [
+        { op: 'in', args: [{ property: 'category' }, ['market', 'school']] },
+        { op: 's_intersects', args: [{ property: 'geometry' }, { bbox: [102, 8, 110, 24] }] },
+      ],
+    };
+    const text = "category IN ('market', 'school') AND S_INTERSECTS(geometry, BBOX(102, 8, 110, 24))";
+    const got = await json(f);
+    expect(got.length).toBeGreaterThan(0);
+    expect(got).toEqual(await filtered(text));
+  });
+
+  it('answers a bad JSON filter with a 400 naming filter and the place in the document', async () => {
+    const res = await fetch(
+      `${app.base}/ogc/collections/projects/items?filter-lang=cql2-json&filter=${encodeURIComponent('{"op":"=","args":[{"property":"category"},3]}')}`,
+    );
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.parameter).toBe('filter');
+    expect(body.detail).toContain('CQL2 JSON');
+  });
+});

@@ -43,7 +43,7 @@ const cases: [string, string][] = [
   ['slug=cho-kim-son', 'slug'],
   ['colour=red', 'colour'],
   ['f=xml', 'f'],
-  ['filter-lang=cql2-json&filter=x', 'filter-lang'],
+  ['filter-lang=cql3-json&filter=x', 'filter-lang'],
   ['filter-crs=EPSG:4326&filter=x', 'filter-crs'],
   [`filter=${encodeURIComponent("nme = 'x'")}`, 'filter'],
   [`filter=${encodeURIComponent("slug = 'x'")}`, 'filter'],

@@ -149,19 +149,20 @@ describe('OpenAPI document', () => {
     expect(names).not.toContain('slug');
   });
 
-  it('merges the paths other modules export, served from the site root', async () => {
-    const { extraPaths } = await import('../server/openapi-extras.ts');
+  it('lists the paths at the site root with the site as their server', async () => {
     const { body } = await getJson(`${app.base}/ogc/api`);
-    for (const path of Object.keys(extraPaths)) {
-      const key = path.startsWith('/ogc/') ? path.slice(4) : path;
-      expect(body.paths[key]).toBeDefined();
-      if (!path.startsWith('/ogc/')) expect(body.paths[key].servers[0].url).toBe(app.base);
+    for (const path of ['/api/search', '/api/analysis/near-border', '/tiles/{layers}.json', '/health']) {
+      expect(body.paths[path]?.servers[0].url, path).toBe(app.base);
     }
   });
 
-  it('has a readable HTML page of the same at ?f=html', async () => {
+  it('has an HTML page at ?f=html that loads a renderer from this origin', async () => {
     const res = await fetch(`${app.base}/ogc/api?f=html`);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await res.text()).toContain('/ogc/collections/projects/items');
+    const html = await res.text();
+    expect(html).toContain(`data-url="${app.base}/ogc/api?f=json"`);
+    for (const src of html.matchAll(/(?:src|href)="([^"]+)"/g)) {
+      expect(src[1]!.startsWith('/') || src[1]!.startsWith(app.base), src[1]).toBe(true);
+    }
   });
 });

@@ -17,8 +17,10 @@
  *            ─ LATERAL (industrial parks …) ─ LATERAL (border gates …) ─ LATERAL (roads …)
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { z } from 'zod';
 import type { DB } from '../db/types.ts';
-import { type Input, textParam } from './params.ts';
+import { type Input, readParams } from '../http/params.ts';
+import { shortText } from './params.ts';
 import { type Province, resolveProvince } from './project-filters.ts';
 import type { Report } from './report.ts';
 import { pointSource } from './sources.ts';
@@ -113,12 +115,16 @@ export async function accessibility(
   return { filters: province ? { province: { code: province.code, name: province.name } } : {}, rows };
 }
 
+export const accessibilityParams = z.object({
+  province: shortText('A current province, by code or name (accents optional)', 100, 'Điện Biên'),
+});
+
 export const accessibilityReport: Report<{ province?: string }, AccessibilityResult> = {
   name: 'accessibility',
   path: '/api/stats/accessibility',
   summary: 'For every current commune, the nearest market, industrial park, border gate and road, in km',
-  params: ['province'],
-  parse: (input: Input) => ({ province: textParam(input, 'province') }),
+  params: accessibilityParams,
+  parse: (input: Input) => readParams(accessibilityParams, input),
   run: accessibility,
   json: (r) => r,
   table: (r) => ({ columns: COLUMNS, rows: r.rows as never }),

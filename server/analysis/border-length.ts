@@ -24,8 +24,9 @@
  * third of Vietnam each.
  */
 import { type Kysely, sql } from 'kysely';
+import { z } from 'zod';
 import type { DB } from '../db/types.ts';
-import { enumParam, type Input } from './params.ts';
+import { type Input, oneOf, readParams } from '../http/params.ts';
 import type { Report } from './report.ts';
 import { analysisQuery } from './transaction.ts';
 
@@ -76,8 +77,12 @@ const COLUMNS = [
   'projects_per_km2',
 ] as const;
 
+export const borderLengthParams = z.object({
+  by: oneOf(LENGTH_BYS, { description: 'How rows are grouped', default: 'province' }),
+});
+
 export function parseBorderLength(input: Input): { by: LengthBy } {
-  return { by: enumParam(input, 'by', LENGTH_BYS, 'province') };
+  return readParams(borderLengthParams, input);
 }
 
 export async function borderLength(db: Kysely<DB>, p: { by: LengthBy }): Promise<BorderLengthResult> {
@@ -185,7 +190,7 @@ export const borderLengthReport: Report<{ by: LengthBy }, BorderLengthResult> = 
   path: '/api/stats/border-length',
   summary:
     'Land-border length per province or commune and neighbour, with area, projects and density per km²',
-  params: ['by'],
+  params: borderLengthParams,
   parse: parseBorderLength,
   run: borderLength,
   json: (r) => r,

@@ -18,15 +18,16 @@
  * one row for all projects.
  */
 import { type Kysely, sql } from 'kysely';
+import { z } from 'zod';
 import type { DB } from '../db/types.ts';
+import { type Input, oneOf, readParams } from '../http/params.ts';
 import { nearestBorderCtes } from './border-distance.ts';
-import { bandsParam, enumParam, type Input, NEIGHBOURS, type Neighbour } from './params.ts';
+import { bands, checkYears, NEIGHBOURS, type Neighbour } from './params.ts';
 import {
-  FILTER_PARAMS,
   filterSql,
   filtersEcho,
   type ProjectFilters,
-  parseProjectFilters,
+  projectFilterParams,
   resolveProvince,
 } from './project-filters.ts';
 import { GROUPINGS } from './project-groups.ts';
@@ -64,13 +65,20 @@ export interface BandsResult {
   all_projects: Sums;
 }
 
+export const bandsParams = z.object({
+  bands: bands(
+    'Band edges in km, 2 to 20, strictly increasing: 0,5,20,50 means [0,5), [5,20), [20,50]',
+    DEFAULT_BANDS,
+  ),
+  by: oneOf(BAND_BYS, { description: 'How rows are grouped', default: 'none' }),
+  neighbour: oneOf(NEIGHBOURS, { description: 'Only the border with this country (ISO 3166 alpha-3)' }),
+  ...projectFilterParams,
+});
+
 export function parseBands(input: Input): BandsParams {
-  return {
-    bands: bandsParam(input, 'bands', DEFAULT_BANDS),
-    by: enumParam(input, 'by', BAND_BYS, 'none'),
-    neighbour: enumParam(input, 'neighbour', NEIGHBOURS),
-    ...parseProjectFilters(input),
-  };
+  const p = readParams(bandsParams, input);
+  checkYears(p);
+  return p;
 }
 
 function bandOf(edges: readonly number[], i: number): Band {
@@ -155,7 +163,7 @@ export const distanceBandsReport: Report<BandsParams, BandsResult> = {
   path: '/api/stats/distance-bands',
   summary:
     'Count and investment of projects per band of distance from the land border, by province or category',
-  params: ['bands', 'by', 'neighbour', ...FILTER_PARAMS],
+  params: bandsParams,
   parse: parseBands,
   run: distanceBands,
   json: (r) => r,

@@ -21,9 +21,10 @@
  *   SELECT json_build_object('unit', …, 'predecessors', …, 'successors', …, 'figures', …)
  */
 import { type Kysely, sql } from 'kysely';
+import { z } from 'zod';
 import type { DB } from '../db/types.ts';
-import { badRequest, notFound } from '../http/problem.ts';
-import { type Input, rawParam } from './params.ts';
+import { field, type Input, Rejected, readParams } from '../http/params.ts';
+import { notFound } from '../http/problem.ts';
 import type { Report } from './report.ts';
 
 export interface UnitRef {
@@ -64,16 +65,26 @@ export interface IndicatorsResult {
 
 type FlatFigure = Figure & Omit<IndicatorSeries, 'values'>;
 
+export const unitCodeParams = z.object({
+  code: field(
+    {
+      description:
+        'Official code of the unit (a current unit first; a code only former units had answers the most recent of them) or its slug',
+      schema: { type: 'string', pattern: '^(\\d{2,5}|[a-z0-9][a-z0-9-]{0,99})$' },
+      example: '02701',
+      required: true,
+    },
+    (code): string => {
+      if (!code || !/^(\d{2,5}|[a-z0-9][a-z0-9-]{0,99})$/.test(code)) {
+        throw new Rejected('an official unit code (2 to 5 digits, e.g. 02701) or a unit slug (e.g. xa-y-ty)');
+      }
+      return code;
+    },
+  ),
+});
+
 export function parseUnitCode(input: Input): { code: string } {
-  const code = rawParam(input, 'code');
-  if (!code || !/^(\d{2,5}|[a-z0-9][a-z0-9-]{0,99})$/.test(code)) {
-    throw badRequest(
-      'code',
-      'an official unit code (2 to 5 digits, e.g. 02701) or a unit slug (e.g. xa-y-ty)',
-      code,
-    );
-  }
-  return { code };
+  return readParams(unitCodeParams, input);
 }
 
 export async function unitIndicators(db: Kysely<DB>, p: { code: string }): Promise<IndicatorsResult> {
@@ -163,7 +174,7 @@ export const indicatorsReport: Report<{ code: string }, IndicatorsResult> = {
   path: '/api/units/:code/indicators',
   summary:
     "A unit's figures by year with their sources (official code or slug; former codes answer the former unit)",
-  params: ['code'],
+  params: unitCodeParams,
   parse: parseUnitCode,
   run: unitIndicators,
   json: (r) => r,

@@ -14,15 +14,16 @@
  * `investment_bn_vnd` sums those figures (billion VND, exact in numeric).
  */
 import { type Kysely, sql } from 'kysely';
+import { z } from 'zod';
 import type { DB } from '../db/types.ts';
+import { type Input, oneOf, readParams } from '../http/params.ts';
 import { nearestBorderCtes } from './border-distance.ts';
-import { enumParam, type Input, kmParam } from './params.ts';
+import { checkYears, km } from './params.ts';
 import {
-  FILTER_PARAMS,
   filterSql,
   filtersEcho,
   type ProjectFilters,
-  parseProjectFilters,
+  projectFilterParams,
   resolveProvince,
 } from './project-filters.ts';
 import { GROUP_BYS, GROUPINGS, type GroupBy } from './project-groups.ts';
@@ -43,12 +44,16 @@ export interface InvestmentResult {
   totals: Sums;
 }
 
+export const investmentParams = z.object({
+  by: oneOf(GROUP_BYS, { description: 'How rows are grouped', default: 'province' }),
+  ...projectFilterParams,
+  within_km: km('Only projects within this distance of the land border, km'),
+});
+
 export function parseInvestment(input: Input): InvestmentParams {
-  return {
-    by: enumParam(input, 'by', GROUP_BYS, 'province'),
-    ...parseProjectFilters(input),
-    within_km: kmParam(input, 'within_km'),
-  };
+  const p = readParams(investmentParams, input);
+  checkYears(p);
+  return p;
 }
 
 export async function investment(db: Kysely<DB>, p: InvestmentParams): Promise<InvestmentResult> {
@@ -80,7 +85,7 @@ export const investmentReport: Report<InvestmentParams, InvestmentResult> = {
   name: 'investment',
   path: '/api/stats/investment',
   summary: 'Count and investment of projects by province, commune, category, start year or funding source',
-  params: ['by', ...FILTER_PARAMS, 'within_km'],
+  params: investmentParams,
   parse: parseInvestment,
   run: investment,
   json: (r) => r,

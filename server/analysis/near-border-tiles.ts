@@ -11,9 +11,9 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.ts';
+import type { Input } from '../http/params.ts';
 import type { GeoJsonSource } from '../tiles/geojson.ts';
 import { nearBorder, parseNearBorder, toFeatureCollection } from './near-border.ts';
-import { type Input, onlyKnown } from './params.ts';
 
 export const MVT_LAYER = 'near-border';
 
@@ -29,7 +29,6 @@ export function nearBorderTileSource(db: Kysely<DB>): GeoJsonSource {
     // About 100 MB of geojson-vt index over all parameter sets kept.
     maxFeatures: 400_000,
     query(input) {
-      onlyKnown(input as Input, ['km', 'layers', 'neighbour']);
       const p = parseNearBorder(input as Input);
       return {
         key: JSON.stringify([p.km, p.layers, p.neighbour ?? null]),

@@ -17,10 +17,12 @@
  */
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { z } from 'zod';
 import type { DB } from '../db/types.ts';
+import { type Input, listOf, oneOf, readParams } from '../http/params.ts';
 import { getLayer } from '../layers/index.ts';
 import { nearestBorderCtes } from './border-distance.ts';
-import { enumParam, type Input, kmParam, listParam, NEIGHBOURS, type Neighbour } from './params.ts';
+import { km, NEIGHBOURS, type Neighbour } from './params.ts';
 import type { Report } from './report.ts';
 import { carriesInvestment, pointLayerIds, pointProperties, pointRows, pointSource } from './sources.ts';
 import { analysisQuery } from './transaction.ts';
@@ -68,12 +70,18 @@ export interface NearBorderResult {
 
 export const DEFAULT_KM = 10;
 
+export const nearBorderParams = z.object({
+  km: km('Distance from the land border, km (0 to 1000)', DEFAULT_KM),
+  layers: listOf(pointLayerIds, {
+    description: `Comma-separated point layers of the registry (those with an analysis source: ${pointLayerIds().join(', ')}, and any registered later)`,
+    default: ['projects'],
+    example: 'projects,border-gates',
+  }),
+  neighbour: oneOf(NEIGHBOURS, { description: 'Only the border with this country (ISO 3166 alpha-3)' }),
+});
+
 export function parseNearBorder(input: Input): NearBorderParams {
-  return {
-    km: kmParam(input, 'km', DEFAULT_KM),
-    layers: listParam(input, 'layers', pointLayerIds(), ['projects']),
-    neighbour: enumParam(input, 'neighbour', NEIGHBOURS),
-  };
+  return readParams(nearBorderParams, input);
 }
 
 /** The members of a near-border feature's properties, in order. */
@@ -207,7 +215,7 @@ export const nearBorderReport: Report<NearBorderParams, NearBorderResult> = {
   path: '/api/analysis/near-border',
   summary:
     'Features within km of the land border, nearest first, with distance, neighbour and border segment',
-  params: ['km', 'layers', 'neighbour'],
+  params: nearBorderParams,
   parse: parseNearBorder,
   run: nearBorder,
   json: toFeatureCollection,

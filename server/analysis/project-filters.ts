@@ -3,16 +3,15 @@
  * province. `from`/`to` bound the start year (the layer's time field), so a
  * project without a start year drops out once either is given.
  *
- *   parseProjectFilters({ from: '2021', category: 'market' })
+ *   readParams(z.object(projectFilterParams), { from: '2021', category: 'market' })
  *   // { from: 2021, category: 'market' } → WHERE p.start_year >= 2021 AND p.category = 'market'
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../db/types.ts';
+import { oneOf } from '../http/params.ts';
 import { badRequest } from '../http/problem.ts';
 import { CATEGORIES, STATUS } from '../layers/project-properties.ts';
-import { enumParam, type Input, textParam, yearRange } from './params.ts';
-
-export const FILTER_PARAMS = ['from', 'to', 'category', 'status', 'province'] as const;
+import { shortText, year } from './params.ts';
 
 export interface ProjectFilters {
   from?: number;
@@ -23,14 +22,14 @@ export interface ProjectFilters {
   province?: string;
 }
 
-export function parseProjectFilters(input: Input): ProjectFilters {
-  return {
-    ...yearRange(input),
-    category: enumParam(input, 'category', CATEGORIES),
-    status: enumParam(input, 'status', STATUS),
-    province: textParam(input, 'province'),
-  };
-}
+/** The filters' fields, spread into a report's declaration (then `checkYears`). */
+export const projectFilterParams = {
+  from: year('Projects starting in this year or later'),
+  to: year('Projects starting in this year or earlier (not before `from`)'),
+  category: oneOf(CATEGORIES, { description: 'Kind of investment' }),
+  status: oneOf(STATUS, { description: 'Stage of the project' }),
+  province: shortText('A current province, by code or name (accents optional)', 100, 'Điện Biên'),
+};
 
 export interface Province {
   id: number;

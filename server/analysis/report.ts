@@ -8,7 +8,7 @@
 import type { FeatureCollection } from 'geojson';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.ts';
-import type { Input } from './params.ts';
+import type { Input, Params } from '../http/params.ts';
 
 export interface Table {
   columns: readonly string[];
@@ -21,9 +21,13 @@ export interface Report<P = any, R = any> {
   /** Express route (path parameters become inputs of the same name). */
   path: string;
   summary: string;
-  /** Accepted inputs, besides `f`. */
-  params: readonly string[];
-  /** Validates and normalises the inputs; throws a 400 ProblemError naming the parameter. */
+  /**
+   * Its inputs besides `f`, declared once (server/http/params.ts): path
+   * parameters under the names `path` gives them, then query parameters.
+   * The router, `npm run stats` and the OpenAPI document read this.
+   */
+  params: Params;
+  /** `readParams(params, input)` plus checks across parameters; throws a 400 ProblemError naming the parameter. */
   parse(input: Input): P;
   /** Runs the report; `progress` receives a line now and then for long reports. */
   run(db: Kysely<DB>, params: P, progress?: (message: string) => void): Promise<R>;

@@ -14,24 +14,36 @@ import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.ts';
 import { CSV_TYPE, toCsv, wantsCsv } from '../http/csv.ts';
-import { badRequest } from '../http/problem.ts';
+import { format, type Input, type Params, readParams } from '../http/params.ts';
 import { reports } from './index.ts';
-import { type Input, onlyKnown } from './params.ts';
 import type { Report } from './report.ts';
 
 type Format = 'json' | 'geojson' | 'csv';
 
+/** The names of the path parameters of an Express route (`:code`). */
+export function pathParamNames(route: string): string[] {
+  return [...route.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+}
+
 /**
- * `f` is json (the default; GeoJSON already for near-border), csv, or
- * geojson for reports whose rows have a location (accessibility); CSV also
- * with `Accept: text/csv`.
+ * The query of a report over HTTP: its declared inputs less those of the
+ * path, and `f`: json (the default; GeoJSON already for near-border), csv,
+ * or geojson for reports whose rows have a location (accessibility).
  */
-function format(req: Request, report: Report): Format {
-  const f = req.query.f;
-  const accepted = report.geojson || report.features ? ['json', 'geojson', 'csv'] : ['json', 'csv'];
-  if (f !== undefined && (typeof f !== 'string' || !accepted.includes(f))) {
-    throw badRequest('f', `one of ${accepted.join(', ')}`, f);
-  }
+export function reportQuery(report: Report): Params {
+  const inPath = Object.fromEntries(pathParamNames(report.path).map((n) => [n, true] as const));
+  const formats = report.geojson || report.features ? ['json', 'geojson', 'csv'] : ['json', 'csv'];
+  return report.params.omit(inPath as never).extend({ f: format(formats) });
+}
+
+/** The path parameters of a report. */
+export function reportPath(report: Report): Params {
+  const inPath = Object.fromEntries(pathParamNames(report.path).map((n) => [n, true] as const));
+  return report.params.pick(inPath as never);
+}
+
+/** CSV also with `Accept: text/csv`. */
+function answerFormat(req: Request, report: Report, f: unknown): Format {
   if (f === 'geojson' && report.features) return 'geojson';
   return wantsCsv(req) ? 'csv' : 'json';
 }
@@ -56,12 +68,12 @@ export function send(res: Response, report: Report, result: unknown, as: Format)
 export function analysisRouter(db: Kysely<DB>): Router {
   const r = Router();
   for (const report of reports) {
+    const query = reportQuery(report);
     r.get(report.path, async (req, res) => {
-      const query = req.query as Input;
-      const fromPath = { ...(req.params as Record<string, string>) };
-      onlyKnown(query, [...report.params.filter((p) => !(p in fromPath)), 'f']);
-      const as = format(req, report);
-      const params = report.parse({ ...query, ...fromPath });
+      const { f } = readParams(query, req.query as Input);
+      const as = answerFormat(req, report, f);
+      const { f: _, ...inputs } = req.query as Input;
+      const params = report.parse({ ...inputs, ...(req.params as Record<string, string>) });
       const result = await report.run(db, params);
       send(res, report, result, as);
     });

@@ -11,14 +11,14 @@ import type { Request, RequestHandler } from 'express';
 import type { Kysely } from 'kysely';
 import type { DataVersion } from '../db/data-version.ts';
 import type { DB } from '../db/types.ts';
-import { onlyParams } from '../http/params.ts';
+import { onlyJson } from '../http/params.ts';
 import { type LayerDef, layers } from '../layers/index.ts';
 import { CRS84, SUPPORTED_CRS } from './crs.ts';
 import { type ExtentReader, extentReader } from './extent.ts';
 import { findLayer } from './find-layer.ts';
 import { apiRoot, link, MEDIA, siteRoot } from './links.ts';
 import { propertySchema } from './property-schema.ts';
-import { jsonFormat, sendJson } from './respond.ts';
+import { sendJson } from './respond.ts';
 
 export async function collectionDoc(req: Request, layer: LayerDef, extent: ExtentReader, version: number) {
   const root = apiRoot(req);
@@ -76,8 +76,7 @@ export function collectionsRoutes(
   const extent = extentReader(db);
   return {
     list: async (req, res) => {
-      onlyParams(req.query, ['f']);
-      jsonFormat(req.query);
+      onlyJson(req.query);
       const version = await dataVersion.read();
       const root = apiRoot(req);
       const collections = await Promise.all(layers.map((l) => collectionDoc(req, l, extent, version)));
@@ -87,8 +86,7 @@ export function collectionsRoutes(
       });
     },
     one: async (req, res) => {
-      onlyParams(req.query, ['f']);
-      jsonFormat(req.query);
+      onlyJson(req.query);
       const layer = findLayer(req.params.collectionId);
       sendJson(res, await collectionDoc(req, layer, extent, await dataVersion.read()));
     },

@@ -7,8 +7,8 @@
  * S_INTERSECTS).
  */
 import type { RequestHandler } from 'express';
-import { onlyParams } from '../http/params.ts';
-import { jsonFormat, sendJson } from './respond.ts';
+import { onlyJson } from '../http/params.ts';
+import { sendJson } from './respond.ts';
 
 const FEATURES_1 = 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf';
 const FEATURES_2 = 'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf';
@@ -24,6 +24,7 @@ export const CONFORMS_TO = [
   `${FEATURES_3}/filter`,
   `${FEATURES_3}/features-filter`,
   `${CQL2}/cql2-text`,
+  `${CQL2}/cql2-json`,
   `${CQL2}/basic-cql2`,
   `${CQL2}/advanced-comparison-operators`,
   `${CQL2}/case-insensitive-comparison`,
@@ -41,7 +42,6 @@ export const CONFORMS_TO = [
 ];
 
 export const conformance: RequestHandler = (req, res) => {
-  onlyParams(req.query, ['f']);
-  jsonFormat(req.query);
+  onlyJson(req.query);
   sendJson(res, { conformsTo: CONFORMS_TO });
 };

@@ -9,9 +9,9 @@
  * kilometres everywhere, and the GiST index on geom::geography serves it.
  */
 import type { RequestHandler } from 'express';
-import { onlyParams } from '../http/params.ts';
+import { onlyJson } from '../http/params.ts';
 import { apiRoot, link, MEDIA } from './links.ts';
-import { jsonFormat, sendJson } from './respond.ts';
+import { sendJson } from './respond.ts';
 
 export const FUNCTIONS = [
   {
@@ -41,8 +41,7 @@ export const FUNCTIONS = [
 ];
 
 export const functionsRoute: RequestHandler = (req, res) => {
-  onlyParams(req.query, ['f']);
-  jsonFormat(req.query);
+  onlyJson(req.query);
   sendJson(res, {
     functions: FUNCTIONS,
     links: [link(`${apiRoot(req)}/functions`, 'self', MEDIA.json, 'Functions')],

@@ -1,6 +1,6 @@
 /**
  * OGC API - Features under /ogc (issue 4): landing page, conformance,
- * OpenAPI, collections from the layer registry, queryables, CQL2-filtered
+ * collections from the layer registry, queryables, CQL2-filtered
  * and streamed items, single features. Errors go to the app's one handler
  * (problem+json).
  *
@@ -15,7 +15,6 @@ import { functionsRoute } from './functions.ts';
 import { itemRoute } from './item.ts';
 import { itemsRoute } from './items.ts';
 import { landing } from './landing.ts';
-import { openapiRoute } from './openapi.ts';
 import { queryablesRoute } from './queryables.ts';
 import { schemaRoute } from './schema.ts';
 
@@ -28,7 +27,6 @@ export function featuresRouter(
   const collections = collectionsRoutes(database.db, version);
   r.get('/ogc', landing);
   r.get('/ogc/conformance', conformance);
-  r.get('/ogc/api', openapiRoute);
   r.get('/ogc/functions', functionsRoute);
   r.get('/ogc/collections', collections.list);
   r.get('/ogc/collections/:collectionId', collections.one);

@@ -5,25 +5,29 @@
 import type { RequestHandler } from 'express';
 import type { CompiledQuery } from 'kysely';
 import type pg from 'pg';
+import { z } from 'zod';
 import type { Database } from '../db/connect.ts';
-import { onlyParams } from '../http/params.ts';
-import { badRequest, notFound } from '../http/problem.ts';
-import { crsUri, parseCrs } from './crs.ts';
+import { format, readParams } from '../http/params.ts';
+import { notFound } from '../http/problem.ts';
+import { crsUri } from './crs.ts';
 import { featureText } from './feature-text.ts';
 import { findLayer } from './find-layer.ts';
-import { one } from './items-params.ts';
+import { crsParam } from './items-params.ts';
 import { featureSql } from './items-sql.ts';
 import { apiRoot, link, MEDIA } from './links.ts';
 import { RAW_TEXT } from './raw-values.ts';
+
+/** The query of /collections/{id}/items/{featureId}. */
+export const itemQuery = z.object({
+  f: format(['json', 'geojson'] as const, 'json or geojson'),
+  crs: crsParam('crs', 'CRS of the geometry'),
+});
 
 export function itemRoute({ db, pool }: Database): RequestHandler {
   return async (req, res) => {
     const layer = findLayer(req.params.collectionId);
     const fid = String(req.params.featureId);
-    onlyParams(req.query, ['f', 'crs']);
-    const f = one(req.query, 'f');
-    if (f !== undefined && f !== 'json' && f !== 'geojson') throw badRequest('f', 'json or geojson', f);
-    const srid = parseCrs('crs', one(req.query, 'crs'));
+    const { crs: srid } = readParams(itemQuery, req.query);
     const id = /^\d{1,15}$/.test(fid) ? Number(fid) : undefined;
     const row = id === undefined ? undefined : await firstRow(pool, featureSql(layer, id, srid).compile(db));
     if (!row) throw notFound(`no feature ${JSON.stringify(fid)} in ${layer.id}`);

@@ -8,33 +8,19 @@
  */
 import type { Request } from 'express';
 import type { RawBuilder } from 'kysely';
+import { z } from 'zod';
+import { exactly, type Field, field, format, type Input, int, Rejected, readParams } from '../http/params.ts';
 import { badRequest } from '../http/problem.ts';
 import type { LayerDef, LayerProperty } from '../layers/index.ts';
 import { type BboxFilter, parseBbox } from './bbox.ts';
 import { cql2Where } from './cql2/index.ts';
-import { parseCrs, type Srid } from './crs.ts';
+import { parseCrs, type Srid, SUPPORTED_CRS } from './crs.ts';
 import { type YearRange, yearRange } from './datetime.ts';
 import { cql2Context } from './queryables.ts';
 
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 10_000;
 const MAX_OFFSET = 2_147_483_647;
-
-export const ITEMS_PARAMETERS = [
-  'f',
-  'limit',
-  'offset',
-  'cursor',
-  'bbox',
-  'bbox-crs',
-  'crs',
-  'datetime',
-  'properties',
-  'sortby',
-  'filter',
-  'filter-lang',
-  'filter-crs',
-] as const;
 
 export interface SimpleFilter {
   property: LayerProperty;
@@ -57,75 +43,144 @@ export interface ItemsParams {
   filter?: RawBuilder<unknown>;
 }
 
-type Query = Record<string, unknown>;
+/** A CRS parameter: one of the URIs we support, read into an SRID. */
+export function crsParam(name: string, description: string): Field<Srid> {
+  return field(
+    { description, schema: { type: 'string', format: 'uri', enum: [...SUPPORTED_CRS] }, trim: false },
+    (v) => parseCrs(name, v),
+  );
+}
 
-/** A parameter given at most once. */
-export function one(query: Query, name: string): string | undefined {
-  const v = query[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw badRequest(name, 'given once, as a plain value', v);
-  return v;
+/** A value passed on as sent (checked later, with the other parameters it depends on). */
+const raw = (description: string, schema: Record<string, unknown>, example?: string) =>
+  field({ description, schema, example, trim: false, param: { style: 'form', explode: false } }, (v) => v);
+
+/** The parameters of /collections/{id}/items for one layer (its properties make some of them). */
+function declare(layer: LayerDef) {
+  const filterable = layer.properties.filter((p) => p.filterable);
+  const sortable = ['id', ...layer.properties.filter((p) => p.sortable).map((p) => p.name)];
+  return z.object({
+    f: format(['json', 'geojson', 'csv'] as const, 'json, geojson or csv'),
+    limit: int({
+      description: `Features per page; larger values are capped at ${MAX_LIMIT}`,
+      min: 1,
+      max: MAX_LIMIT,
+      default: DEFAULT_LIMIT,
+      cap: true,
+    }),
+    offset: int({
+      description: 'Features to skip (the next link sets it)',
+      min: 0,
+      max: MAX_OFFSET,
+      default: 0,
+    }),
+    bbox: raw('minLon,minLat,maxLon,maxLat (CRS84, or bbox-crs): features intersecting the box', {
+      type: 'array',
+      minItems: 4,
+      maxItems: 6,
+      items: { type: 'number' },
+    }),
+    'bbox-crs': crsParam('bbox-crs', 'CRS of bbox'),
+    crs: crsParam('crs', 'CRS of the response geometries'),
+    datetime: raw(
+      layer.timeField
+        ? `Instant or interval on ${layer.timeField} (a year): 2020-01-01/2023-12-31, ../2021, 2022`
+        : `Not accepted: ${layer.id} has no time field`,
+      { type: 'string' },
+    ),
+    properties: field(
+      {
+        description: 'Comma list of properties to return (empty: none)',
+        schema: { type: 'array', items: { type: 'string', enum: layer.properties.map((p) => p.name) } },
+        trim: false,
+        param: { style: 'form', explode: false },
+      },
+      (v) => properties(v, layer),
+    ),
+    sortby: field(
+      {
+        description: 'Comma list of [+|-]property, sortable ones and id',
+        schema: { type: 'array', items: { type: 'string', enum: sortable.flatMap((n) => [n, `-${n}`]) } },
+        trim: false,
+        param: { style: 'form', explode: false },
+      },
+      (v) => sortby(v, sortable),
+    ),
+    filter: raw('CQL2 filter on the queryables (see /queryables and /functions)', { type: 'string' }),
+    'filter-lang': exactly(['cql2-text', 'cql-text', 'cql2-json'] as const, {
+      description: 'Filter language (cql-text: the draft name of cql2-text, read by GDAL 3.6)',
+      accepts: 'cql2-text or cql2-json',
+      default: 'cql2-text',
+    }),
+    'filter-crs': crsParam('filter-crs', 'CRS of geometry literals in filter'),
+    cursor: raw('Where the next page starts: the opaque token of a next link', { type: 'string' }),
+    ...Object.fromEntries(
+      filterable.map((p) => [
+        p.name,
+        field(
+          {
+            description: `Only features whose ${p.name} equals this value. ${p.description}`,
+            schema: { type: p.type, ...(p.enum ? { enum: [...p.enum] } : {}) },
+            trim: false,
+          },
+          (v) => (v === undefined ? undefined : simpleValue(p, v)),
+        ),
+      ]),
+    ),
+  });
+}
+
+const declared = new WeakMap<LayerDef, ReturnType<typeof declare>>();
+
+/** The declaration of the items query of `layer` (validation and OpenAPI both read it). */
+export function itemsQuery(layer: LayerDef): ReturnType<typeof declare> {
+  let d = declared.get(layer);
+  if (!d) {
+    d = declare(layer);
+    declared.set(layer, d);
+  }
+  return d;
 }
 
 export function parseItems(req: Request, layer: LayerDef): ItemsParams {
-  const query = req.query as Query;
-  const byName = new Map(layer.properties.map((p) => [p.name, p]));
-  for (const k of Object.keys(query)) {
-    if ((ITEMS_PARAMETERS as readonly string[]).includes(k)) continue;
-    const p = byName.get(k);
-    if (p?.filterable) continue;
-    const filterable = layer.properties.filter((x) => x.filterable).map((x) => x.name);
-    if (p) throw badRequest(k, `left out: ${k} is not filterable (filterable: ${filterable.join(', ')})`, k);
-    throw badRequest(
-      k,
-      `one of the known parameters (${[...ITEMS_PARAMETERS, ...filterable].join(', ')})`,
-      k,
-    );
+  const query = req.query as Input;
+  const q = readParams(itemsQuery(layer), query, {
+    unknown: (k, known) => {
+      const p = layer.properties.find((x) => x.name === k);
+      const filterable = layer.properties.filter((x) => x.filterable).map((x) => x.name);
+      if (p)
+        return badRequest(k, `left out: ${k} is not filterable (filterable: ${filterable.join(', ')})`, k);
+      return badRequest(k, `one of the known parameters (${known.join(', ')})`, k);
+    },
+  });
+  if (q.datetime !== undefined && !layer.timeField) {
+    throw badRequest('datetime', `left out: ${layer.id} has no time field`, q.datetime);
   }
-  const datetime = one(query, 'datetime');
-  if (datetime !== undefined && !layer.timeField) {
-    throw badRequest('datetime', `left out: ${layer.id} has no time field`, datetime);
+  const simple: SimpleFilter[] = [];
+  for (const p of layer.properties) {
+    const value = (q as Record<string, unknown>)[p.name];
+    if (p.filterable && value !== undefined)
+      simple.push({ property: p, value: value as SimpleFilter['value'] });
   }
   return {
-    format: format(req),
-    limit: limit(one(query, 'limit')),
-    offset: integer('offset', one(query, 'offset'), 0, MAX_OFFSET, 0),
-    cursor: one(query, 'cursor') || undefined,
-    bbox: parseBbox(one(query, 'bbox'), parseCrs('bbox-crs', one(query, 'bbox-crs'))),
-    crs: parseCrs('crs', one(query, 'crs')),
-    years: datetime === undefined ? undefined : yearRange(datetime),
-    properties: properties(one(query, 'properties'), layer),
-    sortby: sortby(one(query, 'sortby'), layer),
-    simple: simpleFilters(query, layer),
-    filter: filter(query, layer),
+    format: q.f === 'csv' ? 'csv' : q.f ? 'geojson' : acceptedFormat(req),
+    limit: q.limit,
+    offset: q.offset,
+    bbox: parseBbox(q.bbox, q['bbox-crs']),
+    crs: q.crs,
+    years: q.datetime === undefined ? undefined : yearRange(q.datetime),
+    properties: q.properties,
+    sortby: q.sortby,
+    simple,
+    filter: filter(q.filter, q['filter-lang'], q['filter-crs'], layer),
+    cursor: q.cursor,
   };
 }
 
-function format(req: Request): 'geojson' | 'csv' {
-  const f = one(req.query as Query, 'f');
-  if (f === undefined)
-    return req.accepts(['application/geo+json', 'application/json', 'text/csv']) === 'text/csv'
-      ? 'csv'
-      : 'geojson';
-  if (f === 'json' || f === 'geojson') return 'geojson';
-  if (f === 'csv') return 'csv';
-  throw badRequest('f', 'json, geojson or csv', f);
-}
-
-/** Larger than MAX_LIMIT is clamped (Part 1 lets the server cap the page), not refused. */
-function limit(v: string | undefined): number {
-  if (v === undefined || v === '') return DEFAULT_LIMIT;
-  if (!/^\d+$/.test(v) || Number(v) < 1)
-    throw badRequest('limit', `an integer from 1 (larger than ${MAX_LIMIT} is capped)`, v);
-  return Math.min(Number(v), MAX_LIMIT);
-}
-
-function integer(name: string, v: string | undefined, min: number, max: number, dflt: number): number {
-  if (v === undefined || v === '') return dflt;
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw badRequest(name, `an integer from ${min} to ${max}`, v);
-  }
-  return Number(v);
+function acceptedFormat(req: Request): 'geojson' | 'csv' {
+  return req.accepts(['application/geo+json', 'application/json', 'text/csv']) === 'text/csv'
+    ? 'csv'
+    : 'geojson';
 }
 
 /** `properties=a,b`: a subset, returned in registry order; empty means none. */
@@ -152,9 +207,8 @@ function properties(v: string | undefined, layer: LayerDef): LayerProperty[] {
  * ascending unless prefixed with -. A + written raw in a URL arrives as a
  * space, which is read as + too.
  */
-function sortby(v: string | undefined, layer: LayerDef): { name: string; desc: boolean }[] {
+function sortby(v: string | undefined, sortable: readonly string[]): { name: string; desc: boolean }[] {
   if (v === undefined || v.trim() === '') return [];
-  const sortable = ['id', ...layer.properties.filter((p) => p.sortable).map((p) => p.name)];
   return v.split(',').map((raw) => {
     const s = raw.trim() === '' ? raw : raw.replace(/^ +/, '+');
     const desc = s.startsWith('-');
@@ -170,46 +224,34 @@ function sortby(v: string | undefined, layer: LayerDef): { name: string; desc: b
   });
 }
 
-function simpleFilters(query: Query, layer: LayerDef): SimpleFilter[] {
-  const out: SimpleFilter[] = [];
-  for (const p of layer.properties) {
-    if (!p.filterable) continue;
-    const v = one(query, p.name);
-    if (v !== undefined) out.push({ property: p, value: simpleValue(p, v) });
-  }
-  return out;
-}
-
 function simpleValue(p: LayerProperty, v: string): string | number | boolean {
   switch (p.type) {
     case 'integer':
-      if (!/^-?\d{1,15}$/.test(v)) throw badRequest(p.name, 'an integer', v);
+      if (!/^-?\d{1,15}$/.test(v)) throw new Rejected('an integer');
       return Number(v);
     case 'number': {
       const n = v.trim() === '' ? Number.NaN : Number(v);
-      if (!Number.isFinite(n)) throw badRequest(p.name, 'a number', v);
+      if (!Number.isFinite(n)) throw new Rejected('a number');
       return n;
     }
     case 'boolean':
-      if (v !== 'true' && v !== 'false') throw badRequest(p.name, 'true or false', v);
+      if (v !== 'true' && v !== 'false') throw new Rejected('true or false');
       return v === 'true';
     default:
-      if (v === '' || v.length > 500)
-        throw badRequest(p.name, 'a non-empty value of at most 500 characters', v);
-      if (p.enum && !p.enum.includes(v)) throw badRequest(p.name, `one of ${p.enum.join(', ')}`, v);
+      if (v === '' || v.length > 500) throw new Rejected('a non-empty value of at most 500 characters');
+      if (p.enum && !p.enum.includes(v)) throw new Rejected(`one of ${p.enum.join(', ')}`);
       return v;
   }
 }
 
-function filter(query: Query, layer: LayerDef): RawBuilder<unknown> | undefined {
-  const lang = one(query, 'filter-lang');
+function filter(
+  text: string | undefined,
+  lang: 'cql2-text' | 'cql-text' | 'cql2-json' | undefined,
+  srid: Srid,
+  layer: LayerDef,
+): RawBuilder<unknown> | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
   // cql-text is the draft's name, which GDAL 3.6 looks for in the OpenAPI
   // document before it sends a -where clause to the server; same parser.
-  if (lang !== undefined && lang !== 'cql2-text' && lang !== 'cql-text') {
-    throw badRequest('filter-lang', 'cql2-text', lang);
-  }
-  const srid = parseCrs('filter-crs', one(query, 'filter-crs'));
-  const text = one(query, 'filter');
-  if (text === undefined || text.trim() === '') return undefined;
-  return cql2Where(text, cql2Context(layer, srid));
+  return cql2Where(text, cql2Context(layer, srid), lang === 'cql2-json' ? 'cql2-json' : 'cql2-text');
 }

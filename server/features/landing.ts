@@ -5,15 +5,14 @@
  * given, as clients look for one or the other).
  */
 import type { RequestHandler } from 'express';
-import { onlyParams } from '../http/params.ts';
+import { onlyJson } from '../http/params.ts';
 import { apiRoot, link, MEDIA } from './links.ts';
-import { jsonFormat, sendJson } from './respond.ts';
+import { sendJson } from './respond.ts';
 
 const OGC_REL = 'http://www.opengis.net/def/rel/ogc/1.0';
 
 export const landing: RequestHandler = (req, res) => {
-  onlyParams(req.query, ['f']);
-  jsonFormat(req.query);
+  onlyJson(req.query);
   const root = apiRoot(req);
   sendJson(res, {
     title: 'Border Atlas — OGC API - Features',

@@ -6,13 +6,13 @@
  * compiler's whitelist, so the document and the behaviour cannot disagree.
  */
 import type { RequestHandler } from 'express';
-import { onlyParams } from '../http/params.ts';
+import { onlyJson } from '../http/params.ts';
 import type { LayerDef } from '../layers/index.ts';
 import type { Cql2Context, ValueType } from './cql2/index.ts';
 import { findLayer } from './find-layer.ts';
 import { apiRoot, MEDIA } from './links.ts';
 import { propertySchema } from './property-schema.ts';
-import { jsonFormat, sendJson } from './respond.ts';
+import { sendJson } from './respond.ts';
 
 const VALUE_TYPE: Record<string, ValueType> = {
   string: 'string',
@@ -74,8 +74,7 @@ export function queryablesSchema(layer: LayerDef, root: string): Record<string, 
 }
 
 export const queryablesRoute: RequestHandler = (req, res) => {
-  onlyParams(req.query, ['f']);
-  jsonFormat(req.query);
+  onlyJson(req.query);
   const layer = findLayer(req.params.collectionId);
   // Part 3 says application/schema+json; GDAL asks for application/json and
   // refuses any other type, so the Accept header decides.

@@ -6,13 +6,13 @@
  * happens to be null on every sampled feature would become a string).
  */
 import type { RequestHandler } from 'express';
-import { onlyParams } from '../http/params.ts';
+import { onlyJson } from '../http/params.ts';
 import type { LayerDef } from '../layers/index.ts';
 import { findLayer } from './find-layer.ts';
 import { apiRoot, MEDIA } from './links.ts';
 import { propertySchema } from './property-schema.ts';
 import { GEOMETRY_FORMAT } from './queryables.ts';
-import { jsonFormat, sendJson } from './respond.ts';
+import { sendJson } from './respond.ts';
 
 export function featureSchema(layer: LayerDef, root: string): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
@@ -34,8 +34,7 @@ export function featureSchema(layer: LayerDef, root: string): Record<string, unk
 }
 
 export const schemaRoute: RequestHandler = (req, res) => {
-  onlyParams(req.query, ['f']);
-  jsonFormat(req.query);
+  onlyJson(req.query);
   const layer = findLayer(req.params.collectionId);
   const type = req.accepts([MEDIA.schema, MEDIA.json]) === MEDIA.json ? MEDIA.json : MEDIA.schema;
   sendJson(res, featureSchema(layer, apiRoot(req)), type);

@@ -6,8 +6,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
-import { badRequest, notFound } from '../http/problem.ts';
+import { readParams } from '../http/params.ts';
+import { notFound } from '../http/problem.ts';
 import { FONTSTACK } from './build.ts';
+import { glyphPath } from './openapi.ts';
 import { encodeGlyphRange } from './pbf.ts';
 
 export function fontsRouter(fontsDir: string): Router {
@@ -19,17 +21,10 @@ export function fontsRouter(fontsDir: string): Router {
   }
   const r = Router();
   r.get('/fonts/:fontstack/:range', (req, res) => {
-    const m = /^(\d{1,5})-(\d{1,5})\.pbf$/.exec(req.params.range);
-    const start = Number(m?.[1]);
-    const end = Number(m?.[2]);
-    if (!m || start % 256 !== 0 || end !== start + 255 || end > 65535) {
-      throw badRequest(
-        'range',
-        'a glyph range such as 0-255.pbf (start a multiple of 256, end = start + 255)',
-        req.params.range,
-      );
-    }
-    const stacks = req.params.fontstack.split(',').map((s) => s.trim());
+    const {
+      range: { start, end },
+      fontstack: stacks,
+    } = readParams(glyphPath, req.params);
     if (!stacks.includes(FONTSTACK) || ranges.size === 0) {
       throw notFound(`no font among "${req.params.fontstack}"; this server has "${FONTSTACK}"`);
     }

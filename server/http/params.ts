@@ -1,52 +1,269 @@
 /**
- * Query-parameter readers that throw a 400 naming the parameter.
+ * The one way parameters are read: each endpoint declares its query (and
+ * path) parameters once as a zod object of fields built here; the same
+ * declaration validates a request (or a command line) and documents the
+ * endpoint in the OpenAPI document (zod-openapi reads the `.meta()` each
+ * field carries).
  *
- *   intParam(req.query, 'limit', { min: 1, max: 50, default: 10 })
+ *   const query = z.object({
+ *     q: text({ description: 'Words to look for', required: true, max: 100 }),
+ *     limit: int({ description: 'Results', min: 1, max: 50, default: 10 }),
+ *   });
+ *   readParams(query, req.query)   // { q: 'muong nha', limit: 10 }
+ *   readParams(query, { limit: '0' })
+ *   // throws 400 "limit must be an integer from 1 to 50; got \"0\"" (parameter: limit)
+ *
+ * Every field takes a string (or nothing) and gives a value; a bad value is
+ * a 400 problem naming the parameter, what it accepts and what was sent. A
+ * parameter the declaration does not know is a 400 too, so typos never pass
+ * silently; one given twice is refused before its field sees it.
  */
-import { badRequest } from './problem.ts';
+import { z } from 'zod';
+import { badRequest, type ProblemError } from './problem.ts';
 
-type Query = Record<string, unknown>;
+export type Input = Record<string, unknown>;
 
-function single(query: Query, name: string): string | undefined {
-  const v = query[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw badRequest(name, 'given once, as a plain value', v);
-  return v;
-}
-
-export function stringParam(
-  query: Query,
-  name: string,
-  opts: { required?: boolean; minLength?: number; maxLength?: number } = {},
-): string | undefined {
-  const v = single(query, name)?.trim();
-  const min = opts.minLength ?? 1;
-  const max = opts.maxLength ?? 200;
-  if (v === undefined || v === '') {
-    if (opts.required) throw badRequest(name, `a non-empty string of at most ${max} characters`, v);
-    return undefined;
-  }
-  if (v.length < min || v.length > max)
-    throw badRequest(name, `between ${min} and ${max} characters long`, v);
-  return v;
-}
-
-export function intParam(
-  query: Query,
-  name: string,
-  opts: { min: number; max: number; default: number },
-): number {
-  const v = single(query, name);
-  if (v === undefined || v === '') return opts.default;
-  if (!/^-?\d+$/.test(v)) throw badRequest(name, `an integer from ${opts.min} to ${opts.max}`, v);
-  const n = Number(v);
-  if (n < opts.min || n > opts.max) throw badRequest(name, `an integer from ${opts.min} to ${opts.max}`, v);
-  return n;
-}
-
-/** Rejects parameters the endpoint does not know, so typos do not pass silently. */
-export function onlyParams(query: Query, allowed: readonly string[]): void {
-  for (const k of Object.keys(query)) {
-    if (!allowed.includes(k)) throw badRequest(k, `one of the known parameters (${allowed.join(', ')})`, k);
+/** What a field's reader throws: what the parameter accepts (the name and the value are added by readParams). */
+export class Rejected extends Error {
+  constructor(readonly accepts: string) {
+    super(accepts);
   }
 }
+
+/** The OpenAPI schema of a parameter as clients see it (a query string carries it as text). */
+export type ParamSchema = Record<string, unknown>;
+
+export interface FieldDoc {
+  description: string;
+  /** The documented schema: type, bounds, enum, default... */
+  schema: ParamSchema;
+  example?: unknown;
+  /** Leading and trailing blanks dropped, and an empty value taken as absent (true unless said). */
+  trim?: boolean;
+  /** Documented as required (path parameters are); the reader still decides what absence means. */
+  required?: boolean;
+  /** More of the OpenAPI parameter object (style, explode...). */
+  param?: Record<string, unknown>;
+}
+
+/** A parameter reader: a string (or undefined when absent) in, a value out; throws Rejected or a ProblemError. */
+export type Field<T> = z.ZodType<T, string | undefined>;
+
+/**
+ * A parameter: `read` gets the value (trimmed, undefined when absent or
+ * empty, unless `trim: false`) and returns what the endpoint uses, or throws
+ * `new Rejected('what it accepts')`.
+ */
+export function field<T>(doc: FieldDoc, read: (value: string | undefined) => T): Field<T> {
+  const trim = doc.trim ?? true;
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const v = trim ? (raw?.trim() === '' ? undefined : raw?.trim()) : raw;
+      try {
+        return read(v);
+      } catch (e) {
+        if (!(e instanceof Rejected)) throw e;
+        ctx.addIssue({ code: 'custom', message: e.accepts, params: { got: raw } });
+        return z.NEVER;
+      }
+    })
+    .meta({
+      description: doc.description,
+      ...(doc.example === undefined ? {} : { example: doc.example }),
+      ...(doc.required || doc.param
+        ? { param: { ...doc.param, ...(doc.required ? { required: true } : {}) } }
+        : {}),
+      override: ({ jsonSchema }: { jsonSchema: Record<string, unknown> }) => {
+        for (const k of Object.keys(jsonSchema)) delete jsonSchema[k];
+        Object.assign(jsonSchema, doc.schema);
+      },
+    }) as unknown as Field<T>;
+}
+
+/** Free text, at most `max` characters (and at least `min`). */
+export function text(opts: {
+  description: string;
+  max: number;
+  min?: number;
+  required?: boolean;
+  example?: string;
+  /** What the message says it accepts; by default the length bounds. */
+  accepts?: string;
+}): Field<string | undefined> {
+  const min = opts.min ?? 1;
+  const bounds = opts.accepts ?? `between ${min} and ${opts.max} characters long`;
+  return field(
+    {
+      description: opts.description,
+      example: opts.example,
+      required: opts.required,
+      schema: { type: 'string', minLength: min, maxLength: opts.max },
+    },
+    (v) => {
+      if (v === undefined) {
+        if (opts.required) throw new Rejected(`a non-empty string of at most ${opts.max} characters`);
+        return undefined;
+      }
+      if (v.length < min || v.length > opts.max) throw new Rejected(bounds);
+      return v;
+    },
+  );
+}
+
+/** An integer from `min` to `max` (written in decimal digits). */
+export function int(opts: {
+  description: string;
+  min: number;
+  max: number;
+  default: number;
+  /** Values above max are capped rather than refused (OGC page sizes). */
+  cap?: boolean;
+}): Field<number> {
+  const accepts = opts.cap
+    ? `an integer from ${opts.min} (larger than ${opts.max} is capped)`
+    : `an integer from ${opts.min} to ${opts.max}`;
+  return field(
+    {
+      description: opts.description,
+      schema: { type: 'integer', minimum: opts.min, maximum: opts.max, default: opts.default },
+    },
+    (v) => {
+      if (v === undefined) return opts.default;
+      if (!/^-?\d+$/.test(v)) throw new Rejected(accepts);
+      const n = Number(v);
+      if (n < opts.min || (!opts.cap && n > opts.max)) throw new Rejected(accepts);
+      return Math.min(n, opts.max);
+    },
+  );
+}
+
+/** One value out of a closed list, matched case-insensitively, answered as the list spells it. */
+export function oneOf<T extends string>(
+  values: readonly T[],
+  opts: { description: string; default: T; accepts?: string; example?: T },
+): Field<T>;
+export function oneOf<T extends string>(
+  values: readonly T[],
+  opts: { description: string; default?: undefined; accepts?: string; example?: T },
+): Field<T | undefined>;
+export function oneOf<T extends string>(
+  values: readonly T[],
+  opts: { description: string; default?: T; accepts?: string; example?: T },
+): Field<T | undefined> {
+  return field(
+    {
+      description: opts.description,
+      example: opts.example,
+      schema: { type: 'string', enum: [...values], ...(opts.default ? { default: opts.default } : {}) },
+    },
+    (v) => {
+      if (v === undefined) return opts.default;
+      const hit = values.find((x) => x.toLowerCase() === v.toLowerCase());
+      if (!hit) throw new Rejected(opts.accepts ?? `one of ${values.join(', ')}`);
+      return hit;
+    },
+  );
+}
+
+/**
+ * A comma-separated list of values out of a closed list, without repeats, in
+ * the order given. `values` may be a function, read at each request, for a
+ * list that grows at run time (the layer registry).
+ */
+export function listOf<T extends string>(
+  listed: readonly T[] | (() => readonly T[]),
+  opts: { description: string; default: readonly T[]; example?: string },
+): Field<T[]> {
+  return field(
+    {
+      description: opts.description,
+      example: opts.example,
+      schema: { type: 'string', default: opts.default.join(',') },
+    },
+    (v) => {
+      if (v === undefined) return [...opts.default];
+      const values = typeof listed === 'function' ? listed() : listed;
+      const out: T[] = [];
+      for (const part of v.split(',')) {
+        const hit = values.find((x) => x.toLowerCase() === part.trim().toLowerCase());
+        if (!hit) throw new Rejected(`a comma-separated list of ${values.join(', ')}`);
+        if (!out.includes(hit)) out.push(hit);
+      }
+      return out;
+    },
+  );
+}
+
+/** Exactly one of `values` as spelt (case matters, as for media types); undefined when absent. */
+export function exactly<T extends string>(
+  values: readonly T[],
+  opts: { description: string; accepts?: string; default?: T },
+): Field<T | undefined> {
+  return field(
+    {
+      description: opts.description,
+      schema: { type: 'string', enum: [...values], ...(opts.default ? { default: opts.default } : {}) },
+      trim: false,
+    },
+    (v) => {
+      if (v === undefined) return undefined;
+      const hit = values.find((x) => x === v);
+      if (!hit) throw new Rejected(opts.accepts ?? `one of ${values.join(', ')}`);
+      return hit;
+    },
+  );
+}
+
+/** `f`: the answer's format, instead of the Accept header. */
+export function format<T extends string>(values: readonly T[], accepts?: string): Field<T | undefined> {
+  return exactly(values, { description: 'Answer format (instead of the Accept header)', accepts });
+}
+
+export type Params = z.ZodObject<Record<string, Field<unknown>>>;
+
+export interface ReadOptions {
+  /** The problem for a parameter the declaration does not know; undefined to let it through (simple filters). */
+  unknown?: (name: string, known: readonly string[]) => ProblemError | undefined;
+}
+
+const unknownParameter = (name: string, known: readonly string[]) =>
+  badRequest(name, `one of the known parameters (${known.join(', ')})`, name);
+
+/**
+ * Reads `input` (an Express query, path parameters or parsed command-line
+ * options) through a declaration: the values, or a 400 ProblemError naming
+ * the first parameter (in declaration order) that is unknown or bad.
+ */
+export function readParams<S extends Params>(schema: S, input: Input, opts: ReadOptions = {}): z.output<S> {
+  const known = Object.keys(schema.shape);
+  for (const k of Object.keys(input)) {
+    if (known.includes(k)) continue;
+    const problem = (opts.unknown ?? unknownParameter)(k, known);
+    if (problem) throw problem;
+  }
+  const own: Record<string, unknown> = {};
+  for (const k of known) {
+    const v = input[k];
+    if (v !== undefined && typeof v !== 'string') throw badRequest(k, 'given once, as a plain value', v);
+    own[k] = v;
+  }
+  const r = schema.safeParse(own);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const name = String(issue.path[0]);
+  const got = issue.code === 'custom' && issue.params ? issue.params.got : own[name];
+  throw badRequest(name, issue.message, got);
+}
+
+/** An endpoint that takes no parameter but `f`: `f=json` or nothing. */
+export const jsonOnly = z.object({ f: format(['json'] as const, 'json') });
+
+/** `readParams(jsonOnly, query)` for the many endpoints that answer JSON only. */
+export function onlyJson(input: Input): void {
+  readParams(jsonOnly, input);
+}
+
+/** No parameter at all. */
+export const noParams = z.object({});

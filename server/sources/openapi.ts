@@ -1,51 +1,29 @@
 /**
- * OpenAPI 3.0 path item for GET /api/features/{layer}/{id}/sources, merged
- * into /ogc/api through server/openapi-extras.ts. The example is a real
- * answer on the seeded data (xã Quế Phong's Kim Sơn market).
+ * OpenAPI path item of GET /api/features/{layer}/{id}/sources, from the
+ * route's own declaration; the example is the recorded answer for xã Quế
+ * Phong's Kim Sơn market.
  */
-import { layerIds } from '../layers/index.ts';
+import { answer, EXAMPLE_REQUEST, problems, type ZodOpenApiPathsObject } from '../http/openapi.ts';
+import { noParams } from '../http/params.ts';
+import { sourcesPath } from './route.ts';
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { type: 'object' } } },
-});
+const EXAMPLE = '/api/features/markets/1/sources';
 
-export const sourcesPaths: Record<string, unknown> = {
+export const sourcesPaths: ZodOpenApiPathsObject = {
   '/api/features/{layer}/{id}/sources': {
     get: {
       tags: ['Sources'],
       summary: "A feature's sources (articles), location precision and other figures",
       operationId: 'featureSources',
-      parameters: [
-        { name: 'layer', in: 'path', required: true, schema: { type: 'string', enum: layerIds } },
-        { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
-      ],
+      [EXAMPLE_REQUEST]: EXAMPLE,
+      requestParams: { path: sourcesPath, query: noParams },
       responses: {
-        200: {
-          description: 'Precision (surveyed, approximate with uncertainty_m, schematic), sources and figures',
-          content: {
-            'application/json': {
-              example: {
-                layer: 'markets',
-                id: 1,
-                precision: 'approximate',
-                uncertainty_m: 2000,
-                sources: [
-                  {
-                    id: 'art-que-phong-infrastructure',
-                    title:
-                      'Quế Phong district (Nghệ An): infrastructure built since 2010 – market, water plant, waste site, schools, irrigation',
-                    publisher: null,
-                    url: null,
-                  },
-                ],
-                figures: [],
-              },
-            },
-          },
-        },
-        400: problem('id is not a positive integer'),
-        404: problem('unknown layer or feature'),
+        '200': answer(
+          'Precision (surveyed, approximate with uncertainty_m, schematic), sources and figures',
+          'application/json',
+          EXAMPLE,
+        ),
+        ...problems,
       },
     },
   },

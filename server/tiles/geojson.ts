@@ -23,7 +23,7 @@ import GeoJSONVT from 'geojson-vt';
 import vtpbf from 'vt-pbf';
 import type { DataVersion } from '../db/data-version.ts';
 import { type CachedTile, SharedCache, tileKey } from './cache.ts';
-import { parseZxy } from './params.ts';
+import { tileCoords } from './params.ts';
 import { packTile } from './render.ts';
 import { sendTile } from './respond.ts';
 import type { TileState } from './state.ts';
@@ -80,7 +80,7 @@ export function geojsonRoute(state: TileState, source: GeoJsonSource): RequestHa
   const indexes = indexCache(source, state.version);
   const cacheControl = source.cacheControl ?? state.cacheControl;
   return async (req, res) => {
-    const { z, x, y } = parseZxy(String(req.params.z), String(req.params.x), String(req.params.y));
+    const { z, x, y } = tileCoords(req.params as { z?: string; x?: string; y?: string });
     const { key, load } = source.query(req.query as Record<string, unknown>);
     // The version is read before the features: data newer than the key can
     // only be filed under an older version, never older data under a newer one.

@@ -9,6 +9,8 @@
  *   // 400: x must be an integer from 0 to 7 at zoom 3; got "8"
  */
 
+import { z } from 'zod';
+import { field, Rejected, readParams } from '../http/params.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { type LayerDef, layers as registry } from '../layers/index.ts';
 import type { TileAt } from './generalise.ts';
@@ -54,12 +56,44 @@ export function parseLayers(segment: string): LayerSet {
   return set;
 }
 
-function integer(name: string, raw: string, max: number, at?: string): number {
-  const accepts = `an integer from 0 to ${max}${at ?? ''}`;
-  if (!/^\d{1,9}$/.test(raw)) throw badRequest(name, accepts, raw);
-  const n = Number(raw);
-  if (n > max) throw badRequest(name, accepts, raw);
-  return n;
+const coordinate = (description: string, max: number, accepts: string) =>
+  field(
+    { description, schema: { type: 'integer', minimum: 0, maximum: max }, required: true, trim: false },
+    (raw): number => {
+      if (raw === undefined || !/^\d{1,9}$/.test(raw) || Number(raw) > max) throw new Rejected(accepts);
+      return Number(raw);
+    },
+  );
+
+/** z, x and y of a tile, declared once for every tile route (and the OpenAPI document). */
+export const tileCoordinates = z.object({
+  z: coordinate('Zoom level', MAX_ZOOM, `an integer from 0 to ${MAX_ZOOM}`),
+  x: coordinate('Column, from 0 (west) to 2^z − 1', 2 ** MAX_ZOOM - 1, 'an integer from 0 to 2^z − 1'),
+  y: coordinate('Row, from 0 (north) to 2^z − 1', 2 ** MAX_ZOOM - 1, 'an integer from 0 to 2^z − 1'),
+});
+
+/** `{layers}` of a tile path, declared for the OpenAPI document (parseLayers reads it). */
+export const tileLayers = z.object({
+  layers: field(
+    {
+      description: "'all', a layer id or a comma-separated list of layer ids",
+      schema: { type: 'string' },
+      example: 'all',
+      required: true,
+      trim: false,
+    },
+    (v): LayerSet => parseLayers(v ?? ''),
+  ),
+});
+
+/** z/x/y read from the path: integers with 0 ≤ z ≤ 24 and 0 ≤ x, y < 2^z, else a 400 naming the bad one. */
+export function tileCoords(raw: { z?: string; x?: string; y?: string }): { z: number; x: number; y: number } {
+  const c = readParams(tileCoordinates, { z: raw.z, x: raw.x, y: raw.y });
+  const last = 2 ** c.z - 1;
+  for (const name of ['x', 'y'] as const) {
+    if (c[name] > last) throw badRequest(name, `an integer from 0 to ${last} at zoom ${c.z}`, raw[name]);
+  }
+  return c;
 }
 
 /**
@@ -69,20 +103,8 @@ function integer(name: string, raw: string, max: number, at?: string): number {
 export function parseTile(layersSegment: string, zRaw: string, xRaw: string, file: string): TileRequest {
   const m = /^(.*)\.(mvt|pbf)$/.exec(file);
   if (!m) throw notFound(`tiles are served as {y}.mvt; got '${file}'`);
-  const set = parseLayers(layersSegment);
-  return { ...set, ...parseZxy(zRaw, xRaw, m[1]!) };
-}
-
-/**
- * z, x and y of any tile we serve (the layer tiles above and the GeoJSON
- * sources of server/tiles/geojson.ts): 0 ≤ z ≤ MAX_ZOOM and 0 ≤ x, y < 2^z,
- * else a 400 naming the first bad one.
- */
-export function parseZxy(zRaw: string, xRaw: string, yRaw: string): TileAt {
-  const z = integer('z', zRaw, MAX_ZOOM);
-  const last = 2 ** z - 1;
-  const at = ` at zoom ${z}`;
-  return { z, x: integer('x', xRaw, last, at), y: integer('y', yRaw, last, at) };
+  const { layers: set } = readParams(tileLayers, { layers: layersSegment });
+  return { ...set, ...tileCoords({ z: zRaw, x: xRaw, y: m[1] }) };
 }
 
 /** The layers of `set` that have data at zoom `z` (per-layer minzoom/maxzoom). */
