@@ -1,6 +1,6 @@
 /**
  * Imports a file of boundaries, roads, projects or border gates into the
- * database `npm start` uses (or DATABASE_URL). See README.md, "Importing real data".
+ * database `npm start` uses (or DATABASE_URL). See docs/import.md.
  *
  *   npm run import -- communes.gpkg --layer communes --parent 11 \
  *     --source "Bản đồ hành chính 2025, https://example.org/map" [--dry-run]

@@ -1,7 +1,7 @@
 /**
  * Configuration from environment variables, validated once at start-up.
- * Every variable is documented in README.md ("Configuration"); the
- * defaults below are the same block.
+ * Every variable is documented in docs/configuration.md; the defaults
+ * below are the same block.
  */
 import { z } from 'zod';
 

@@ -1,6 +1,6 @@
 /**
- * Every analysis and statistics report, in the order the README and the
- * OpenAPI document list them. The router (route.ts) and `npm run stats`
+ * Every analysis and statistics report, in the order docs/analysis.md and
+ * the OpenAPI document list them. The router (route.ts) and `npm run stats`
  * (scripts/stats.ts) are both built from this list.
  */
 import { accessibilityReport } from './accessibility.ts';

@@ -43,7 +43,7 @@ export interface ImportOptions {
   uncertaintyM?: number;
 }
 
-/** Defaults, commented once; README.md ("Importing real data") shows the same block. */
+/** Defaults, commented once; docs/import.md shows the same block. */
 export const DEFAULTS = {
   /** The file's own coordinates: WGS 84 longitude/latitude unless the file or --srid says otherwise. */
   srid: 4326,
