@@ -12,6 +12,7 @@
 import type { Expr, GeometryLiteral } from './ast.ts';
 import { Cql2Error } from './error.ts';
 import { MAX_DEPTH } from './parser.ts';
+import { bboxPolygon } from './wkt.ts';
 
 /** A JSON filter's mistake: `pointer` says where, as a JSON pointer. */
 export class Cql2JsonError extends Cql2Error {
@@ -149,22 +150,9 @@ function bbox(v: Json | undefined, at: string): GeometryLiteral {
   if (!Array.isArray(v) || (v.length !== 4 && v.length !== 6) || v.some((n) => !finite(n))) {
     throw new Cql2JsonError('"bbox" takes four (or six) numbers', at);
   }
-  const n = v as number[];
-  const [minx, miny, maxx, maxy] = n.length === 4 ? n : [n[0]!, n[1]!, n[3]!, n[4]!];
-  if (minx! > maxx! || miny! > maxy!)
-    throw new Cql2JsonError('"bbox" must be minx, miny, maxx, maxy with min ≤ max', at);
-  return {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [minx, miny],
-        [maxx, miny],
-        [maxx, maxy],
-        [minx, maxy],
-        [minx, miny],
-      ],
-    ],
-  };
+  const box = bboxPolygon(v as number[]);
+  if (!box) throw new Cql2JsonError('"bbox" must be minx, miny, maxx, maxy with min ≤ max', at);
+  return box;
 }
 
 const finite = (n: Json | undefined): boolean => typeof n === 'number' && Number.isFinite(n);

@@ -125,19 +125,27 @@ function polygon(p: Parser, dims: number | undefined): Position[][] {
 export function readBbox(p: Parser, pos: number): GeometryLiteral {
   const n = list(p, () => p.signedNumber());
   if (n.length !== 4 && n.length !== 6) throw new Cql2Error('BBOX takes four (or six) numbers', pos);
+  const box = bboxPolygon(n);
+  if (!box) throw new Cql2Error('BBOX must be minx, miny, maxx, maxy with min ≤ max', pos);
+  return box;
+}
+
+/**
+ * The polygon of a CQL2 bbox (four numbers, or six with heights, which are
+ * dropped), text and JSON alike; undefined when a minimum passes its maximum.
+ */
+export function bboxPolygon(n: readonly number[]): GeometryLiteral | undefined {
   const [minx, miny, maxx, maxy] = n.length === 4 ? n : [n[0]!, n[1]!, n[3]!, n[4]!];
-  if (minx! > maxx! || miny! > maxy!) {
-    throw new Cql2Error('BBOX must be minx, miny, maxx, maxy with min ≤ max', pos);
-  }
+  if (minx! > maxx! || miny! > maxy!) return undefined;
   return {
     type: 'Polygon',
     coordinates: [
       [
-        [minx, miny],
-        [maxx, miny],
-        [maxx, maxy],
-        [minx, maxy],
-        [minx, miny],
+        [minx!, miny!],
+        [maxx!, miny!],
+        [maxx!, maxy!],
+        [minx!, maxy!],
+        [minx!, miny!],
       ],
     ],
   };
