@@ -109,7 +109,7 @@ function declare(layer: LayerDef) {
     filter: raw('CQL2 filter on the queryables (see /queryables and /functions)', { type: 'string' }),
     'filter-lang': exactly(['cql2-text', 'cql-text', 'cql2-json'] as const, {
       description: 'Filter language (cql-text: the draft name of cql2-text, read by GDAL 3.6)',
-      accepts: 'cql2-text or cql2-json',
+      accepts: 'cql2-text, cql2-json or cql-text (the draft name of cql2-text)',
       default: 'cql2-text',
     }),
     'filter-crs': crsParam('filter-crs', 'CRS of geometry literals in filter'),

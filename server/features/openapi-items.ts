@@ -6,7 +6,7 @@
  * parameters of that path as the simple filters they may send.
  */
 import { z } from 'zod';
-import { answer, problems, type ZodOpenApiPathsObject } from '../http/openapi.ts';
+import { answer, EXAMPLE_REQUEST, problems, type ZodOpenApiPathsObject } from '../http/openapi.ts';
 import { field, jsonOnly } from '../http/params.ts';
 import type { LayerDef } from '../layers/index.ts';
 import { itemQuery } from './item.ts';
@@ -76,7 +76,7 @@ export function collectionPaths(layer: LayerDef): ZodOpenApiPathsObject {
         tags,
         summary: `${layer.title}: queryables (JSON Schema)`,
         operationId: `get-${layer.id}-queryables`,
-        'x-example-request': `${ogc}/queryables`,
+        [EXAMPLE_REQUEST]: `${ogc}/queryables`,
         requestParams: { query: jsonOnly },
         responses: { '200': answer('Queryables', MEDIA.schema, `${ogc}/queryables`), ...problems },
       },

@@ -5,7 +5,7 @@
  * the registry. server/openapi.ts assembles the whole document.
  */
 import { z } from 'zod';
-import { answer, badRequestOnly, type ZodOpenApiPathsObject } from '../http/openapi.ts';
+import { answer, badRequestOnly, EXAMPLE_REQUEST, type ZodOpenApiPathsObject } from '../http/openapi.ts';
 import { format, jsonOnly } from '../http/params.ts';
 import { layers } from '../layers/index.ts';
 import { MEDIA } from './links.ts';
@@ -20,7 +20,7 @@ export function featuresPaths(): ZodOpenApiPathsObject {
       summary,
       operationId,
       tags: ['OGC API - Features'],
-      ...(request ? { 'x-example-request': request } : {}),
+      ...(request ? { [EXAMPLE_REQUEST]: request } : {}),
       requestParams: { query: jsonOnly },
       responses: { '200': answer(summary, type, request), ...badRequestOnly },
     },
