@@ -22,6 +22,9 @@ export const defaults = {
   BODY_LIMIT: '1mb', // largest accepted request body
   LOG_LEVEL: 'info', // pino level: fatal, error, warn, info, debug, trace, silent
   SHUTDOWN_GRACE_MS: '10000', // SIGTERM: time allowed to drain requests
+  HTTP_HEADERS_TIMEOUT_MS: '10000', // a request head not received within this is answered 408 and closed
+  HTTP_REQUEST_TIMEOUT_MS: '60000', // a whole request (head and body) not received within this: 408; 0 for none
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000', // an idle keep-alive connection is closed after this
   TILE_CACHE_MB: '64', // in-process tile cache, compressed tiles, in megabytes
   TILE_CACHE_CONTROL: 'public, max-age=300', // Cache-Control sent with tiles and TileJSON
   TILE_PG_POOL_MAX: '4', // connections that render tiles (apart from PG_POOL_MAX, so tiles cannot starve the API)
@@ -44,6 +47,9 @@ const schema = z.object({
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).max(3600000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).max(600000),
   TILE_CACHE_MB: z.coerce.number().min(1).max(65536),
   TILE_CACHE_CONTROL: z
     .string()
