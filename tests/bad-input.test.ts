@@ -204,9 +204,9 @@ describe('CQL2 geometry limits', () => {
   });
 });
 
-/** Sends `data` on a fresh connection and reads until the server closes it. */
-function rawRequest(data: string | Buffer, opts: { trickle?: string } = {}): Promise<string> {
-  const url = new URL(app.base);
+/** Sends `data` on a fresh connection (then `trickle` every 50 ms) and reads until the server closes it. */
+function rawRequest(data: string | Buffer, opts: { trickle?: string; base?: string } = {}): Promise<string> {
+  const url = new URL(opts.base ?? app.base);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(url.port), url.hostname);
     let out = '';
@@ -324,28 +324,10 @@ describe('a client that trickles its head', () => {
   const slow = useApp({ http: { HTTP_HEADERS_TIMEOUT_MS: 300, HTTP_REQUEST_TIMEOUT_MS: 600 } });
 
   it('gets a 408 problem and its connection closed', async () => {
-    const url = new URL(slow.base);
-    const raw = await new Promise<string>((resolve, reject) => {
-      const socket = net.connect(Number(url.port), url.hostname);
-      let out = '';
-      let n = 0;
-      // One header line every 50 ms, for ever: only the server can end this.
-      const timer = setInterval(() => {
-        if (socket.writable) socket.write(`X-Slow-${n++}: 1\r\n`);
-      }, 50);
-      socket.on('connect', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\n'));
-      socket.on('data', (d) => {
-        out += d.toString('latin1');
-      });
-      socket.on('close', () => {
-        clearInterval(timer);
-        resolve(out);
-      });
-      socket.on('error', (e) => {
-        clearInterval(timer);
-        if (out) resolve(out);
-        else reject(e);
-      });
+    // One header line every 50 ms, for ever: only the server can end this.
+    const raw = await rawRequest('GET /health HTTP/1.1\r\nHost: x\r\n', {
+      base: slow.base,
+      trickle: 'X-Slow: 1\r\n',
     });
     const r = parseRaw(raw);
     expect(r.status).toBe(408);
