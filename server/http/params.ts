@@ -66,11 +66,17 @@ export interface FieldDoc {
  *   badText('a\u0000b')   // 'text without control characters (U+0000 at character 2)'
  */
 export function badText(s: string, blanks = false): string | undefined {
+  const bad = badCharacter(s, blanks);
+  return bad && `${bad.accepts.slice(0, -1)} at character ${bad.at + 1})`;
+}
+
+/** The first character of `s` badText refuses: its index, and what is accepted instead (naming it). */
+export function badCharacter(s: string, blanks = false): { at: number; accepts: string } | undefined {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x20 || c === 0x7f) {
       if (blanks && (c === 0x09 || c === 0x0a || c === 0x0d)) continue;
-      return `text without control characters (${codePoint(c)} at character ${i + 1})`;
+      return { at: i, accepts: `text without control characters (${codePoint(c)})` };
     }
     if (c >= 0xd800 && c <= 0xdfff) {
       const next = s.charCodeAt(i + 1);
@@ -78,7 +84,7 @@ export function badText(s: string, blanks = false): string | undefined {
         i++;
         continue;
       }
-      return `text without unpaired surrogates (${codePoint(c)} at character ${i + 1})`;
+      return { at: i, accepts: `text without unpaired surrogates (${codePoint(c)})` };
     }
   }
   return undefined;
