@@ -238,7 +238,7 @@ function isStaticFile(dir: string, p: string): boolean {
     return false;
   }
   const file = path.join(dir, rel);
-  if (!file.startsWith(dir)) return false;
+  if (file !== dir && !file.startsWith(dir + path.sep)) return false;
   try {
     const st = statSync(file);
     return st.isFile() || (st.isDirectory() && existsSync(path.join(file, 'index.html')));
