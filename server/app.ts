@@ -11,21 +11,13 @@
  *   …
  *   server.close(async () => { await app.close(); await database.close(); });
  *
- * `app.listen` makes the server with the HTTP timeouts of config.ts
- * (HTTP_HEADERS_TIMEOUT_MS...) and answers requests Node's parser refuses
- * (a head over 16 KiB, a malformed request line, a head too slow to arrive)
- * with a problem document too (clientError); server/main.ts listens so.
+ * `app.listen` makes the server with the HTTP timeouts of config.ts and a
+ * problem document for requests Node's parser refuses (server/http/server.ts);
+ * server/main.ts listens so.
  */
-import { existsSync, statSync } from 'node:fs';
-import {
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-  STATUS_CODES,
-} from 'node:http';
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
-import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import cors from 'cors';
 import express, { type Express } from 'express';
@@ -41,9 +33,10 @@ import { featuresRouter } from './features/index.ts';
 import { fontsRouter } from './fonts/route.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRouter } from './http/health.ts';
+import { methodNotAllowed } from './http/methods.ts';
 import { createMetrics } from './http/metrics.ts';
 import { parseQuery } from './http/params.ts';
-import { PROBLEM_TYPE_BASE } from './http/problem.ts';
+import { type HttpTimeouts, httpServer } from './http/server.ts';
 import { openapiRouter } from './openapi.ts';
 import { searchRouter } from './search/route.ts';
 import { sourcesRouter } from './sources/route.ts';
@@ -101,150 +94,6 @@ export function createApp({ config, database, logger }: AppDeps): App {
       return closing;
     },
   });
-}
-
-export type HttpTimeouts = Pick<
-  Config,
-  'HTTP_HEADERS_TIMEOUT_MS' | 'HTTP_REQUEST_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'
->;
-
-/**
- * The node:http server of `handler`: a request whose head is not in within
- * HTTP_HEADERS_TIMEOUT_MS, or whole within HTTP_REQUEST_TIMEOUT_MS, is
- * answered 408 and its connection closed; an idle keep-alive connection is
- * closed after HTTP_KEEP_ALIVE_TIMEOUT_MS.
- */
-function httpServer(
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
-  config: Partial<HttpTimeouts>,
-): Server {
-  const headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS ?? Number(defaults.HTTP_HEADERS_TIMEOUT_MS);
-  const requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS ?? Number(defaults.HTTP_REQUEST_TIMEOUT_MS);
-  const server = createServer(
-    {
-      headersTimeout,
-      requestTimeout,
-      keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? Number(defaults.HTTP_KEEP_ALIVE_TIMEOUT_MS),
-      // Node checks the two timeouts above every this often (30 s by default, longer than they are).
-      connectionsCheckingInterval: Math.min(1000, headersTimeout, requestTimeout || 1000),
-    },
-    handler,
-  );
-  server.on('clientError', answerClientError);
-  return server;
-}
-
-const CLIENT_ERRORS: Record<string, [number, string, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'headers-too-large', 'the request head is larger than 16 KiB'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request-timeout', 'the request did not arrive in time'],
-};
-
-/**
- * A request Node's HTTP parser refused (or that timed out) has no response
- * object: the answer is written on the socket, a problem document, and the
- * connection closed.
- */
-function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
-  const sent = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
-  if (err.code === 'ECONNRESET' || !socket.writable || sent) {
-    socket.destroy();
-    return;
-  }
-  const [status, code, detail] = CLIENT_ERRORS[err.code ?? ''] ?? [
-    400,
-    'malformed-request',
-    `the request is not valid HTTP/1.1 (${err.code ?? err.message})`,
-  ];
-  const body = JSON.stringify({
-    type: `${PROBLEM_TYPE_BASE}${code}`,
-    title: STATUS_CODES[status],
-    status,
-    detail,
-  });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-      'Content-Type: application/problem+json\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      'Connection: close\r\n\r\n' +
-      body,
-  );
-}
-
-/** The methods every path takes besides its routes' (cors answers OPTIONS). */
-const ALWAYS = ['OPTIONS'];
-
-/**
- * 405 with Allow for a method no route of the path takes (POST on a
- * read-only path), before the body is read; paths no route or file serves
- * go on to 404. GET, HEAD and OPTIONS never stop here.
- */
-function methodNotAllowed(app: Express, staticDir: string): express.RequestHandler {
-  return (req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
-    const methods = new Set<string>();
-    routeMethods((app as unknown as { router: Router }).router.stack, req.path, methods);
-    if (methods.size === 0 && isStaticFile(staticDir, req.path)) methods.add('GET');
-    if (methods.size === 0 || methods.has(req.method)) return next();
-    if (methods.has('GET')) methods.add('HEAD');
-    const allow = [...methods, ...ALWAYS].join(', ');
-    res.setHeader('Allow', allow);
-    res.status(405).type('application/problem+json');
-    res.send(
-      JSON.stringify({
-        type: `${PROBLEM_TYPE_BASE}method-not-allowed`,
-        title: 'Method not allowed',
-        status: 405,
-        detail: `${req.path} takes ${allow}, not ${req.method}`,
-        instance: req.originalUrl,
-      }),
-    );
-  };
-}
-
-interface RouterLayer {
-  match(path: string): { path: string } | false;
-  route?: { methods: Record<string, boolean> };
-  handle: { stack?: RouterLayer[] };
-}
-interface Router {
-  stack: RouterLayer[];
-}
-
-/** Adds the methods of the routes under `stack` that match `p` (routers included, mounted or not). */
-function routeMethods(stack: RouterLayer[], p: string, out: Set<string>): void {
-  for (const layer of stack) {
-    let m: ReturnType<RouterLayer['match']>;
-    try {
-      m = layer.match(p);
-    } catch {
-      continue; // a parameter that does not decode: not this route's
-    }
-    if (!m) continue;
-    if (layer.route) {
-      for (const [k, on] of Object.entries(layer.route.methods))
-        if (on && k !== '_all') out.add(k.toUpperCase());
-    } else if (layer.handle.stack) {
-      routeMethods(layer.handle.stack, p.slice(m.path.length) || '/', out);
-    }
-  }
-}
-
-/** A file express.static would serve for GET `p` (the client's index for a directory). */
-function isStaticFile(dir: string, p: string): boolean {
-  let rel: string;
-  try {
-    rel = decodeURIComponent(p);
-  } catch {
-    return false;
-  }
-  const file = path.join(dir, rel);
-  if (file !== dir && !file.startsWith(dir + path.sep)) return false;
-  try {
-    const st = statSync(file);
-    return st.isFile() || (st.isDirectory() && existsSync(path.join(file, 'index.html')));
-  } catch {
-    return false;
-  }
 }
 
 function expressApp(

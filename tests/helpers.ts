@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { type App, createApp, type HttpTimeouts } from '../server/app.ts';
+import { type App, createApp } from '../server/app.ts';
 import { connect, type Database } from '../server/db/connect.ts';
 import type { DataVersion } from '../server/db/data-version.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { dropDatabase, ensureDatabase } from '../server/db/postgis.ts';
 import { startPrivateCluster, stopPrivateCluster } from '../server/db/postgres-local.ts';
+import type { HttpTimeouts } from '../server/http/server.ts';
 
 export function runDatabase(): Database {
   return connect(inject('dbUrl'), { max: 4 });
