@@ -10,9 +10,13 @@
  *   const server = http.createServer(app);          // or app.listen(0, '127.0.0.1')
  *   …
  *   server.close(async () => { await app.close(); await database.close(); });
+ *
+ * `app.listen` makes the server with the HTTP timeouts of config.ts and a
+ * problem document for requests Node's parser refuses (server/http/server.ts);
+ * server/main.ts listens so.
  */
 import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cors from 'cors';
@@ -29,7 +33,10 @@ import { featuresRouter } from './features/index.ts';
 import { fontsRouter } from './fonts/route.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRouter } from './http/health.ts';
+import { methodNotAllowed } from './http/methods.ts';
 import { createMetrics } from './http/metrics.ts';
+import { parseQuery } from './http/params.ts';
+import { type HttpTimeouts, httpServer } from './http/server.ts';
 import { openapiRouter } from './openapi.ts';
 import { searchRouter } from './search/route.ts';
 import { sourcesRouter } from './sources/route.ts';
@@ -40,7 +47,7 @@ export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url))
 export interface AppDeps {
   /** The tile settings and DATA_VERSION_POLL_MS default to server/config.ts's defaults. */
   config: Pick<Config, 'BODY_LIMIT' | 'RETRY_AFTER_S'> &
-    Partial<TileConfig & Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET'>>;
+    Partial<TileConfig & Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET'> & HttpTimeouts>;
   database: Database;
   logger: Logger;
 }
@@ -53,7 +60,7 @@ export interface App {
   /** The one data-version listener (tests wait on it after a write: `app.version.waitFor(v)`). */
   version: DataVersion;
   tiles: TileService;
-  /** `http.createServer(app).listen(...)`. */
+  /** `http.createServer(app).listen(...)`, with the HTTP timeouts and problem answers to clientError. */
   listen(port: number, host: string, onListening?: () => void): Server;
   /** Stops the listener and closes the tile pool; idempotent. The database is the caller's. */
   close(): Promise<void>;
@@ -81,7 +88,7 @@ export function createApp({ config, database, logger }: AppDeps): App {
     version,
     tiles,
     listen: (port: number, host: string, onListening?: () => void) =>
-      createServer(handler).listen(port, host, onListening),
+      httpServer(handler, config).listen(port, host, onListening),
     close: () => {
       closing ??= Promise.all([tiles.close(), version.stop()]).then(() => {});
       return closing;
@@ -101,7 +108,8 @@ function expressApp(
   for (const m of tiles.metrics) metrics.registry.registerMetric(m);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
-  app.set('query parser', 'simple');
+  // node:querystring, as 'simple', and the names whose bytes are not UTF-8 (readParams refuses them).
+  app.set('query parser', parseQuery);
 
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/health' } }));
   app.use(metrics.middleware);
@@ -130,6 +138,7 @@ function expressApp(
       exposedHeaders: ['ETag', 'Content-Crs', 'Link'],
     }),
   );
+  app.use(methodNotAllowed(app, clientDist));
   app.use(express.json({ limit: config.BODY_LIMIT }));
 
   app.use(healthRouter(database.db, config.RETRY_AFTER_S));

@@ -22,6 +22,9 @@ export const defaults = {
   BODY_LIMIT: '1mb', // largest accepted request body
   LOG_LEVEL: 'info', // pino level: fatal, error, warn, info, debug, trace, silent
   SHUTDOWN_GRACE_MS: '10000', // SIGTERM: time allowed to drain requests
+  HTTP_HEADERS_TIMEOUT_MS: '10000', // a request head not received within this is answered 408 and closed
+  HTTP_REQUEST_TIMEOUT_MS: '60000', // a whole request (head and body) not received within this: 408; 0 for none
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: '5000', // an idle keep-alive connection is closed after this
   TILE_CACHE_MB: '64', // in-process tile cache, compressed tiles, in megabytes
   TILE_CACHE_CONTROL: 'public, max-age=300', // Cache-Control sent with tiles and TileJSON
   TILE_PG_POOL_MAX: '4', // connections that render tiles (apart from PG_POOL_MAX, so tiles cannot starve the API)
@@ -29,31 +32,40 @@ export const defaults = {
   CURSOR_SECRET: '', // signs the cursors of next links; empty: a random key kept in the database (app_secrets)
 };
 
-const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535),
-  HOST: z.string().min(1),
-  DATABASE_URL: z.string().refine((s) => s === '' || /^postgres(ql)?:\/\//.test(s), {
-    message: 'must be a postgres:// or postgresql:// URL',
-  }),
-  DATABASE_NAME: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _'),
-  PRIVATE_PG_PORT: z.coerce.number().int().min(1024).max(65535),
-  AUTO_INSTALL_POSTGIS: bool,
-  PG_POOL_MAX: z.coerce.number().int().min(1).max(500),
-  PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100),
-  RETRY_AFTER_S: z.coerce.number().int().min(1).max(3600),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0),
-  TILE_CACHE_MB: z.coerce.number().min(1).max(65536),
-  TILE_CACHE_CONTROL: z
-    .string()
-    .regex(/^[\x20-\x7e]{1,200}$/, 'a header value: printable ASCII, at most 200 characters'),
-  TILE_PG_POOL_MAX: z.coerce.number().int().min(1).max(100),
-  DATA_VERSION_POLL_MS: z.coerce.number().int().min(100).max(600000),
-  CURSOR_SECRET: z
-    .string()
-    .refine((s) => s === '' || s.length >= 32, { message: 'empty, or at least 32 characters' }),
-});
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535),
+    HOST: z.string().min(1),
+    DATABASE_URL: z.string().refine((s) => s === '' || /^postgres(ql)?:\/\//.test(s), {
+      message: 'must be a postgres:// or postgresql:// URL',
+    }),
+    DATABASE_NAME: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _'),
+    PRIVATE_PG_PORT: z.coerce.number().int().min(1024).max(65535),
+    AUTO_INSTALL_POSTGIS: bool,
+    PG_POOL_MAX: z.coerce.number().int().min(1).max(500),
+    PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100),
+    RETRY_AFTER_S: z.coerce.number().int().min(1).max(3600),
+    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0),
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).max(3600000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).max(600000),
+    TILE_CACHE_MB: z.coerce.number().min(1).max(65536),
+    TILE_CACHE_CONTROL: z
+      .string()
+      .regex(/^[\x20-\x7e]{1,200}$/, 'a header value: printable ASCII, at most 200 characters'),
+    TILE_PG_POOL_MAX: z.coerce.number().int().min(1).max(100),
+    DATA_VERSION_POLL_MS: z.coerce.number().int().min(100).max(600000),
+    CURSOR_SECRET: z
+      .string()
+      .refine((s) => s === '' || s.length >= 32, { message: 'empty, or at least 32 characters' }),
+  })
+  // Node refuses a head timeout longer than the request's (the head is part of the request).
+  .refine((c) => c.HTTP_REQUEST_TIMEOUT_MS === 0 || c.HTTP_HEADERS_TIMEOUT_MS <= c.HTTP_REQUEST_TIMEOUT_MS, {
+    message: 'at most HTTP_REQUEST_TIMEOUT_MS (unless that is 0)',
+    path: ['HTTP_HEADERS_TIMEOUT_MS'],
+  });
 
 export type Config = z.infer<typeof schema>;
 

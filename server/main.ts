@@ -4,7 +4,6 @@
  *
  *   tsx server/main.ts
  */
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createApp } from './app.ts';
@@ -39,14 +38,13 @@ async function main(): Promise<void> {
     statementTimeoutMs: config.PG_STATEMENT_TIMEOUT_MS,
     onError: (e) => logger.warn({ err: e.message }, 'database connection lost'),
   });
-  // The whole handler, tile cache hits before Express included (server/app.ts).
+  // The whole handler, tile cache hits before Express included, on a server
+  // with the HTTP timeouts and problem answers to unparseable requests (server/app.ts).
   const app = createApp({ config, database, logger });
-  const server = createServer(app);
-  server.listen(config.PORT, config.HOST, () => {
+  const server = app.listen(config.PORT, config.HOST, () => {
     const { port } = server.address() as AddressInfo;
     logger.info({ port, database: prepared.origin }, `Border Atlas listening on http://127.0.0.1:${port}/`);
   });
-  server.keepAliveTimeout = 5000;
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -16,6 +16,7 @@ import type { DataVersion } from '../server/db/data-version.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { dropDatabase, ensureDatabase } from '../server/db/postgis.ts';
 import { startPrivateCluster, stopPrivateCluster } from '../server/db/postgres-local.ts';
+import type { HttpTimeouts } from '../server/http/server.ts';
 
 export function runDatabase(): Database {
   return connect(inject('dbUrl'), { max: 4 });
@@ -109,9 +110,13 @@ interface Running {
 }
 
 /** The real app (server/app.ts: the whole handler) on a free port against `database`; tests reach it through useApp. */
-async function startApp(database: Database, retryAfterS = 5): Promise<Running> {
+async function startApp(
+  database: Database,
+  retryAfterS = 5,
+  http: Partial<HttpTimeouts> = {},
+): Promise<Running> {
   const app = createApp({
-    config: { BODY_LIMIT: '100kb', RETRY_AFTER_S: retryAfterS },
+    config: { BODY_LIMIT: '100kb', RETRY_AFTER_S: retryAfterS, ...http },
     database,
     logger: pino({ level: 'silent' }),
   });
@@ -119,7 +124,7 @@ async function startApp(database: Database, retryAfterS = 5): Promise<Running> {
   // Longer than any pause between two requests of a loaded run: fetch keeps
   // connections alive, and one the server closes while a request is being
   // sent on it fails that request with ECONNRESET (seen in a full run).
-  server.keepAliveTimeout = 120_000;
+  server.keepAliveTimeout = http.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 120_000;
   await new Promise<void>((r) => server.once('listening', () => r()));
   const { port } = server.address() as AddressInfo;
   return {
@@ -150,6 +155,8 @@ export interface AppOptions {
   base?: string;
   /** Instances of the app on the one database (several hosts behind a proxy): `bases`. Default 1. */
   instances?: number;
+  /** HTTP server timeouts (config.ts's HTTP_*_TIMEOUT_MS), for tests of slow clients. */
+  http?: Partial<HttpTimeouts>;
 }
 
 export interface UsedApp {
@@ -198,7 +205,7 @@ export function useApp(options: AppOptions = {}): UsedApp {
     await options.setup?.(database!);
     if (options.base === undefined)
       for (let i = 0; i < (options.instances ?? 1); i++)
-        instances.push(await startApp(database!, options.retryAfterS));
+        instances.push(await startApp(database!, options.retryAfterS, options.http));
   });
   afterAll(async () => {
     await Promise.all(instances.map((r) => r.close()));

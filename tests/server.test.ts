@@ -52,14 +52,15 @@ describe('server basics', () => {
     expect(res.headers.get('access-control-allow-methods')).toContain('GET');
   });
 
+  // On a path no route serves: a read-only route answers POST 405 before reading the body (bad-input.test.ts).
   it('rejects a body over the size limit with 413, and malformed JSON with 400', async () => {
-    const big = await fetch(`${app.base}/api/search`, {
+    const big = await fetch(`${app.base}/api/no-such-endpoint`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ x: 'a'.repeat(200_000) }),
     });
     expect(big.status).toBe(413);
-    const bad = await fetch(`${app.base}/api/search`, {
+    const bad = await fetch(`${app.base}/api/no-such-endpoint`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"unclosed": ',

@@ -52,8 +52,8 @@ export function crsParam(name: string, description: string): Field<Srid> {
 }
 
 /** A value passed on as sent (checked later, with the other parameters it depends on). */
-const raw = (description: string, schema: Record<string, unknown>, example?: string) =>
-  field({ description, schema, example, trim: false, param: { style: 'form', explode: false } }, (v) => v);
+const raw = (description: string, schema: Record<string, unknown>, multiline = false) =>
+  field({ description, schema, trim: false, multiline, param: { style: 'form', explode: false } }, (v) => v);
 
 /** The parameters of /collections/{id}/items for one layer (its properties make some of them). */
 function declare(layer: LayerDef) {
@@ -106,7 +106,8 @@ function declare(layer: LayerDef) {
       },
       (v) => sortby(v, sortable),
     ),
-    filter: raw('CQL2 filter on the queryables (see /queryables and /functions)', { type: 'string' }),
+    // Tab, line feed and carriage return are blanks between CQL2 tokens; other control characters are refused.
+    filter: raw('CQL2 filter on the queryables (see /queryables and /functions)', { type: 'string' }, true),
     'filter-lang': exactly(['cql2-text', 'cql-text', 'cql2-json'] as const, {
       description: 'Filter language (cql-text: the draft name of cql2-text, read by GDAL 3.6)',
       accepts: 'cql2-text, cql2-json or cql-text (the draft name of cql2-text)',

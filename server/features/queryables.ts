@@ -22,13 +22,17 @@ const VALUE_TYPE: Record<string, ValueType> = {
 };
 
 /** Name → SQL column and value type, for every queryable of `layer`. */
-export function queryables(layer: LayerDef): Map<string, { type: ValueType; column: string }> {
-  const out = new Map<string, { type: ValueType; column: string }>([
+export function queryables(
+  layer: LayerDef,
+): Map<string, { type: ValueType; column: string; integer?: boolean }> {
+  const out = new Map<string, { type: ValueType; column: string; integer?: boolean }>([
     ['geometry', { type: 'geometry', column: 'geom' }],
-    ['id', { type: 'number', column: 'id' }],
+    ['id', { type: 'number', column: 'id', integer: true }],
   ]);
   for (const p of layer.properties) {
-    if (p.filterable) out.set(p.name, { type: VALUE_TYPE[p.type]!, column: p.name });
+    if (p.filterable) {
+      out.set(p.name, { type: VALUE_TYPE[p.type]!, column: p.name, integer: p.type === 'integer' });
+    }
   }
   return out;
 }

@@ -17,7 +17,16 @@
  * a 400 problem naming the parameter, what it accepts and what was sent. A
  * parameter the declaration does not know is a 400 too, so typos never pass
  * silently; one given twice is refused before its field sees it.
+ *
+ * Text that PostgreSQL cannot store, or that is not text at all, never gets
+ * past here: every value is refused (400 naming the parameter) when its
+ * percent-encoded bytes are not UTF-8 (parseQuery marks them; lone
+ * surrogates %ED%A0%80 included), or when it holds a C0 control character
+ * (U+0000-U+001F, NUL first among them) or DEL (U+007F). Fields declared
+ * `multiline` (the CQL2 `filter`) accept tab, line feed and carriage return,
+ * which are blanks between its tokens.
  */
+import querystring from 'node:querystring';
 import { z } from 'zod';
 import { badRequest, type ProblemError } from './problem.ts';
 
@@ -44,6 +53,78 @@ export interface FieldDoc {
   required?: boolean;
   /** More of the OpenAPI parameter object (style, explode...). */
   param?: Record<string, unknown>;
+  /** Tab, line feed and carriage return allowed (other control characters never are). */
+  multiline?: boolean;
+}
+
+/**
+ * Why `s` is not text a parameter (or a CQL2 literal) may carry, or
+ * undefined: a C0 control character or DEL (tab, LF and CR allowed when
+ * `blanks`), or a UTF-16 surrogate without its pair (not a character; the
+ * JSON escape "\ud800" makes one).
+ *
+ *   badText('a\u0000b')   // 'text without control characters (U+0000 at character 2)'
+ */
+export function badText(s: string, blanks = false): string | undefined {
+  const bad = badCharacter(s, blanks);
+  return bad && `${bad.accepts.slice(0, -1)} at character ${bad.at + 1})`;
+}
+
+/** The first character of `s` badText refuses: its index, and what is accepted instead (naming it). */
+export function badCharacter(s: string, blanks = false): { at: number; accepts: string } | undefined {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) {
+      if (blanks && (c === 0x09 || c === 0x0a || c === 0x0d)) continue;
+      return { at: i, accepts: `text without control characters (${codePoint(c)})` };
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = s.charCodeAt(i + 1);
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      return { at: i, accepts: `text without unpaired surrogates (${codePoint(c)})` };
+    }
+  }
+  return undefined;
+}
+
+const codePoint = (c: number) => `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Names of the parameters whose bytes were not UTF-8, on a query parseQuery made. */
+const NOT_UTF8 = Symbol('parameters that are not UTF-8');
+
+/**
+ * Express's query parser (app.set('query parser', parseQuery)): what the
+ * 'simple' parser gives (node:querystring, + as a space, a repeated name as
+ * an array), and the names whose percent-encoded bytes are not UTF-8, which
+ * querystring would silently turn into U+FFFD; readParams refuses them.
+ */
+export function parseQuery(qs: string | null | undefined): Input {
+  const out: Input = querystring.parse(qs ?? '');
+  let bad: Set<string> | undefined;
+  if (qs?.includes('%')) {
+    for (const part of qs.split('&')) {
+      if (!part.includes('%')) continue;
+      const eq = part.indexOf('=');
+      const [k, v] = eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
+      if (isUtf8(k) && isUtf8(v)) continue;
+      bad ??= new Set();
+      bad.add(querystring.unescape(k.replace(/\+/g, ' ')));
+    }
+  }
+  if (bad) out[NOT_UTF8 as unknown as string] = bad;
+  return out;
+}
+
+function isUtf8(encoded: string): boolean {
+  try {
+    decodeURIComponent(encoded.replace(/\+/g, ' '));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A parameter reader: a string (or undefined when absent) in, a value out; throws Rejected or a ProblemError. */
@@ -60,6 +141,11 @@ export function field<T>(doc: FieldDoc, read: (value: string | undefined) => T):
     .string()
     .optional()
     .transform((raw, ctx) => {
+      const bad = raw === undefined ? undefined : badText(raw, doc.multiline);
+      if (bad) {
+        ctx.addIssue({ code: 'custom', message: bad, params: { got: raw } });
+        return z.NEVER;
+      }
       const v = trim ? (raw?.trim() === '' ? undefined : raw?.trim()) : raw;
       try {
         return read(v);
@@ -238,6 +324,12 @@ const unknownParameter = (name: string, known: readonly string[]) =>
  */
 export function readParams<S extends Params>(schema: S, input: Input, opts: ReadOptions = {}): z.output<S> {
   const known = Object.keys(schema.shape);
+  const notUtf8 = input[NOT_UTF8 as unknown as string] as Set<string> | undefined;
+  for (const k of Object.keys(input)) {
+    if (notUtf8?.has(k)) {
+      throw badRequest(k, 'UTF-8 text (its percent-encoded bytes are not UTF-8)', input[k]);
+    }
+  }
   for (const k of Object.keys(input)) {
     if (known.includes(k)) continue;
     const problem = (opts.unknown ?? unknownParameter)(k, known);

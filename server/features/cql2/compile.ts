@@ -15,7 +15,7 @@ export type ValueType = 'string' | 'number' | 'boolean' | 'geometry';
 
 export interface Cql2Context {
   /** Properties a filter may use, by name: `geometry` plus the layer's filterable ones and `id`. */
-  queryables: ReadonlyMap<string, { type: ValueType; column: string }>;
+  queryables: ReadonlyMap<string, { type: ValueType; column: string; integer?: boolean }>;
   /** Every property of the layer, to tell "not queryable" from "unknown". */
   properties: ReadonlySet<string>;
   /** CRS of geometry literals: 4326 (CRS84, lon/lat) or 3857. */
@@ -25,6 +25,26 @@ export interface Cql2Context {
 interface Typed {
   sql: RawBuilder<unknown>;
   type: ValueType | 'null';
+  /** An integer queryable (its literals must fit a bigint). */
+  integer?: boolean;
+  /** The value of a number literal (or of a negated one). */
+  literal?: number;
+}
+
+/**
+ * Most positions in all the geometry literals of one filter together. The
+ * text of a filter is bounded too (MAX_FILTER_LENGTH), but a position can be
+ * four characters ("0 0,") and each costs PostGIS work (ST_MakeValid, the
+ * spatial test against every candidate row).
+ */
+export const MAX_VERTICES = 2_000;
+
+/** What an integer queryable can hold (bigint): a number literal beyond it is a mistake. */
+const INTEGER_RANGE = 2 ** 63;
+
+/** The compiler's state for one filter. */
+interface Ctx extends Cql2Context {
+  vertices: number;
 }
 
 /** The functions a filter may call, as /ogc/functions lists them. */
@@ -79,13 +99,13 @@ const ARITH: Record<string, Binary> = {
 /** Half the Earth's circumference: every point is within this distance of every other. */
 const MAX_KM = 20_040;
 
-export function compileFilter(e: Expr, ctx: Cql2Context): RawBuilder<unknown> {
-  const t = compile(e, ctx);
+export function compileFilter(e: Expr, context: Cql2Context): RawBuilder<unknown> {
+  const t = compile(e, { ...context, vertices: 0 });
   if (t.type !== 'boolean') throw new Cql2Error('the filter must be a condition (true or false)', e.pos);
   return t.sql;
 }
 
-function compile(e: Expr, ctx: Cql2Context): Typed {
+function compile(e: Expr, ctx: Ctx): Typed {
   switch (e.k) {
     case 'and':
     case 'or': {
@@ -137,10 +157,13 @@ function compile(e: Expr, ctx: Cql2Context): Typed {
       const r = want(compile(e.r, ctx), 'number', e.r.pos, e.op);
       return { sql: ARITH[e.op]!(l, r), type: 'number' };
     }
-    case 'neg':
-      return { sql: sql`(- ${want(compile(e.e, ctx), 'number', e.e.pos, '-')})`, type: 'number' };
+    case 'neg': {
+      const v = compile(e.e, ctx);
+      const literal = v.literal === undefined ? undefined : -v.literal;
+      return { sql: sql`(- ${want(v, 'number', e.e.pos, '-')})`, type: 'number', literal };
+    }
     case 'num':
-      return { sql: sql`${e.v}::float8`, type: 'number' };
+      return { sql: sql`${e.v}::float8`, type: 'number', literal: e.v };
     case 'str':
       return { sql: sql`${e.v}::text`, type: 'string' };
     case 'bool':
@@ -168,9 +191,9 @@ function operands(e: Expr, k: 'and' | 'or'): Expr[] {
   return out;
 }
 
-function property(name: string, pos: number, ctx: Cql2Context): Typed {
+function property(name: string, pos: number, ctx: Ctx): Typed {
   const q = ctx.queryables.get(name);
-  if (q) return { sql: sql.ref(q.column), type: q.type };
+  if (q) return { sql: sql.ref(q.column), type: q.type, integer: q.integer };
   const names = [...ctx.queryables.keys()].join(', ');
   if (ctx.properties.has(name)) {
     throw new Cql2Error(`property "${name}" is not queryable; queryables: ${names}`, pos);
@@ -178,7 +201,7 @@ function property(name: string, pos: number, ctx: Cql2Context): Typed {
   throw new Cql2Error(`unknown property "${name}"; queryables: ${names}`, pos);
 }
 
-function call(e: Extract<Expr, { k: 'call' }>, ctx: Cql2Context): Typed {
+function call(e: Extract<Expr, { k: 'call' }>, ctx: Ctx): Typed {
   const arity = (n: number) => {
     if (e.args.length !== n) throw new Cql2Error(`${e.name} takes ${n} argument${n > 1 ? 's' : ''}`, e.pos);
   };
@@ -219,8 +242,11 @@ function call(e: Extract<Expr, { k: 'call' }>, ctx: Cql2Context): Typed {
 }
 
 /** A geometry literal in EPSG:4326, made valid so GEOS never throws on a bow-tie polygon. */
-function geometry(g: GeometryLiteral, bbox: boolean, pos: number, ctx: Cql2Context): RawBuilder<unknown> {
-  checkRange(g, pos, ctx.filterSrid);
+function geometry(g: GeometryLiteral, bbox: boolean, pos: number, ctx: Ctx): RawBuilder<unknown> {
+  ctx.vertices += checkRange(g, pos, ctx.filterSrid);
+  if (ctx.vertices > MAX_VERTICES) {
+    throw new Cql2Error(`geometries of more than ${MAX_VERTICES} positions in all`, pos);
+  }
   const json = JSON.stringify(g);
   const read =
     ctx.filterSrid === 4326
@@ -231,9 +257,12 @@ function geometry(g: GeometryLiteral, bbox: boolean, pos: number, ctx: Cql2Conte
 
 const WEB_MERCATOR_MAX = 20_037_508.342_789_244;
 
-function checkRange(g: GeometryLiteral, pos: number, srid: 4326 | 3857): void {
+/** Checks every position of `g` is in range; returns how many there are. */
+function checkRange(g: GeometryLiteral, pos: number, srid: 4326 | 3857): number {
+  let n = 0;
   const visit = (c: unknown): void => {
     if (Array.isArray(c) && typeof c[0] === 'number') {
+      n++;
       const [x, y] = c as number[];
       const ok =
         srid === 4326
@@ -246,7 +275,8 @@ function checkRange(g: GeometryLiteral, pos: number, srid: 4326 | 3857): void {
     } else if (Array.isArray(c)) c.forEach(visit);
   };
   visit(g.coordinates);
-  for (const m of g.geometries ?? []) checkRange(m, pos, srid);
+  for (const m of g.geometries ?? []) n += checkRange(m, pos, srid);
+  return n;
 }
 
 /** LIKE patterns are literals (maybe under CASEI/ACCENTI) that do not end in a lone escape. */
@@ -269,6 +299,17 @@ function want(t: Typed, type: ValueType, pos: number, where: string): RawBuilder
 function same(a: Typed, b: Typed, pos: number, where: string): [Typed, Typed] {
   if (a.type !== b.type && a.type !== 'null' && b.type !== 'null') {
     throw new Cql2Error(`${where} compares ${article(a.type)} with ${article(b.type)}`, pos);
+  }
+  for (const [x, y] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    if (x.integer && y.literal !== undefined && Math.abs(y.literal) > INTEGER_RANGE) {
+      throw new Cql2Error(
+        `${where} compares an integer property with ${y.literal}, beyond what an integer holds (±2^63)`,
+        pos,
+      );
+    }
   }
   return [a, b];
 }

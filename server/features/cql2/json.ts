@@ -9,6 +9,7 @@
  * document as a JSON pointer instead (`at /args/1`). Geometries are GeoJSON
  * and checked here as the WKT reader checks its literals.
  */
+import { badText } from '../../http/params.ts';
 import type { Expr, GeometryLiteral } from './ast.ts';
 import { Cql2Error } from './error.ts';
 import { MAX_DEPTH } from './parser.ts';
@@ -58,12 +59,17 @@ function read(v: Json, at: string, depth: number): Expr {
     if (!Number.isFinite(v)) throw new Cql2JsonError('a number out of range', at);
     return { k: 'num', v, pos };
   }
-  if (typeof v === 'string') return { k: 'str', v, pos };
+  if (typeof v === 'string') {
+    // "\u0000" and "\ud800" are valid JSON escapes; PostgreSQL text takes neither.
+    const bad = badText(v, true);
+    if (bad) throw new Cql2JsonError(`a string must be ${bad}`, at);
+    return { k: 'str', v, pos };
+  }
   if (typeof v === 'boolean') return { k: 'bool', v, pos };
   if (v === null) return { k: 'null', pos };
   if (Array.isArray(v)) throw new Cql2JsonError('a list is only allowed as the second argument of "in"', at);
   if ('property' in v) {
-    if (typeof v.property !== 'string' || v.property === '') {
+    if (typeof v.property !== 'string' || v.property === '' || badText(v.property)) {
       throw new Cql2JsonError('"property" must be a property name', at);
     }
     return { k: 'prop', name: v.property, pos };

@@ -7,6 +7,7 @@
  * the parser expects one, so a property may share a keyword's spelling only
  * when double-quoted ("in").
  */
+import { badCharacter } from '../../http/params.ts';
 import { Cql2Error } from './error.ts';
 
 export type TokenKind = 'ident' | 'quoted' | 'string' | 'number' | 'punct' | 'end';
@@ -89,6 +90,9 @@ function readQuoted(text: string, start: number, q: string, what: string): { val
         i += 2;
         continue;
       }
+      // PostgreSQL refuses NUL in text; the other control characters are refused alike (tab, LF and CR pass).
+      const bad = badCharacter(text.slice(start + 1, i), true);
+      if (bad) throw new Cql2Error(`${what} must be ${bad.accepts}`, start + 2 + bad.at);
       return { value: out, end: i + 1 };
     }
     out += c;

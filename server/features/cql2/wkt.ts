@@ -34,13 +34,25 @@ const GEOJSON_TYPE: Record<string, string> = {
 
 type Position = number[];
 
-export function readGeometry(p: Parser, keyword: string, pos: number): GeometryLiteral {
+/**
+ * Deepest nesting of GEOMETRYCOLLECTIONs in a WKT literal (a collection in a
+ * collection is 2). PostGIS reads the literal as GeoJSON, whose parser stops
+ * at 32 levels of JSON ("nesting too deep": a 500 at 15 collections); 4 is
+ * far below that and above any real use. CQL2 JSON takes no collection
+ * inside a collection at all.
+ */
+export const MAX_COLLECTION_DEPTH = 4;
+
+export function readGeometry(p: Parser, keyword: string, pos: number, depth = 1): GeometryLiteral {
   const z = p.acceptKeyword('Z');
   if (p.acceptKeyword('EMPTY'))
     throw new Cql2Error(`${keyword} EMPTY matches nothing; give coordinates`, pos);
   const dims = z ? 3 : undefined;
   const type = GEOJSON_TYPE[keyword]!;
   if (keyword === 'GEOMETRYCOLLECTION') {
+    if (depth > MAX_COLLECTION_DEPTH) {
+      throw new Cql2Error(`GEOMETRYCOLLECTIONs nested more than ${MAX_COLLECTION_DEPTH} deep`, pos);
+    }
     p.expectPunct('(');
     const geometries: GeometryLiteral[] = [];
     do {
@@ -49,7 +61,7 @@ export function readGeometry(p: Parser, keyword: string, pos: number): GeometryL
       if (t.kind !== 'ident' || !GEOMETRY_KEYWORDS.has(kw)) {
         throw new Cql2Error('expected a geometry inside GEOMETRYCOLLECTION', t.pos);
       }
-      geometries.push(readGeometry(p, kw, t.pos));
+      geometries.push(readGeometry(p, kw, t.pos, depth + 1));
     } while (p.acceptPunct(','));
     p.expectPunct(')');
     return { type, geometries };
