@@ -8,16 +8,33 @@
  * the 10 km near-border query). SET LOCAL keeps the change to this one
  * transaction; the pool's other users keep the server's settings.
  *
+ * A report only reads, so when its connection is lost under it (PostgreSQL
+ * restarting, pg_terminate_backend) it runs once more on a fresh connection;
+ * if that fails too, the error reaches the error handler, which answers 503
+ * with Retry-After. The broken connection is dropped by the pool on release.
+ *
  *   const rows = await analysisQuery(db, sql`SELECT …`)
  *   const { plans } = await explainReports(() => report.run(db, params)) // EXPLAIN ANALYZE text of each query
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { isLostConnection } from '../db/connect.ts';
 import type { DB } from '../db/types.ts';
 
 const explaining = new AsyncLocalStorage<string[]>();
 
 export async function analysisQuery<R>(db: Kysely<DB>, query: RawBuilder<R>): Promise<R[]> {
+  const plans = explaining.getStore()?.length;
+  try {
+    return await inTransaction(db, query);
+  } catch (e) {
+    if (!isLostConnection(e)) throw e;
+    explaining.getStore()?.splice(plans ?? 0);
+    return inTransaction(db, query);
+  }
+}
+
+function inTransaction<R>(db: Kysely<DB>, query: RawBuilder<R>): Promise<R[]> {
   return db.connection().execute(async (conn) => {
     // One round trip to open the transaction and set it up: a statement
     // without parameters goes by the simple protocol, which takes several.

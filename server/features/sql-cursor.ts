@@ -9,10 +9,19 @@
  *
  * `first` is read before the caller answers, so an error in the query is
  * still a proper problem response and not a cut-off body.
+ *
+ * A connection lost under the cursor (PostgreSQL restarting,
+ * pg_terminate_backend) is dropped, and the query runs once more on a fresh
+ * connection, skipping the rows already read, so a page being streamed still
+ * completes. The rows after that point come from a new snapshot: if the data
+ * changed in between, the page may repeat or miss a row at the seam. A
+ * second loss is thrown: before the answer started, the error handler makes
+ * it a 503 with Retry-After; after, the response is cut off.
  */
 import type { CompiledQuery } from 'kysely';
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
+import { isLostConnection } from '../db/connect.ts';
 
 export interface OpenCursor<R> {
   first: R[];
@@ -26,36 +35,68 @@ export async function openCursor<R>(
   query: CompiledQuery,
   opts: { batch: number; rowMode?: 'array'; types?: Cursor.CursorQueryConfig['types'] },
 ): Promise<OpenCursor<R>> {
-  const client = await pool.connect();
-  const cursor = client.query(
-    new Cursor<R>(query.sql, query.parameters as unknown[], { rowMode: opts.rowMode, types: opts.types }),
-  );
+  const open = async () => {
+    const client = await pool.connect();
+    const cursor = client.query(
+      new Cursor<R>(query.sql, query.parameters as unknown[], { rowMode: opts.rowMode, types: opts.types }),
+    );
+    return { client, cursor };
+  };
+  let { client, cursor } = await open();
   let closed = false;
   let failed = false;
+  let retried = false;
+  let delivered = 0;
   let pending: Promise<unknown> | undefined;
   const close = async () => {
     if (closed) return;
     closed = true;
     // A read still in flight (prefetched for a client that went away) finishes first.
     await pending?.catch(() => undefined);
+    if (failed) return; // its connection is already dropped
     try {
-      if (!failed) await cursor.close();
+      await closeOrLose(client, cursor);
     } catch {
       failed = true;
     }
     // A connection whose cursor failed is dropped rather than reused in an unknown state.
     client.release(failed ? true : undefined);
   };
-  const read = async () => {
+  /** Drops the connection of a cursor that failed. */
+  const drop = () => {
+    if (failed) return;
+    failed = true;
+    client.release(true);
+  };
+  const read = async (): Promise<R[]> => {
     try {
-      return await cursor.read(opts.batch);
+      const rows = await untilLost(client, cursor.read(opts.batch));
+      delivered += rows.length;
+      return rows;
     } catch (e) {
-      failed = true;
-      if (!closed) {
+      drop();
+      if (closed || retried || !isLostConnection(e)) {
         closed = true;
-        client.release(true);
+        throw e;
       }
-      throw e;
+      retried = true;
+      ({ client, cursor } = await open().catch((err) => {
+        closed = true;
+        throw err;
+      }));
+      failed = false;
+      try {
+        for (let skip = delivered; skip > 0; ) {
+          const rows = await untilLost(client, cursor.read(Math.min(skip, opts.batch)));
+          if (!rows.length) break;
+          skip -= rows.length;
+        }
+      } catch (err) {
+        drop();
+        closed = true;
+        throw err;
+      }
+      return read();
     }
   };
   const next = () => {
@@ -65,4 +106,32 @@ export async function openCursor<R>(
   };
   const first = await read();
   return { first, next, close };
+}
+
+/**
+ * pg-cursor hands a batch over at the server's ReadyForQuery and its close
+ * waits for one too; when the connection is lost between the end of the rows
+ * and that message, the cursor ignores the error (it counts itself done) and
+ * the promise never settles. So each of them also fails when the client ends
+ * or reports an error, and its connection is dropped rather than held out of
+ * the pool for ever.
+ */
+function untilLost<T>(client: pg.PoolClient, work: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const lost = () => reject(new Error('Connection terminated unexpectedly'));
+    client.once('end', lost);
+    client.once('error', lost);
+    work.then(resolve, reject).finally(() => {
+      client.off('end', lost);
+      client.off('error', lost);
+    });
+  });
+}
+
+/** Closes the cursor; fails at once when its connection is already known lost. */
+function closeOrLose(client: pg.PoolClient, cursor: Cursor): Promise<void> {
+  if ((client as unknown as { _queryable?: boolean })._queryable === false) {
+    return Promise.reject(new Error('Connection terminated unexpectedly'));
+  }
+  return untilLost(client, cursor.close());
 }

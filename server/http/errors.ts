@@ -1,7 +1,9 @@
 /**
  * The one error handler. Bad input is a ProblemError thrown by a route;
- * body-parser errors become 400/413; an unreachable database becomes 503
- * with Retry-After; anything else is a 500 that is logged, never a crash.
+ * body-parser errors become 400/413; an unreachable database (refused, shut
+ * down, the connection lost mid-request: isUnavailable in db/connect.ts)
+ * becomes 503 with Retry-After; anything else is a 500 that is logged, never
+ * a crash.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isUnavailable } from '../db/connect.ts';
@@ -48,6 +50,8 @@ export function errorHandler(retryAfterS: number): ErrorRequestHandler {
       p = new ProblemError(500, 'internal', 'Internal error', 'the server failed to answer this request');
     }
     if (res.headersSent) {
+      // Part of the answer is out (a page being streamed): all that is left is to cut it off.
+      req.log?.warn({ status: p.status }, 'response cut off after its headers were sent');
       res.destroy();
       return;
     }

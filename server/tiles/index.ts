@@ -21,7 +21,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Metric } from 'prom-client';
 import { type Config, defaults } from '../config.ts';
-import type { Database } from '../db/connect.ts';
+import { type Database, guardPool } from '../db/connect.ts';
 import type { DataVersion } from '../db/data-version.ts';
 import { TileCache } from './cache.ts';
 import { fastPath } from './fast-path.ts';
@@ -73,7 +73,7 @@ export function createTiles(deps: {
     allowExitOnIdle: true,
     options: [base.options, '-c max_parallel_workers_per_gather=0 -c jit=off'].filter(Boolean).join(' '),
   });
-  pool.on('error', (e) => deps.logger?.warn({ err: e.message }, 'tile connection lost'));
+  guardPool(pool, (e) => deps.logger?.warn({ err: e.message }, 'tile connection lost'));
 
   const cache = new TileCache(config.TILE_CACHE_MB);
   const version = deps.version;
