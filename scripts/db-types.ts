@@ -11,21 +11,14 @@ import path from 'node:path';
 import { loadConfig } from '../server/config.ts';
 import { connect } from '../server/db/connect.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
-import { dropDatabase, ensureDatabase, ensurePostgis } from '../server/db/postgis.ts';
-import { locateServer } from '../server/db/postgres-local.ts';
-import { projectRoot } from '../server/prepare.ts';
+import { dropDatabase, ensureDatabase } from '../server/db/postgis.ts';
+import { postgisServer, projectRoot } from '../server/prepare.ts';
 import { generateDbTypes, typesFile } from './lib/db-types.ts';
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 const check = process.argv.includes('--check');
 const config = loadConfig();
-const located = await locateServer({
-  databaseUrl: config.DATABASE_URL,
-  privateDir: path.join(projectRoot, '.data', 'pg'),
-  privatePort: config.PRIVATE_PG_PORT,
-  log,
-});
-await ensurePostgis(located.adminUrl, config.AUTO_INSTALL_POSTGIS, log);
+const located = await postgisServer(config, log);
 const name = `border_atlas_types_${process.pid}_${Date.now().toString(36)}`;
 const url = await ensureDatabase(located.adminUrl, name);
 let text: string;

@@ -17,8 +17,7 @@ import { createApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { connect } from '../server/db/connect.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
-import { dropDatabase, ensureDatabase, ensurePostgis } from '../server/db/postgis.ts';
-import { locateServer } from '../server/db/postgres-local.ts';
+import { dropDatabase, ensureDatabase } from '../server/db/postgis.ts';
 import {
   EXAMPLES_PATH,
   exampleRequests,
@@ -26,19 +25,13 @@ import {
   recordExamples,
 } from '../server/http/openapi-examples.ts';
 import { openapiDocument } from '../server/openapi.ts';
-import { projectRoot } from '../server/prepare.ts';
+import { postgisServer } from '../server/prepare.ts';
 
 const log = (m: string) => process.stderr.write(`openapi-examples: ${m}\n`);
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const located = await locateServer({
-    databaseUrl: config.DATABASE_URL,
-    privateDir: `${projectRoot}/.data/pg`,
-    privatePort: config.PRIVATE_PG_PORT,
-    log,
-  });
-  await ensurePostgis(located.adminUrl, config.AUTO_INSTALL_POSTGIS, log);
+  const located = await postgisServer(config, log);
   const name = `border_atlas_examples_${process.pid}_${Date.now().toString(36)}`;
   const url = await ensureDatabase(located.adminUrl, name);
   const database = connect(url, { max: 4 });

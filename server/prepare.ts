@@ -20,8 +20,16 @@ export interface Prepared {
   origin: 'env' | 'local' | 'private';
 }
 
-/** Finds the server, installs PostGIS when allowed, and creates the database when missing. */
-export async function prepareServer(config: Config, log: (m: string) => void): Promise<Prepared> {
+/**
+ * The PostgreSQL server the configuration points at (DATABASE_URL, else
+ * 127.0.0.1:5432, else the private cluster under .data/), with PostGIS
+ * installed when allowed: what the server, the tests and the scripts that
+ * make databases of their own all start from.
+ */
+export async function postgisServer(
+  config: Pick<Config, 'DATABASE_URL' | 'PRIVATE_PG_PORT' | 'AUTO_INSTALL_POSTGIS'>,
+  log: (m: string) => void,
+): Promise<Omit<Prepared, 'url'>> {
   const located = await locateServer({
     databaseUrl: config.DATABASE_URL,
     privateDir: path.join(projectRoot, '.data', 'pg'),
@@ -29,6 +37,12 @@ export async function prepareServer(config: Config, log: (m: string) => void): P
     log,
   });
   await ensurePostgis(located.adminUrl, config.AUTO_INSTALL_POSTGIS, log);
+  return { adminUrl: located.adminUrl, origin: located.origin };
+}
+
+/** Finds the server, installs PostGIS when allowed, and creates the database when missing. */
+export async function prepareServer(config: Config, log: (m: string) => void): Promise<Prepared> {
+  const located = await postgisServer(config, log);
   const url = config.DATABASE_URL || (await ensureDatabase(located.adminUrl, config.DATABASE_NAME));
   return { url, adminUrl: located.adminUrl, origin: located.origin };
 }

@@ -8,9 +8,8 @@ import { seed } from '../seeds/index.ts';
 import { loadConfig } from '../server/config.ts';
 import { connect } from '../server/db/connect.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
-import { dropDatabase, ensureDatabase, ensurePostgis } from '../server/db/postgis.ts';
-import { locateServer } from '../server/db/postgres-local.ts';
-import { projectRoot } from '../server/prepare.ts';
+import { dropDatabase, ensureDatabase } from '../server/db/postgis.ts';
+import { postgisServer } from '../server/prepare.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,13 +23,7 @@ let cleanup: (() => Promise<void>) | undefined;
 export async function setup(project: TestProject): Promise<void> {
   const config = loadConfig();
   const log = (m: string) => process.stderr.write(`[test setup] ${m}\n`);
-  const located = await locateServer({
-    databaseUrl: config.DATABASE_URL,
-    privateDir: `${projectRoot}/.data/pg`,
-    privatePort: config.PRIVATE_PG_PORT,
-    log,
-  });
-  await ensurePostgis(located.adminUrl, config.AUTO_INSTALL_POSTGIS, log);
+  const located = await postgisServer(config, log);
   const name = `border_atlas_test_${process.pid}_${Date.now().toString(36)}`;
   const url = await ensureDatabase(located.adminUrl, name);
   cleanup = () => dropDatabase(located.adminUrl, name);

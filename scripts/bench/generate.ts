@@ -19,10 +19,9 @@ import { readData } from '../../seeds/read.ts';
 import { loadConfig } from '../../server/config.ts';
 import { connect } from '../../server/db/connect.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
-import { ensureDatabase, ensurePostgis } from '../../server/db/postgis.ts';
-import { locateServer } from '../../server/db/postgres-local.ts';
+import { ensureDatabase } from '../../server/db/postgis.ts';
 import type { DB } from '../../server/db/types.ts';
-import { projectRoot } from '../../server/prepare.ts';
+import { postgisServer, projectRoot } from '../../server/prepare.ts';
 
 export const GENERATOR_VERSION = 1;
 export const SIZES = { communes: 3300, provinces: 34, roads: 200_000, projects: 100_000 };
@@ -32,13 +31,7 @@ const log = (m: string) => process.stderr.write(`[bench data] ${m}\n`);
 /** Returns the URL of the benchmark database, generating it when needed. */
 export async function benchDatabase(): Promise<string> {
   const config = loadConfig();
-  const located = await locateServer({
-    databaseUrl: config.DATABASE_URL,
-    privateDir: `${projectRoot}/.data/pg`,
-    privatePort: config.PRIVATE_PG_PORT,
-    log,
-  });
-  await ensurePostgis(located.adminUrl, config.AUTO_INSTALL_POSTGIS, log);
+  const located = await postgisServer(config, log);
   const name = process.env.BENCH_DATABASE_NAME ?? 'border_atlas_bench';
   const url = await ensureDatabase(located.adminUrl, name);
   const database = connect(url, { max: 2, statementTimeoutMs: 30 * 60_000 });
