@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { projectPlaceJoins } from './sql.ts';
+import { placeColumns, placeProperties, projectPlaceJoins } from './sql.ts';
 import { type LayerDef, neighbourProperty, precisionProperties } from './types.ts';
 
 export const borderGates: LayerDef = {
@@ -45,20 +45,8 @@ export const borderGates: LayerDef = {
   analysis: {
     select: sql`SELECT g.id, g.name, g.geom FROM border_gates g`,
     // The province is not a property of the layer, but near-border names it.
-    rows: sql`SELECT p.id, p.name, p.kind, u0.name AS commune, u0.code AS commune_code,
-      pr.name AS province, pr.code AS province_code,
-      p.precision::text AS precision, p.uncertainty_m::float8 AS uncertainty_m
-      FROM border_gates p ${projectPlaceJoins}`,
-    properties: [
-      'name',
-      'kind',
-      'commune',
-      'commune_code',
-      'province',
-      'province_code',
-      'precision',
-      'uncertainty_m',
-    ],
+    rows: sql`SELECT p.id, p.name, p.kind, ${placeColumns} FROM border_gates p ${projectPlaceJoins}`,
+    properties: ['name', 'kind', ...placeProperties],
   },
   search: {
     name: 'name',

@@ -3,7 +3,7 @@
  * properties, value labels, and how the analysis and search read them.
  */
 import { type RawBuilder, sql } from 'kysely';
-import { projectPlaceJoins } from './sql.ts';
+import { placeColumns, placeProperties, projectPlaceJoins } from './sql.ts';
 import type { AnalysisSource, Label, LayerProperty, LayerSearch } from './types.ts';
 import { precisionProperties } from './types.ts';
 
@@ -168,9 +168,7 @@ export function projectAnalysis(kind?: { category: string; details: string }): A
   return {
     select: sql`SELECT p.id, p.name, p.geom FROM ${projectRows(kind)}`,
     rows: sql`SELECT p.id, p.name, p.category, p.investment_bn_vnd::float8 AS investment_bn_vnd,
-      p.investment_qualifier, p.status, p.start_year, p.end_year,
-      u0.name AS commune, u0.code AS commune_code, pr.name AS province, pr.code AS province_code,
-      p.precision::text AS precision, p.uncertainty_m::float8 AS uncertainty_m
+      p.investment_qualifier, p.status, p.start_year, p.end_year, ${placeColumns}
       FROM projects p ${projectPlaceJoins}`,
     properties: [
       'name',
@@ -180,12 +178,7 @@ export function projectAnalysis(kind?: { category: string; details: string }): A
       'status',
       'start_year',
       'end_year',
-      'commune',
-      'commune_code',
-      'province',
-      'province_code',
-      'precision',
-      'uncertainty_m',
+      ...placeProperties,
     ],
     investment: true,
   };

@@ -21,6 +21,21 @@ export const projectPlaceJoins = sql`
     ON prs.unit_id = pr0.id AND pr0.valid_to IS NOT NULL
   LEFT JOIN admin_units pr ON pr.id = COALESCE(prs.successor_id, pr0.id)`;
 
+/**
+ * The place and precision columns a point layer's analysis rows end with
+ * (after `projectPlaceJoins`), and their property names in the same order.
+ */
+export const placeColumns = sql`u0.name AS commune, u0.code AS commune_code, pr.name AS province,
+  pr.code AS province_code, p.precision::text AS precision, p.uncertainty_m::float8 AS uncertainty_m`;
+export const placeProperties = [
+  'commune',
+  'commune_code',
+  'province',
+  'province_code',
+  'precision',
+  'uncertainty_m',
+] as const;
+
 /** Search rows of the administrative units of one level, of every period. */
 export function unitSearch(level: string) {
   return sql`SELECT u.id, u.name, u.name_plain, u.kind, u.level, u.code, u.seat AS point, u.valid_to
