@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { type App, createApp } from '../server/app.ts';
+import { type App, type AppDeps, createApp } from '../server/app.ts';
 import { connect, type Database } from '../server/db/connect.ts';
 import type { DataVersion } from '../server/db/data-version.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
@@ -114,11 +114,12 @@ async function startApp(
   database: Database,
   retryAfterS = 5,
   http: Partial<HttpTimeouts> = {},
+  extra: Pick<AppOptions, 'config' | 'logger'> = {},
 ): Promise<Running> {
   const app = createApp({
-    config: { BODY_LIMIT: '100kb', RETRY_AFTER_S: retryAfterS, ...http },
+    config: { BODY_LIMIT: '100kb', RETRY_AFTER_S: retryAfterS, ...http, ...extra.config },
     database,
-    logger: pino({ level: 'silent' }),
+    logger: extra.logger ?? pino({ level: 'silent' }),
   });
   const server: Server = app.listen(0, '127.0.0.1');
   // Longer than any pause between two requests of a loaded run: fetch keeps
@@ -157,6 +158,10 @@ export interface AppOptions {
   instances?: number;
   /** HTTP server timeouts (config.ts's HTTP_*_TIMEOUT_MS), for tests of slow clients. */
   http?: Partial<HttpTimeouts>;
+  /** More of the app's configuration (WRITE_RATE_LIMIT, CORS_WRITE_ORIGINS, IMPORT_MAX_BYTES…). */
+  config?: Partial<AppDeps['config']>;
+  /** The app's logger (default: silent), for tests that read the log. */
+  logger?: Logger;
 }
 
 export interface UsedApp {
@@ -205,7 +210,12 @@ export function useApp(options: AppOptions = {}): UsedApp {
     await options.setup?.(database!);
     if (options.base === undefined)
       for (let i = 0; i < (options.instances ?? 1); i++)
-        instances.push(await startApp(database!, options.retryAfterS, options.http));
+        instances.push(
+          await startApp(database!, options.retryAfterS, options.http, {
+            config: options.config,
+            logger: options.logger,
+          }),
+        );
   });
   afterAll(async () => {
     await Promise.all(instances.map((r) => r.close()));
