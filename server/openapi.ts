@@ -14,11 +14,13 @@ import { fileURLToPath } from 'node:url';
 import express, { type RequestHandler, Router } from 'express';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { analysisPaths } from './analysis/openapi.ts';
+import { sessionPaths } from './auth/openapi.ts';
 import { apiRoot, MEDIA, siteRoot } from './features/links.ts';
 import { apiQuery, featuresPaths } from './features/openapi.ts';
 import { fontsPaths } from './fonts/openapi.ts';
 import { servicePaths } from './http/openapi.ts';
 import { type Input, readParams } from './http/params.ts';
+import { importPaths } from './import/http-openapi.ts';
 import { searchPaths } from './search/openapi.ts';
 import { sourcesPaths } from './sources/openapi.ts';
 import { tilesPaths } from './tiles/openapi.ts';
@@ -32,6 +34,8 @@ function rootPaths(): ZodOpenApiPathsObject {
     ...tilesPaths,
     ...fontsPaths,
     ...servicePaths,
+    ...sessionPaths,
+    ...importPaths,
   };
 }
 
