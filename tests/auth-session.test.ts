@@ -10,6 +10,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createToken } from '../server/auth/tokens.ts';
+import { ConfigError, loadConfig } from '../server/config.ts';
 import { useApp } from './helpers.ts';
 
 const LISTED = 'https://maps.example.org';
@@ -265,5 +266,27 @@ describe('logs', () => {
     expect(logLines.filter((l) => l.includes('/api/session')).length).toBeGreaterThanOrEqual(4);
     expect(log).not.toContain(secret);
     expect(log).not.toContain(t);
+  });
+});
+
+describe('configuration', () => {
+  it('reads WRITE_RATE_LIMIT, CORS_WRITE_ORIGINS and IMPORT_MAX_BYTES, and refuses bad values naming them', () => {
+    const c = loadConfig({
+      CORS_WRITE_ORIGINS: ' https://a.example, http://b.example:8443 ',
+      WRITE_RATE_LIMIT: '0',
+    });
+    expect(c.CORS_WRITE_ORIGINS).toEqual(['https://a.example', 'http://b.example:8443']);
+    expect(c.WRITE_RATE_LIMIT).toBe(0);
+    expect(loadConfig({}).CORS_WRITE_ORIGINS).toEqual([]);
+    expect(loadConfig({}).IMPORT_MAX_BYTES).toBe(100 * 1024 * 1024);
+    for (const [name, value] of [
+      ['CORS_WRITE_ORIGINS', 'https://a.example/maps'],
+      ['CORS_WRITE_ORIGINS', '*'],
+      ['WRITE_RATE_LIMIT', '-1'],
+      ['IMPORT_MAX_BYTES', '10'],
+    ] as const) {
+      expect(() => loadConfig({ [name]: value }), `${name}=${value}`).toThrow(ConfigError);
+      expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+    }
   });
 });
