@@ -7,7 +7,9 @@
  * a GeoPackage read through GDAL, and only editors and admins may.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { connect as tcp } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +17,7 @@ import { seed } from '../seeds/index.ts';
 import { fingerprint } from '../seeds/load.ts';
 import { createToken } from '../server/auth/tokens.ts';
 import type { ImportReport } from '../server/import/index.ts';
-import { useApp } from './helpers.ts';
+import { useApp, waitFor } from './helpers.ts';
 import { dataVersion, fixture, SOURCE, tempDir } from './import-support.ts';
 
 const MAX = 256 * 1024;
@@ -239,5 +241,25 @@ describe('POST /api/import', () => {
     expect(res.status, JSON.stringify(r)).toBe(200);
     expect(r).toMatchObject({ file: 'Đường Điện Biên.gpkg', format: 'gpkg', ok: true, dryRun: true });
     expect(r.records.read).toBeGreaterThan(0);
+  });
+
+  it('drops the part of a file whose client went away mid-upload', async () => {
+    const uploads = () => readdirSync(tmpdir()).filter((n) => n.startsWith('border-atlas-upload-'));
+    const before = await state();
+    const boundary = 'b0undary';
+    const head = `--${boundary}\r\nContent-Disposition: form-data; name="layer"\r\n\r\nprojects\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.csv"\r\n\r\nid,ten,loai,ma_xa,lon,lat\n`;
+    const { port } = new URL(app.base);
+    const socket = tcp(Number(port), '127.0.0.1');
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    socket.write(
+      `POST /api/import HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${await token('editor')}\r\n` +
+        `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 100000\r\n\r\n${head}`,
+    );
+    // The server has the part on disk…
+    expect(await waitFor(async () => uploads().length > 0, 30_000)).toBe(true);
+    socket.destroy();
+    // …and deletes it once the client is gone.
+    expect(await waitFor(async () => uploads().length === 0, 30_000)).toBe(true);
+    expect(await state()).toEqual(before);
   });
 });
