@@ -290,3 +290,29 @@ describe('configuration', () => {
     }
   });
 });
+
+// Last in the file: it uses up this address's sign-ins for the minute.
+describe('sign-in attempts', () => {
+  it(`are limited per address (${LIMIT} a minute): guessing secrets is not free`, async () => {
+    const guess = () =>
+      fetch(`${app.base}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: `ba_000000000000_${'C'.repeat(43)}` }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i <= LIMIT; i++) {
+      const r = await guess();
+      statuses.push(r.status);
+      if (r.status === 429) {
+        await problem(r, 429, 'rate-limited');
+        expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(r.headers.get('ratelimit')).toMatch(/^"sign-in"; r=0; t=\d+$/);
+        break;
+      }
+      await r.body?.cancel();
+    }
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
+  });
+});
