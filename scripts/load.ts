@@ -72,7 +72,13 @@ try {
   const statuses = new Map(names.map((k) => [k, {} as Record<string, number>]));
   let n = 0;
   log(`${connections} connections for ${duration} s against ${base}; kinds: ${names.join(', ')}`);
-  const instance = autocannon({
+  let finish: (r: autocannon.Result) => void = () => {};
+  let fail: (e: Error) => void = () => {};
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+  const options: autocannon.Options = {
     url: base,
     connections,
     duration,
@@ -88,7 +94,8 @@ try {
         },
       },
     ],
-  });
+  };
+  const instance = autocannon(options, (err, r) => (err ? fail(err) : finish(r)));
   // With one request in flight per connection, the client's context is the answered request's.
   instance.on('response', (client, status, _bytes, ms) => {
     const kind = (client as unknown as { requestIterator: { context: { kind: string } } }).requestIterator
@@ -97,9 +104,7 @@ try {
     const s = statuses.get(kind);
     if (s) s[status] = (s[status] ?? 0) + 1;
   });
-  const result = await new Promise<autocannon.Result>((resolve, reject) =>
-    instance.on('done', resolve).on('error', reject),
-  );
+  const result = await done;
   const seconds = result.duration;
   const perKind: Record<string, KindFigures> = {};
   for (const k of names) {
