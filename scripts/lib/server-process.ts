@@ -20,7 +20,9 @@ export interface ServerProcess {
 
 export function startServer(
   env: NodeJS.ProcessEnv = {},
-  log = (m: string) => process.stderr.write(m),
+  log: (m: string) => void = (m) => {
+    process.stderr.write(m);
+  },
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'lib', 'serve.ts')], {
     cwd: root,
