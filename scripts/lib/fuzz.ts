@@ -471,7 +471,7 @@ function sendGet(agent: http.Agent, base: URL, path: string): Promise<Outcome> {
 }
 
 /** Writes the bytes on a new connection and reads one response (head, then Content-Length or chunked body). */
-function sendRaw(base: URL, r: RawRequest): Promise<Outcome> {
+export function sendRaw(base: URL, r: RawRequest): Promise<Outcome> {
   return new Promise((resolve) => {
     const socket = net.connect(Number(base.port), base.hostname);
     let data = Buffer.alloc(0);
