@@ -2,12 +2,8 @@
  * Shared test plumbing: the run's database, scratch databases, a private
  * PostgreSQL cluster a test may stop, and the app on port 0 (useApp).
  */
-import { rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { type App, createApp } from '../server/app.ts';
@@ -15,7 +11,6 @@ import { connect, type Database } from '../server/db/connect.ts';
 import type { DataVersion } from '../server/db/data-version.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { dropDatabase, ensureDatabase } from '../server/db/postgis.ts';
-import { startPrivateCluster, stopPrivateCluster } from '../server/db/postgres-local.ts';
 import type { HttpTimeouts } from '../server/http/server.ts';
 
 export function runDatabase(): Database {
@@ -44,64 +39,10 @@ export async function scratchDatabase(): Promise<{
   };
 }
 
-/** A TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+// freePort, waitFor and privateCluster live in scripts/lib/cluster.ts (npm run chaos uses them too).
+import { type PrivateCluster, privateCluster } from '../scripts/lib/cluster.ts';
 
-/** Polls `check` every 250 ms until it holds (true) or `ms` have passed (false). */
-export async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return false;
-}
-
-/**
- * A PostgreSQL cluster of the test's own (initdb/pg_ctl, as the machine's
- * postgres user when root), migrated and empty, so that stopping it
- * disturbs nothing else. `remove` stops it if running and deletes its files.
- */
-export interface PrivateCluster {
-  url: string;
-  database: Database;
-  stop(): void;
-  start(): Promise<void>;
-  remove(): Promise<void>;
-}
-
-export async function privateCluster(): Promise<PrivateCluster> {
-  const dir = path.join(tmpdir(), `border-atlas-cluster-${process.pid}-${Date.now().toString(36)}`);
-  const quiet = () => {};
-  const port = await freePort();
-  const url = await startPrivateCluster(dir, port, quiet);
-  const database = connect(url, { max: 4, onError: quiet });
-  await migrateToLatest(database.db);
-  return {
-    url,
-    database,
-    stop: () => stopPrivateCluster(dir),
-    start: async () => {
-      await startPrivateCluster(dir, port, quiet);
-    },
-    remove: async () => {
-      await database.close();
-      try {
-        stopPrivateCluster(dir);
-      } catch {
-        // already stopped
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export { freePort, type PrivateCluster, privateCluster, waitFor } from '../scripts/lib/cluster.ts';
 
 interface Running {
   base: string;
