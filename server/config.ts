@@ -34,10 +34,10 @@ export const defaults = {
   PG_EXPORT_TIMEOUT_MS: '60000', // statement timeout of each batch of a large page or export (limit above LARGE_PAGE_ROWS)
   PG_TILE_TIMEOUT_MS: '15000', // statement timeout of a tile render (the tile pool)
   LIMIT_ANALYSIS_CONCURRENCY: '4', // analysis and statistics requests running at once
-  LIMIT_ANALYSIS_QUEUE: '32', // analysis requests waiting for a slot; one more is answered 503 at once
+  LIMIT_ANALYSIS_QUEUE: '64', // analysis requests waiting for a slot; one more is answered 503 at once
   LARGE_PAGE_ROWS: '1000', // a page of features with a larger limit counts as large (its own limit and pool)
   LIMIT_LARGE_PAGE_CONCURRENCY: '2', // large pages served at once (also the size of the export pool)
-  LIMIT_LARGE_PAGE_QUEUE: '8', // large pages waiting for a slot; one more is answered 503 at once
+  LIMIT_LARGE_PAGE_QUEUE: '64', // large pages waiting for a slot; one more is answered 503 at once
   LIMIT_QUEUE_TIMEOUT_MS: '10000', // a request waiting this long for a slot is answered 503
 };
 

@@ -94,7 +94,8 @@ export function connect(url: string, opts: ConnectOptions = {}): Database {
     ...options,
     max: opts.exportMax ?? 2,
     statement_timeout: timeouts.export,
-    application_name: 'border-atlas-export',
+    // The same name as the main pool: operators (and tests/chaos.test.ts) find the service's sessions by it.
+    application_name: 'border-atlas',
     allowExitOnIdle: true,
   });
   guardPool(exportPool, (e) => opts.onError?.(e));
