@@ -67,6 +67,7 @@ export function itemsRoute(
         batch: BATCH,
         rowMode: 'array',
         types: RAW_TEXT,
+        atMost: p.limit,
       }),
       p,
     );
