@@ -84,7 +84,9 @@ describe('Server-Timing', () => {
   });
 
   it('a tile keeps its own db and gzip entries and gets total', async () => {
-    const res = await fetch(`${app.base}/tiles/provinces/5/25/14.mvt`, { headers: { 'Accept-Encoding': 'gzip' } });
+    const res = await fetch(`${app.base}/tiles/provinces/5/25/14.mvt`, {
+      headers: { 'Accept-Encoding': 'gzip' },
+    });
     // Over northern Vietnam: a tile with provinces in it, rendered (not yet cached) by this request.
     expect(res.status).toBe(200);
     const t = timing(res);

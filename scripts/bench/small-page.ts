@@ -204,12 +204,13 @@ http {
   proxy_temp_path ${dir}/proxy;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-  upstream qgis { server unix:${socket}; keepalive 8; }
+  # One FastCGI connection per request, as QGIS's documentation sets it up: a qgis_mapserv.fcgi
+  # process serves one connection at a time, so a kept-alive one would starve the others' requests.
+  upstream qgis { server unix:${socket}; }
   server {
     listen 127.0.0.1:${port};
     location / {
       fastcgi_pass qgis;
-      fastcgi_keep_conn on;
       include /etc/nginx/fastcgi_params;
       fastcgi_param PATH_INFO $uri;
       fastcgi_param QGIS_PROJECT_FILE ${project};
