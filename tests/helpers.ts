@@ -6,29 +6,32 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { type App, createApp } from '../server/app.ts';
-import { connect, type Database } from '../server/db/connect.ts';
+import { type App, type AppDeps, createApp } from '../server/app.ts';
+import { type ConnectOptions, connect, type Database } from '../server/db/connect.ts';
 import type { DataVersion } from '../server/db/data-version.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { dropDatabase, ensureDatabase } from '../server/db/postgis.ts';
 import type { HttpTimeouts } from '../server/http/server.ts';
 
-export function runDatabase(): Database {
-  return connect(inject('dbUrl'), { max: 4 });
+export function runDatabase(opts: ConnectOptions = {}): Database {
+  return connect(inject('dbUrl'), { max: 4, ...opts });
 }
 
 let scratchCount = 0;
 
 /** A new, migrated, empty database of the test's own; `drop` removes it. */
-export async function scratchDatabase(): Promise<{
+export async function scratchDatabase(opts: ConnectOptions = {}): Promise<{
   database: Database;
   url: string;
   drop: () => Promise<void>;
 }> {
   const name = `border_atlas_scratch_${process.pid}_${Date.now().toString(36)}_${scratchCount++}`;
   const url = await ensureDatabase(inject('adminUrl'), name);
-  const database = connect(url, { max: 4 });
-  await migrateToLatest(database.db);
+  // Migrations run without the options (a short statement timeout under test would stop them).
+  const migrator = Object.keys(opts).length ? connect(url, { max: 1 }) : undefined;
+  const database = connect(url, { max: 4, ...opts });
+  await migrateToLatest((migrator ?? database).db);
+  await migrator?.close();
   return {
     database,
     url,
@@ -55,9 +58,10 @@ async function startApp(
   database: Database,
   retryAfterS = 5,
   http: Partial<HttpTimeouts> = {},
+  config: Partial<AppDeps['config']> = {},
 ): Promise<Running> {
   const app = createApp({
-    config: { BODY_LIMIT: '100kb', RETRY_AFTER_S: retryAfterS, ...http },
+    config: { BODY_LIMIT: '100kb', RETRY_AFTER_S: retryAfterS, ...http, ...config },
     database,
     logger: pino({ level: 'silent' }),
   });
@@ -98,6 +102,10 @@ export interface AppOptions {
   instances?: number;
   /** HTTP server timeouts (config.ts's HTTP_*_TIMEOUT_MS), for tests of slow clients. */
   http?: Partial<HttpTimeouts>;
+  /** More of the app's configuration (limits, for tests/limits.test.ts). */
+  config?: Partial<AppDeps['config']>;
+  /** Options of the 'run' or 'scratch' database handle (statement timeouts, pool sizes). */
+  connect?: ConnectOptions;
 }
 
 export interface UsedApp {
@@ -126,7 +134,7 @@ export interface UsedApp {
  */
 export function useApp(options: AppOptions = {}): UsedApp {
   const kind = options.database ?? 'run';
-  let database: Database | undefined = kind === 'run' ? runDatabase() : undefined;
+  let database: Database | undefined = kind === 'run' ? runDatabase(options.connect) : undefined;
   let url: string | undefined = kind === 'run' ? inject('dbUrl') : undefined;
   let cluster: PrivateCluster | undefined;
   let scratchDrop: (() => Promise<void>) | undefined;
@@ -136,7 +144,7 @@ export function useApp(options: AppOptions = {}): UsedApp {
 
   beforeAll(async () => {
     if (kind === 'scratch') {
-      const s = await scratchDatabase();
+      const s = await scratchDatabase(options.connect);
       ({ database, url } = s);
       scratchDrop = s.drop;
     } else if (kind === 'cluster') {
@@ -146,7 +154,7 @@ export function useApp(options: AppOptions = {}): UsedApp {
     await options.setup?.(database!);
     if (options.base === undefined)
       for (let i = 0; i < (options.instances ?? 1); i++)
-        instances.push(await startApp(database!, options.retryAfterS, options.http));
+        instances.push(await startApp(database!, options.retryAfterS, options.http, options.config));
   });
   afterAll(async () => {
     await Promise.all(instances.map((r) => r.close()));
