@@ -19,7 +19,8 @@ const logLines: string[] = [];
 const app = useApp({
   database: 'scratch',
   config: { WRITE_RATE_LIMIT: LIMIT, CORS_WRITE_ORIGINS: [LISTED] },
-  logger: pino({ level: 'info' }, { write: (s: string) => void logLines.push(s) }),
+  // debug: the request log then carries every request's headers, credentials included (redacted).
+  logger: pino({ level: 'debug' }, { write: (s: string) => void logLines.push(s) }),
 });
 
 const token = async (role: 'viewer' | 'editor' | 'admin', name = `${role} ${Math.random()}`) =>
@@ -262,8 +263,11 @@ describe('logs', () => {
     );
     expect((await signOut({ cookie, 'x-csrf-token': csrf })).status).toBe(204);
     const log = logLines.join('');
-    // The requests were logged (with their headers), so the check below looked at something.
-    expect(logLines.filter((l) => l.includes('/api/session')).length).toBeGreaterThanOrEqual(4);
+    // The requests were logged with their headers, so the check below looked at something.
+    const lines = logLines.filter((l) => l.includes('/api/session') && l.includes('"headers"'));
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    expect(lines.some((l) => l.includes('"cookie":"[redacted]"'))).toBe(true);
+    expect(lines.some((l) => l.includes('"authorization":"[redacted]"'))).toBe(true);
     expect(log).not.toContain(secret);
     expect(log).not.toContain(t);
   });
