@@ -8,7 +8,8 @@
  * `create` prints the token once, on stdout (nothing else goes there), so
  * `TOKEN=$(npm run --silent token -- create --role editor --name ci)` works;
  * it is stored only as a hash. Connects like `npm start` (DATABASE_URL, else
- * the local server or the private cluster, migrated and seeded). Exit codes:
+ * the local server or the private cluster) and applies pending migrations;
+ * it does not load the seed data. Exit codes:
  * 0 done, 2 bad arguments, 1 anything else (revoking an unknown or revoked id
  * is 1).
  */
@@ -16,7 +17,8 @@
 import { createToken, isRole, listTokens, revokeToken, roles } from '../server/auth/tokens.ts';
 import { loadConfig } from '../server/config.ts';
 import { connect } from '../server/db/connect.ts';
-import { migrateAndSeed, prepareServer } from '../server/prepare.ts';
+import { migrateToLatest } from '../server/db/migrate.ts';
+import { prepareServer } from '../server/prepare.ts';
 
 const log = (m: string) => process.stderr.write(`token: ${m}\n`);
 
@@ -101,9 +103,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const config = loadConfig();
   const url = config.DATABASE_URL || (await prepareServer(config, log)).url;
-  await migrateAndSeed(url, log);
   const database = connect(url, { max: 1 });
   try {
+    // Accounts need only the schema: a token can be made before the first seed.
+    const applied = await migrateToLatest(database.db);
+    if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
     if (command.kind === 'create') {
       const { id, token } = await createToken(database.db, command);
       process.stdout.write(`${token}\n`);
