@@ -144,6 +144,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const url = config.DATABASE_URL || (await prepareServer(config, log)).url;
   await migrateAndSeed(url, log);
   const database = connect(url, { max: 2 });
+  // The tile pool lets the process exit when idle (allowExitOnIdle): hold it until the summary is out.
+  const keepAlive = setInterval(() => {}, 60_000);
   const total = countTiles(args.bbox, args.minzoom, args.maxzoom);
   log(`${total} tiles, zooms ${args.minzoom}–${args.maxzoom}, layers ${args.layers} → ${args.out}`);
   try {
@@ -157,6 +159,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     return 0;
   } finally {
+    clearInterval(keepAlive);
     await database.close();
   }
 }

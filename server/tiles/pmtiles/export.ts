@@ -3,8 +3,9 @@
  * archive, through the server's own tile code: the tile pool and session
  * settings of server/tiles/index.ts, the statement of render.ts and its
  * gzip, so each archived tile is byte for byte what /tiles would send.
- * Tiles render `concurrency` at a time and are written in tile id order;
- * at most `concurrency` rendered tiles wait in memory for their turn.
+ * Tiles render `concurrency` at a time (the pool's size) and are written
+ * in tile id order; at most 16 × `concurrency` rendered tiles wait in
+ * memory for their turn.
  *
  *   await exportPmtiles(database, { bbox: [103.5, 21.8, 104.6, 22.9], minzoom: 0, maxzoom: 10,
  *     layers: parseLayers('all'), out: 'lao-cai.pmtiles', concurrency: 4, onProgress });
@@ -85,7 +86,11 @@ export async function exportPmtiles(database: Database, o: ExportOptions): Promi
       const render = (t: (typeof list)[number]) => renderTile(db, pool, present, t);
       window = [];
       let next = 0;
-      while (window.length < o.concurrency && next < list.length) window.push(render(list[next++]!));
+      // More renders queued than connections (the pool holds them back), so
+      // that one slow tile at the head does not leave the connections idle;
+      // still a bound on what waits in memory.
+      const depth = o.concurrency * 16;
+      while (window.length < depth && next < list.length) window.push(render(list[next++]!));
       for (const t of list) {
         const r = await window.shift()!;
         if (next < list.length) window.push(render(list[next++]!));
