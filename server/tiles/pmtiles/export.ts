@@ -63,37 +63,71 @@ export function countTiles(bbox: Bbox, minzoom: number, maxzoom: number): number
   return n;
 }
 
+/** Runs at most `n` of the functions given at a time, in the order given. */
+export function limiter(n: number): <T>(f: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  const release = () => {
+    running--;
+    queue.shift()?.();
+  };
+  return <T>(f: () => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      const run = () => {
+        running++;
+        f().then(resolve, reject).finally(release);
+      };
+      if (running < n) run();
+      else queue.push(run);
+    });
+}
+
 export async function exportPmtiles(database: Database, o: ExportOptions): Promise<Exported> {
   const started = performance.now();
   const version = new DataVersion(database.pool, { pollMs: 60_000 });
   const tiles = createTiles({ database, version, config: { TILE_PG_POOL_MAX: o.concurrency } });
   const { db, pool } = tiles.state;
+  const limit = limiter(o.concurrency);
   const writer = await PmtilesWriter.open(o.out);
   const total = countTiles(o.bbox, o.minzoom, o.maxzoom);
   let done = 0;
   let dataVersion: number | undefined;
-  let window: Promise<Awaited<ReturnType<typeof renderTile>>>[] = [];
+  type Pending = { id: number; result: Promise<Awaited<ReturnType<typeof renderTile>> | undefined> };
+  const window: Pending[] = [];
   try {
-    for (let z = o.minzoom; z <= o.maxzoom; z++) {
-      const present = layersAtZoom(o.layers, z);
-      const list = tilesOf(o.bbox, z);
-      if (present.length === 0) {
-        done += list.length;
-        o.onProgress?.(done, total);
-        continue;
+    // Tiles of every zoom in one stream, in id order (zoom after zoom, each
+    // along its Hilbert curve), so that the renders of one zoom overlap
+    // with the next instead of draining at each boundary.
+    function* every() {
+      for (let z = o.minzoom; z <= o.maxzoom; z++) {
+        const present = layersAtZoom(o.layers, z);
+        for (const t of tilesOf(o.bbox, z)) yield { t, present };
       }
-      // A window of renders in flight, written in order as the oldest finishes.
-      const render = (t: (typeof list)[number]) => renderTile(db, pool, present, t);
-      window = [];
-      let next = 0;
-      // More renders queued than connections (the pool holds them back), so
-      // that one slow tile at the head does not leave the connections idle;
-      // still a bound on what waits in memory.
-      const depth = o.concurrency * 16;
-      while (window.length < depth && next < list.length) window.push(render(list[next++]!));
-      for (const t of list) {
-        const r = await window.shift()!;
-        if (next < list.length) window.push(render(list[next++]!));
+    }
+    const source = every();
+    const start = (): Pending | undefined => {
+      const n = source.next();
+      if (n.done) return undefined;
+      const { t, present } = n.value;
+      // No layer at this zoom: the server answers 204 without asking PostgreSQL.
+      const result =
+        present.length === 0 ? Promise.resolve(undefined) : limit(() => renderTile(db, pool, present, t));
+      // Awaited in order below; marked handled now so a failure ahead of its turn is not "unhandled".
+      result.catch(() => {});
+      return { id: t.id, result };
+    };
+    // More tiles queued than rendering (`limit` starts `concurrency` at a
+    // time, so none waits on the pool past its connect timeout), so that one
+    // slow tile at the head does not leave the connections idle; still a
+    // bound on what waits in memory.
+    const depth = o.concurrency * 16;
+    for (let p = start(); p; p = window.length < depth - 1 ? start() : undefined) window.push(p);
+    while (window.length > 0) {
+      const head = window.shift()!;
+      const r = await head.result;
+      const more = start();
+      if (more) window.push(more);
+      if (r) {
         // Every tile must come from one state of the data, or the archive mixes versions.
         dataVersion ??= r.version;
         if (r.version !== dataVersion) {
@@ -101,10 +135,10 @@ export async function exportPmtiles(database: Database, o: ExportOptions): Promi
             `the data changed during the export (version ${dataVersion} → ${r.version}); run it again`,
           );
         }
-        if (r.tile.bytes > 0) await writer.add(t.id, r.tile.gzip);
-        done++;
-        o.onProgress?.(done, total);
+        if (r.tile.bytes > 0) await writer.add(head.id, r.tile.gzip);
       }
+      done++;
+      o.onProgress?.(done, total);
     }
     const meta = tileJson(o.layers, '', []) as { vector_layers: unknown[]; attribution?: string };
     const center: [number, number, number] = [
@@ -136,7 +170,7 @@ export async function exportPmtiles(database: Database, o: ExportOptions): Promi
     };
   } catch (e) {
     // Renders still in flight end before their pool does.
-    await Promise.allSettled(window);
+    await Promise.allSettled(window.map((p) => p.result));
     await writer.abort();
     await rm(o.out, { force: true });
     throw e;
