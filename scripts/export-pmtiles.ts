@@ -10,6 +10,7 @@
  * stderr. Connects like `npm start`. Exit codes: 0 done, 2 bad arguments
  * (the message names the option), 1 anything else.
  */
+import { rmSync } from 'node:fs';
 import { loadConfig } from '../server/config.ts';
 import { connect } from '../server/db/connect.ts';
 import { ProblemError } from '../server/http/problem.ts';
@@ -146,6 +147,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   const database = connect(url, { max: 2 });
   // The tile pool lets the process exit when idle (allowExitOnIdle): hold it until the summary is out.
   const keepAlive = setInterval(() => {}, 60_000);
+  // Interrupted: leave neither a partial archive nor the temporary tile file behind.
+  const interrupted = (signal: NodeJS.Signals) => {
+    rmSync(args.out, { force: true });
+    rmSync(`${args.out}.tiles-${process.pid}.tmp`, { force: true });
+    log(`${signal}: stopped, nothing written`);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const total = countTiles(args.bbox, args.minzoom, args.maxzoom);
   log(`${total} tiles, zooms ${args.minzoom}–${args.maxzoom}, layers ${args.layers} → ${args.out}`);
   try {
