@@ -24,6 +24,7 @@ import { type Input, readParams } from './http/params.ts';
 import { importPaths } from './import/http-openapi.ts';
 import { searchPaths } from './search/openapi.ts';
 import { sourcesPaths } from './sources/openapi.ts';
+import { ogcTilesPaths } from './tiles/ogc-openapi.ts';
 import { tilesPaths } from './tiles/openapi.ts';
 
 /** Paths at the site root, by module, in the order the document lists them. */
@@ -47,7 +48,7 @@ const problem = (description: string) => ({
 
 /** The document for a service whose OGC API is at `root` (…/ogc) and whose site root is `site`. */
 export function openapiDocument(root: string, site: string): Record<string, unknown> {
-  const paths: ZodOpenApiPathsObject = featuresPaths();
+  const paths: ZodOpenApiPathsObject = { ...featuresPaths(), ...ogcTilesPaths };
   for (const [p, item] of Object.entries(rootPaths())) paths[p] = { servers: [{ url: site }], ...item };
   return createDocument({
     openapi: '3.0.3',

@@ -13,6 +13,7 @@ import type { DataVersion } from '../db/data-version.ts';
 import type { DB } from '../db/types.ts';
 import { onlyJson } from '../http/params.ts';
 import { type LayerDef, layers } from '../layers/index.ts';
+import { collectionTileLinks } from '../tiles/ogc-links.ts';
 import { CRS84, SUPPORTED_CRS } from './crs.ts';
 import { type ExtentReader, extentReader } from './extent.ts';
 import { findLayer } from './find-layer.ts';
@@ -57,6 +58,7 @@ export async function collectionDoc(req: Request, layer: LayerDef, extent: Exten
         MEDIA.json,
         'Vector tiles of this layer (TileJSON 3.0.0)',
       ),
+      ...collectionTileLinks(self, layer.title),
     ],
     title_vi: layer.title_vi,
     geometryType: layer.geometryType,

@@ -8,6 +8,7 @@
  */
 import type { RequestHandler } from 'express';
 import { onlyJson } from '../http/params.ts';
+import { TILES_CONFORMS_TO } from '../tiles/ogc-links.ts';
 import { sendJson } from './respond.ts';
 
 const FEATURES_1 = 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf';
@@ -39,6 +40,7 @@ export const CONFORMS_TO = [
   // The draft name of basic-spatial-functions: QGIS (3.28 to 3.40 at least)
   // looks for this spelling before it sends S_INTERSECTS to the server.
   `${CQL2}/basic-spatial-operators`,
+  ...TILES_CONFORMS_TO,
 ];
 
 export const conformance: RequestHandler = (req, res) => {

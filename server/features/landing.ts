@@ -6,6 +6,7 @@
  */
 import type { RequestHandler } from 'express';
 import { onlyJson } from '../http/params.ts';
+import { landingTileLinks } from '../tiles/ogc-links.ts';
 import { apiRoot, link, MEDIA } from './links.ts';
 import { sendJson } from './respond.ts';
 
@@ -27,6 +28,7 @@ export const landing: RequestHandler = (req, res) => {
       link(`${root}/collections`, 'data', MEDIA.json, 'The feature collections'),
       link(`${root}/collections`, `${OGC_REL}/data`, MEDIA.json, 'The feature collections'),
       link(`${root}/functions`, `${OGC_REL}/functions`, MEDIA.json, 'Functions a CQL2 filter may call'),
+      ...landingTileLinks(root),
     ],
   });
 };

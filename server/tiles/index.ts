@@ -26,6 +26,7 @@ import type { DataVersion } from '../db/data-version.ts';
 import { TileCache } from './cache.ts';
 import { fastPath } from './fast-path.ts';
 import type { GeoJsonSource } from './geojson.ts';
+import { ogcTilesRouter } from './ogc.ts';
 import { tilesRouter } from './route.ts';
 import { type TileState, tileMetrics } from './state.ts';
 
@@ -94,7 +95,7 @@ export function createTiles(deps: {
   };
   let closed = false;
   return {
-    router: tilesRouter(state, deps.sources ?? []),
+    router: tilesRouter(state, deps.sources ?? []).use(ogcTilesRouter(state)),
     serveHit: fastPath(state),
     metrics,
     version,

@@ -9,12 +9,12 @@
  * at this zoom, or no feature in the tile → 204.
  */
 import type { ServerResponse } from 'node:http';
-import { type Request, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { notFound } from '../http/problem.ts';
 import type { LayerDef } from '../layers/index.ts';
 import { tileKey } from './cache.ts';
 import { type GeoJsonSource, geojsonRoute } from './geojson.ts';
-import { layersAtZoom, parseLayers, parseTile } from './params.ts';
+import { layersAtZoom, parseLayers, parseTile, type TileRequest } from './params.ts';
 import { renderTile } from './render.ts';
 import { sendTile } from './respond.ts';
 import type { TileState } from './state.ts';
@@ -36,7 +36,7 @@ function learnCommonHeaders(state: TileState, res: ServerResponse): void {
   state.commonHeaders = flat;
 }
 
-async function extents(state: TileState, layers: readonly LayerDef[]) {
+export async function extents(state: TileState, layers: readonly LayerDef[]) {
   await state.version.ready();
   if (state.extents.version !== state.version.current) {
     state.extents = { version: state.version.current, byLayer: new Map() };
@@ -61,31 +61,49 @@ function origin(req: Request): string {
   return `${req.protocol}://${req.host}`;
 }
 
+/**
+ * Answers one tile through the cache, rendering it on a miss: the one way
+ * a tile is served, whatever path it was asked by (/tiles here, OGC API -
+ * Tiles in server/tiles/ogc.ts).
+ */
+export async function answerTile(
+  state: TileState,
+  req: Request,
+  res: Response,
+  t: TileRequest,
+): Promise<void> {
+  learnCommonHeaders(state, res);
+  const present = layersAtZoom(t, t.z);
+  if (present.length === 0) {
+    sendTile(req, res, EMPTY, state.cacheControl, []);
+    return;
+  }
+  await state.version.ready();
+  const asked = tileKey(state.version.current ?? -1, t.key, t.z, t.x, t.y);
+  const tile = await state.cache.through(asked, async () => {
+    const end = state.counters.renderSeconds.startTimer();
+    state.counters.renders.inc();
+    const { version, tile, timing } = await renderTile(state.db, state.pool, present, t);
+    end();
+    // The request that rendered says where the time went (browsers' network panel shows it).
+    res.setHeader('Server-Timing', `db;dur=${timing.db.toFixed(1)}, gzip;dur=${timing.gzip.toFixed(1)}`);
+    state.version.observe(version);
+    return { key: tileKey(version, t.key, t.z, t.x, t.y), tile };
+  });
+  sendTile(req, res, tile, state.cacheControl, []);
+}
+
 export function tilesRouter(state: TileState, sources: readonly GeoJsonSource[]): Router {
   const r = Router();
   for (const source of sources) r.get(source.path, geojsonRoute(state, source));
 
   r.get('/tiles/:layers/:z/:x/:file', async (req, res) => {
-    learnCommonHeaders(state, res);
-    const t = parseTile(req.params.layers, req.params.z, req.params.x, req.params.file);
-    const present = layersAtZoom(t, t.z);
-    if (present.length === 0) {
-      sendTile(req, res, EMPTY, state.cacheControl, []);
-      return;
-    }
-    await state.version.ready();
-    const asked = tileKey(state.version.current ?? -1, t.key, t.z, t.x, t.y);
-    const tile = await state.cache.through(asked, async () => {
-      const end = state.counters.renderSeconds.startTimer();
-      state.counters.renders.inc();
-      const { version, tile, timing } = await renderTile(state.db, state.pool, present, t);
-      end();
-      // The request that rendered says where the time went (browsers' network panel shows it).
-      res.setHeader('Server-Timing', `db;dur=${timing.db.toFixed(1)}, gzip;dur=${timing.gzip.toFixed(1)}`);
-      state.version.observe(version);
-      return { key: tileKey(version, t.key, t.z, t.x, t.y), tile };
-    });
-    sendTile(req, res, tile, state.cacheControl, []);
+    await answerTile(
+      state,
+      req,
+      res,
+      parseTile(req.params.layers, req.params.z, req.params.x, req.params.file),
+    );
   });
 
   r.get('/tiles/:file', async (req, res) => {

@@ -1,0 +1,390 @@
+/**
+ * OGC API - Tiles under /ogc: found from the landing page alone, the tile
+ * matrix set and tileset documents, tiles that are byte for byte (and cache
+ * entry for cache entry) the ones /tiles serves, bad input as problems, and
+ * two real clients: GDAL's OGCAPI driver (Debian's 3.6) and OpenLayers'
+ * OGCVectorTile source in Chromium.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { VectorTile } from '@mapbox/vector-tile';
+import { build } from 'esbuild';
+import { PbfReader } from 'pbf';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { layers } from '../server/layers/index.ts';
+import { projectRoot } from '../server/prepare.ts';
+import { launch } from './e2e/browser.ts';
+import { useApp } from './helpers.ts';
+import { featuresInTile, layerCounts, rawGet, tileOf } from './tiles-helpers.ts';
+
+const run = promisify(execFile);
+const app = useApp();
+const { database } = app;
+
+const TILESETS_VECTOR = 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector';
+const TILING_SCHEME = 'http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme';
+const MVT = 'application/vnd.mapbox-vector-tile';
+// Kim Sơn, Quế Phong: projects, a market, a commune seat, roads, the country.
+const KIM_SON = { lon: 104.91, lat: 19.63 };
+
+interface Link {
+  href: string;
+  rel: string;
+  type?: string;
+  templated?: boolean;
+}
+
+async function json<T = Record<string, unknown>>(url: string): Promise<T> {
+  const res = await fetch(url);
+  expect(res.status, `${url}: ${res.status}`).toBe(200);
+  return (await res.json()) as T;
+}
+
+const linkOf = (links: Link[], rel: string, type?: string) =>
+  links.find((l) => l.rel === rel && (type === undefined || l.type === type));
+
+/** From a collection's (or the landing page's) tilesets-vector link to the tile URL template. */
+async function templateFrom(links: Link[]): Promise<{ template: string; tileset: Record<string, unknown> }> {
+  const tilesets = await json<{ tilesets: { links: Link[]; dataType: string; tileMatrixSetURI: string }[] }>(
+    linkOf(links, TILESETS_VECTOR)!.href,
+  );
+  expect(tilesets.tilesets).toHaveLength(1);
+  const summary = tilesets.tilesets[0]!;
+  expect(summary.dataType).toBe('vector');
+  expect(summary.tileMatrixSetURI).toBe('http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad');
+  const tileset = await json<{ links: Link[] } & Record<string, unknown>>(
+    linkOf(summary.links, 'self')!.href,
+  );
+  const item = linkOf(tileset.links, 'item', MVT)!;
+  expect(item.templated).toBe(true);
+  return { template: item.href, tileset };
+}
+
+const fill = (template: string, t: { z: number; x: number; y: number }) =>
+  template
+    .replace('{tileMatrix}', String(t.z))
+    .replace('{tileRow}', String(t.y))
+    .replace('{tileCol}', String(t.x));
+
+async function rendersSoFar(): Promise<number> {
+  const text = await (await fetch(`${app.base}/metrics`)).text();
+  return Number(/^border_atlas_tile_renders_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+}
+
+describe('OGC API - Tiles: discovery', () => {
+  it('the landing page links the dataset tilesets and the tile matrix sets; conformance lists the classes', async () => {
+    const landing = await json<{ links: Link[] }>(`${app.base}/ogc`);
+    expect(linkOf(landing.links, TILESETS_VECTOR)?.href).toBe(`${app.base}/ogc/tiles`);
+    expect(linkOf(landing.links, 'http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes')?.href).toBe(
+      `${app.base}/ogc/tileMatrixSets`,
+    );
+    const { conformsTo } = await json<{ conformsTo: string[] }>(`${app.base}/ogc/conformance`);
+    for (const c of ['core', 'tileset', 'tilesets-list', 'geodata-tilesets', 'dataset-tilesets', 'mvt']) {
+      expect(conformsTo).toContain(`http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/${c}`);
+    }
+    // The features' classes are still there, first.
+    expect(conformsTo[0]).toBe('http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core');
+  });
+
+  it('every collection links its vector tilesets', async () => {
+    const { collections } = await json<{ collections: { id: string; links: Link[] }[] }>(
+      `${app.base}/ogc/collections`,
+    );
+    expect(collections.map((c) => c.id)).toEqual(layers.map((l) => l.id));
+    for (const c of collections) {
+      expect(linkOf(c.links, TILESETS_VECTOR)?.href, c.id).toBe(`${app.base}/ogc/collections/${c.id}/tiles`);
+    }
+  });
+
+  it('WebMercatorQuad is defined as the /tiles grid: 2^z × 2^z tiles of 256 px from the top left', async () => {
+    const list = await json<{ tileMatrixSets: { id: string; links: Link[] }[] }>(
+      `${app.base}/ogc/tileMatrixSets`,
+    );
+    expect(list.tileMatrixSets.map((t) => t.id)).toEqual(['WebMercatorQuad']);
+    const tms = await json<{
+      crs: string;
+      tileMatrices: { id: string; matrixWidth: number; matrixHeight: number; cellSize: number }[];
+    }>(linkOf(list.tileMatrixSets[0]!.links, 'self')!.href);
+    expect(tms.crs).toBe('http://www.opengis.net/def/crs/EPSG/0/3857');
+    expect(tms.tileMatrices).toHaveLength(25);
+    for (const [z, m] of tms.tileMatrices.entries()) {
+      expect([m.id, m.matrixWidth, m.matrixHeight]).toEqual([String(z), 2 ** z, 2 ** z]);
+      // 256 cells span the whole square at each zoom.
+      expect(m.cellSize * 256 * 2 ** z).toBeCloseTo(2 * 20037508.3427892, 3);
+    }
+  });
+
+  it('a tileset gives its limits from the data extent, the layers with their zooms, and the tiling scheme', async () => {
+    const { tileset } = await templateFrom([
+      { rel: TILESETS_VECTOR, href: `${app.base}/ogc/collections/roads/tiles` },
+    ]);
+    const roads = layers.find((l) => l.id === 'roads')!;
+    const limits = tileset.tileMatrixSetLimits as {
+      tileMatrix: string;
+      minTileCol: number;
+      maxTileCol: number;
+    }[];
+    expect(limits.map((l) => l.tileMatrix)).toEqual(
+      Array.from({ length: roads.maxzoom - roads.minzoom + 1 }, (_, i) => String(roads.minzoom + i)),
+    );
+    // Vietnam's roads lie between 100° and 110° E: columns of that band only.
+    const z8 = limits.find((l) => l.tileMatrix === '8')!;
+    expect(z8.minTileCol).toBeGreaterThanOrEqual(tileOf(100, 20, 8).x);
+    expect(z8.maxTileCol).toBeLessThanOrEqual(tileOf(110, 20, 8).x);
+    expect(tileset.layers).toEqual([
+      expect.objectContaining({ id: 'roads', geometryDimension: 1, minTileMatrix: '4', maxTileMatrix: '16' }),
+    ]);
+    const scheme = linkOf(tileset.links as Link[], TILING_SCHEME)!;
+    expect(scheme.href).toBe(`${app.base}/ogc/tileMatrixSets/WebMercatorQuad`);
+  });
+});
+
+describe('OGC API - Tiles: the tiles are /tiles', () => {
+  it('for the dataset and every collection: the same bytes, ETag and status as /tiles at z/x/y = tileMatrix/tileCol/tileRow', async () => {
+    const landing = await json<{ links: Link[] }>(`${app.base}/ogc`);
+    const sets: [string, Link[]][] = [['all', landing.links]];
+    const { collections } = await json<{ collections: { id: string; links: Link[] }[] }>(
+      `${app.base}/ogc/collections`,
+    );
+    for (const c of collections) sets.push([c.id, c.links]);
+    let withContent = 0;
+    for (const [id, links] of sets) {
+      const { template } = await templateFrom(links);
+      const layer = layers.find((l) => l.id === id);
+      const t = tileOf(KIM_SON.lon, KIM_SON.lat, Math.max(layer?.minzoom ?? 0, 9));
+      for (const encoding of ['gzip', 'identity']) {
+        const ogc = await rawGet(fill(template, t), { 'Accept-Encoding': encoding });
+        const plain = await rawGet(`${app.base}/tiles/${id}/${t.z}/${t.x}/${t.y}.mvt`, {
+          'Accept-Encoding': encoding,
+        });
+        expect([ogc.status, ogc.headers.etag, ogc.headers['content-type']], id).toEqual([
+          plain.status,
+          plain.headers.etag,
+          plain.headers['content-type'],
+        ]);
+        expect(ogc.body.equals(plain.body), `${id} ${encoding}`).toBe(true);
+        if (ogc.status !== 200) continue;
+        withContent++;
+        const bytes = encoding === 'gzip' ? gunzipSync(ogc.body) : ogc.body;
+        const tile = new VectorTile(new PbfReader(bytes));
+        const names = Object.keys(tile.layers);
+        if (id !== 'all') expect(names).toEqual([id]);
+        for (const name of names) {
+          const view = layers.find((l) => l.id === name)!.view;
+          // At z9 small layers are whole; the composite's point layers may be clustered, so ≤.
+          expect(tile.layers[name]!.length).toBeLessThanOrEqual(await featuresInTile(database.db, view, t));
+        }
+      }
+    }
+    expect(withContent).toBeGreaterThan(8);
+  });
+
+  it('one cache: a tile rendered for /ogc is a hit for /tiles (and the other way round)', async () => {
+    const t = tileOf(KIM_SON.lon, KIM_SON.lat, 12);
+    const before = await rendersSoFar();
+    const ogc = await rawGet(`${app.base}/ogc/collections/all/tiles/WebMercatorQuad/${t.z}/${t.y}/${t.x}`, {
+      'Accept-Encoding': 'gzip',
+    });
+    expect(ogc.status).toBe(200);
+    expect(await rendersSoFar()).toBe(before + 1);
+    const plain = await rawGet(`${app.base}/tiles/all/${t.z}/${t.x}/${t.y}.mvt`, {
+      'Accept-Encoding': 'gzip',
+    });
+    expect(plain.body.equals(ogc.body)).toBe(true);
+    const again = await rawGet(`${app.base}/ogc/tiles/WebMercatorQuad/${t.z}/${t.y}/${t.x}?f=mvt`, {
+      'Accept-Encoding': 'gzip',
+    });
+    expect(again.body.equals(ogc.body)).toBe(true);
+    expect(await rendersSoFar()).toBe(before + 1);
+    const layerNames = Object.keys(layerCounts(new VectorTile(new PbfReader(gunzipSync(ogc.body)))));
+    expect(layerNames.length).toBeGreaterThan(2);
+  });
+
+  it('answers 304 to its own ETag', async () => {
+    const url = `${app.base}/ogc/collections/projects/tiles/WebMercatorQuad/9/${tileOf(KIM_SON.lon, KIM_SON.lat, 9).y}/${tileOf(KIM_SON.lon, KIM_SON.lat, 9).x}`;
+    const first = await rawGet(url, { 'Accept-Encoding': 'gzip' });
+    expect(first.status).toBe(200);
+    const second = await rawGet(url, {
+      'Accept-Encoding': 'gzip',
+      'If-None-Match': String(first.headers.etag),
+    });
+    expect(second.status).toBe(304);
+  });
+});
+
+describe('OGC API - Tiles: bad input', () => {
+  const cases: [string, number, string | undefined][] = [
+    ['/ogc/collections/roads/tiles/WebMercatorQuad/25/0/0', 400, 'tileMatrix'],
+    ['/ogc/collections/roads/tiles/WebMercatorQuad/x/0/0', 400, 'tileMatrix'],
+    ['/ogc/collections/roads/tiles/WebMercatorQuad/3/8/0', 400, 'tileRow'],
+    ['/ogc/collections/roads/tiles/WebMercatorQuad/3/0/8', 400, 'tileCol'],
+    ['/ogc/tiles/WebMercatorQuad/3/-1/0', 400, 'tileRow'],
+    ['/ogc/tiles/WebMercatorQuad/3/0/0?f=png', 400, 'f'],
+    ['/ogc/tiles/WebMercatorQuad/3/0/0?bbox=1', 400, 'bbox'],
+    ['/ogc/tiles?f=xml', 400, 'f'],
+    ['/ogc/collections/roads/tiles/WorldCRS84Quad', 404, undefined],
+    ['/ogc/collections/roads/tiles/WorldCRS84Quad/3/0/0', 404, undefined],
+    ['/ogc/tileMatrixSets/WorldCRS84Quad', 404, undefined],
+    ['/ogc/collections/rivers/tiles', 404, undefined],
+    ['/ogc/collections/roads,communes/tiles/WebMercatorQuad/3/0/0', 404, undefined],
+  ];
+  for (const [url, status, parameter] of cases) {
+    it(`${url} → ${status}${parameter ? ` naming ${parameter}` : ''}`, async () => {
+      const res = await fetch(`${app.base}${url}`);
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const body = (await res.json()) as { parameter?: string; detail: string };
+      expect(body.parameter).toBe(parameter);
+      if (status === 404) expect(body.detail).not.toContain('no resource at');
+    });
+  }
+});
+
+const gdalEnv = (debug = false) => ({
+  ...process.env,
+  CPL_DEBUG: debug ? 'ON' : 'OFF',
+  GDAL_HTTP_TIMEOUT: '30',
+  // Each run fetches afresh: GDAL's HTTP cache would hide a regression.
+  GDAL_HTTP_USE_CACHE: 'NO',
+});
+
+describe('GDAL (OGCAPI driver) on /ogc', () => {
+  it('ogrinfo OGCAPI:…/ogc lists every collection', async () => {
+    const { stdout } = await run('ogrinfo', ['-ro', '-so', `OGCAPI:${app.base}/ogc`], { env: gdalEnv() });
+    for (const l of layers) expect(stdout).toContain(`OGCAPI:${app.base}/ogc/collections/${l.id}`);
+  });
+
+  it('with API=TILES, follows a collection to its tileset and the tile matrix set (GDAL 3.6 reads the TMS 1.0 names)', async () => {
+    // Debian's GDAL 3.6 goes collection → tilesets → tileset → tiling scheme,
+    // then makes no vector layer from them; newer GDAL reads the tiles. The
+    // requests show the discovery works from the collection document alone.
+    const { stderr } = await run(
+      'ogrinfo',
+      ['-ro', '-so', '-oo', 'API=TILES', `OGCAPI:${app.base}/ogc/collections/projects`],
+      { env: gdalEnv(true) },
+    ).catch((e: { stderr: string }) => e);
+    expect(stderr).toContain(`Fetch(${app.base}/ogc/collections/projects/tiles)`);
+    expect(stderr).toContain(`Fetch(${app.base}/ogc/collections/projects/tiles/WebMercatorQuad)`);
+    expect(stderr).toContain(`Fetch(${app.base}/ogc/tileMatrixSets/WebMercatorQuad)`);
+    // The TMS parser had what it needs: no "Invalid tiling matrix set name" (what 2.0-only JSON gives).
+    expect(stderr).not.toContain('Invalid tiling matrix set');
+  });
+});
+
+/** A small OpenLayers page, bundled here (not part of the client): one OGCVectorTile layer of `?collection=`. */
+const OL_PAGE = `
+import Map from 'ol/Map.js';
+import View from 'ol/View.js';
+import MVT from 'ol/format/MVT.js';
+import VectorTileLayer from 'ol/layer/VectorTile.js';
+import { fromLonLat } from 'ol/proj.js';
+import OGCVectorTile from 'ol/source/OGCVectorTile.js';
+
+const collection = new URLSearchParams(location.search).get('collection');
+const source = new OGCVectorTile({
+  url: location.origin + '/ogc/collections/' + collection + '/tiles/WebMercatorQuad',
+  format: new MVT(),
+});
+const layer = new VectorTileLayer({ source });
+const map = new Map({
+  target: 'map',
+  layers: [layer],
+  view: new View({ center: fromLonLat([${KIM_SON.lon}, ${KIM_SON.lat}]), zoom: 10 }),
+});
+// The first rendercomplete comes before the tileset is read: wait for the source, then for a full render.
+const rendered = () => new Promise((resolve) => map.once('rendercomplete', resolve));
+const ready = () =>
+  new Promise((resolve) => {
+    if (source.getState() === 'ready') return resolve();
+    source.on('change', () => source.getState() === 'ready' && resolve());
+  });
+window.olDone = ready()
+  .then(rendered)
+  .then(() => {
+    const extent = map.getView().calculateExtent(map.getSize());
+    const features = layer.getFeaturesInExtent(extent);
+    const canvas = map.getViewport().querySelector('canvas');
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
+    return {
+      features: features.length,
+      layers: [...new Set(features.map((f) => f.get('layer')))].sort(),
+      painted,
+    };
+  });
+`;
+
+describe('OpenLayers (OGCVectorTile source) in Chromium', () => {
+  let browser: Browser;
+  let bundle: string;
+  beforeAll(async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ol-page-'));
+    try {
+      const out = path.join(dir, 'page.js');
+      await build({
+        stdin: { contents: OL_PAGE, resolveDir: projectRoot, loader: 'js' },
+        bundle: true,
+        format: 'esm',
+        outfile: out,
+        logLevel: 'error',
+      });
+      bundle = await readFile(out, 'utf8');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    browser = await launch();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('finds the tiles from the collection alone, asks tileMatrix/tileRow/tileCol right, and renders features', async () => {
+    const context = await browser.newContext({ viewport: { width: 512, height: 512 } });
+    try {
+      // The page and its script are answered here, at the app's origin; everything else goes to the app.
+      await context.route(`${app.base}/__ol/**`, (route) =>
+        route.request().url().includes('page.js')
+          ? route.fulfill({ contentType: 'text/javascript', body: bundle })
+          : route.fulfill({
+              contentType: 'text/html',
+              body: '<!doctype html><html><body style="margin:0"><div id="map" style="width:512px;height:512px"></div><script type="module" src="/__ol/page.js"></script></body></html>',
+            }),
+      );
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const tileUrls: string[] = [];
+      page.on('response', (r) => {
+        if (/\/tiles\/WebMercatorQuad\/\d+\/\d+\/\d+/.test(r.url()))
+          tileUrls.push(`${r.status()} ${r.url()}`);
+      });
+      await page.goto(`${app.base}/__ol/index.html?collection=all`);
+      await page.waitForFunction(() => 'olDone' in window, null, { timeout: 30_000 });
+      const result = await page.evaluate(
+        () =>
+          (window as unknown as { olDone: Promise<{ features: number; layers: string[]; painted: number }> })
+            .olDone,
+      );
+      expect(errors).toEqual([]);
+      // The tile under the view's centre was asked as tileMatrix/tileRow/tileCol = z/y/x.
+      const asked = tileUrls.map((u) =>
+        /^(\d+) .*\/WebMercatorQuad\/(\d+)\/(\d+)\/(\d+)$/.exec(u)!.slice(1).map(Number),
+      );
+      expect(asked.length).toBeGreaterThan(0);
+      const z = asked[0]![1]!;
+      const centre = tileOf(KIM_SON.lon, KIM_SON.lat, z);
+      expect(asked).toContainEqual([200, z, centre.y, centre.x]);
+      expect(result.features).toBeGreaterThan(10);
+      expect(result.layers).toEqual(expect.arrayContaining(['communes', 'roads']));
+      expect(result.painted).toBeGreaterThan(1000);
+    } finally {
+      await context.close();
+    }
+  });
+});

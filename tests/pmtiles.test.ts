@@ -1,0 +1,206 @@
+/**
+ * The PMTiles export, read back by the `pmtiles` package's reader (an
+ * implementation we did not write): every tile of the box equals what the
+ * server sends for the same z/x/y, the header says what the archive holds,
+ * identical tiles are stored once, long directories split into leaves, and
+ * bad arguments exit 2 naming the option.
+ */
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PMTiles, type RangeResponse, type Source } from 'pmtiles';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../scripts/export-pmtiles.ts';
+import { layers } from '../server/layers/index.ts';
+import { parseLayers } from '../server/tiles/params.ts';
+import { type Bbox, type Exported, exportPmtiles, tilesOf } from '../server/tiles/pmtiles/export.ts';
+import { zxyToTileId } from '../server/tiles/pmtiles/tile-id.ts';
+import { PmtilesWriter } from '../server/tiles/pmtiles/writer.ts';
+import { useApp } from './helpers.ts';
+import { rawGet } from './tiles-helpers.ts';
+
+const app = useApp();
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'pmtiles-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The reader over a file's bytes (its FileSource is the browser's File API). */
+class BufferSource implements Source {
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly key: string,
+  ) {}
+  async getBytes(offset: number, length: number): Promise<RangeResponse> {
+    const slice = this.bytes.subarray(offset, offset + length);
+    return { data: slice.buffer.slice(slice.byteOffset, slice.byteOffset + slice.byteLength) as ArrayBuffer };
+  }
+  getKey(): string {
+    return this.key;
+  }
+}
+
+const open = (file: string) => new PMTiles(new BufferSource(readFileSync(file), file));
+
+// Lào Cai province and its border with Yunnan.
+const LAO_CAI: Bbox = [103.5, 21.8, 104.6, 22.9];
+
+describe('npm run export:pmtiles, read back with the pmtiles reader', () => {
+  let out: string;
+  let result: Exported;
+  beforeAll(async () => {
+    out = path.join(dir, 'lao-cai.pmtiles');
+    result = await exportPmtiles(app.database, {
+      bbox: LAO_CAI,
+      minzoom: 0,
+      maxzoom: 10,
+      layers: parseLayers('all'),
+      out,
+      concurrency: 3,
+    });
+  }, 120_000);
+
+  it('every tile of the box is the server’s tile for that z/x/y (or absent where the server answers 204)', async () => {
+    const reader = open(out);
+    let present = 0;
+    const distinct = new Set<string>();
+    for (let z = 0; z <= 10; z++) {
+      for (const t of tilesOf(LAO_CAI, z)) {
+        const served = await rawGet(`${app.base}/tiles/all/${t.z}/${t.x}/${t.y}.mvt`, {
+          'Accept-Encoding': 'gzip',
+        });
+        const got = await reader.getZxy(t.z, t.x, t.y);
+        if (served.status === 204) {
+          expect(got, `${t.z}/${t.x}/${t.y}`).toBeUndefined();
+          continue;
+        }
+        expect(served.status).toBe(200);
+        present++;
+        distinct.add(createHash('sha256').update(served.body).digest('hex'));
+        // The reader inflates; the server's gzip bytes inflate to the same MVT.
+        const { gunzipSync } = await import('node:zlib');
+        expect(Buffer.from(got!.data).equals(gunzipSync(served.body)), `${t.z}/${t.x}/${t.y}`).toBe(true);
+      }
+    }
+    expect(present).toBeGreaterThan(20);
+    expect(result.addressedTiles).toBe(present);
+    // Stored once per distinct content, whatever the number of tiles showing it.
+    expect(result.tileContents).toBe(distinct.size);
+  });
+
+  it('the header: v3, clustered, gzip, MVT, zooms, bounds and counts', async () => {
+    const bytes = readFileSync(out);
+    expect(bytes.subarray(0, 7).toString('ascii')).toBe('PMTiles');
+    expect(bytes[7]).toBe(3);
+    const h = await open(out).getHeader();
+    expect(h).toMatchObject({
+      specVersion: 3,
+      clustered: true,
+      internalCompression: 2,
+      tileCompression: 2,
+      tileType: 1,
+      minZoom: 0,
+      maxZoom: 10,
+      rootDirectoryOffset: 127,
+      numAddressedTiles: result.addressedTiles,
+      numTileEntries: result.tileEntries,
+      numTileContents: result.tileContents,
+    });
+    expect([h.minLon, h.minLat, h.maxLon, h.maxLat]).toEqual(LAO_CAI);
+    expect(h.rootDirectoryOffset + h.rootDirectoryLength).toBeLessThanOrEqual(16384);
+    expect(h.tileDataOffset + (h.tileDataLength ?? Number.NaN)).toBe(bytes.length);
+    expect(h.centerZoom).toBeGreaterThanOrEqual(0);
+    const meta = (await open(out).getMetadata()) as { vector_layers: { id: string }[]; format: string };
+    expect(meta.format).toBe('pbf');
+    expect(meta.vector_layers.map((l) => l.id)).toEqual(layers.map((l) => l.id));
+  });
+});
+
+describe('the writer on its own', () => {
+  it('stores identical tiles once, folds runs, splits a long directory into leaves, and the reader finds every tile', async () => {
+    const out = path.join(dir, 'synthetic.pmtiles');
+    const w = await PmtilesWriter.open(out);
+    // Zoom 7: blocks of 50 consecutive ids share a content (runs to fold);
+    // zoom 8: contents scattered, so entries pile up and need leaves.
+    const contentOf = (id: number) =>
+      id < zxyToTileId(8, 0, 0)
+        ? Math.floor(id / 50) % 3
+        : createHash('md5').update(String(id)).digest()[0]! % 3;
+    const payload = (i: number) => Buffer.from(`tile contents number ${i % 3} `.repeat(20));
+    // 30,000 tiles of zoom 7..8 in id order: 3 distinct contents, runs of equal neighbours.
+    const tiles: { z: number; x: number; y: number; id: number; body: Buffer }[] = [];
+    for (const z of [7, 8]) {
+      for (let x = 0; x < 2 ** z && tiles.length < 30_000; x++) {
+        for (let y = 0; y < 2 ** z && tiles.length < 30_000; y++) {
+          const id = zxyToTileId(z, x, y);
+          tiles.push({ z, x, y, id, body: payload(contentOf(id)) });
+        }
+      }
+    }
+    tiles.sort((a, b) => a.id - b.id);
+    const { gzipSync } = await import('node:zlib');
+    const gz = [0, 1, 2].map((i) => gzipSync(payload(i)));
+    for (const t of tiles) await w.add(t.id, gz[contentOf(t.id)]!);
+    await expect(w.add(tiles[0]!.id, gz[0]!)).rejects.toThrow(/must increase/);
+    const written = await w.finish({
+      metadata: { name: 'synthetic' },
+      minZoom: 7,
+      maxZoom: 8,
+      bounds: [-180, -85, 180, 85],
+      center: [0, 0, 7],
+      rootLimit: 300,
+    });
+    expect(written.tileContents).toBe(3);
+    expect(written.addressedTiles).toBe(tiles.length);
+    expect(written.tileEntries).toBeLessThan(tiles.length / 2);
+    expect(written.leafDirectories).toBeGreaterThan(1);
+    const reader = open(out);
+    const h = await reader.getHeader();
+    expect(h.leafDirectoryLength).toBeGreaterThan(0);
+    expect(h.tileDataLength).toBe(gz.reduce((n, b) => n + b.length, 0));
+    for (const t of tiles) {
+      const got = await reader.getZxy(t.z, t.x, t.y);
+      expect(Buffer.from(got!.data).equals(t.body), `${t.z}/${t.x}/${t.y}`).toBe(true);
+    }
+    // A tile never added is absent.
+    expect(await reader.getZxy(8, 255, 255)).toBeUndefined();
+  }, 120_000);
+});
+
+describe('bad arguments exit 2 and name the option', () => {
+  const cases: [string[], RegExp][] = [
+    [['out.pmtiles'], /--bbox is required/],
+    [['--bbox', '103,21', 'out.pmtiles'], /--bbox must be four numbers/],
+    [['--bbox', '104,21,103,22', 'out.pmtiles'], /--bbox must be west < east/],
+    [['--bbox', '103,21,200,22', 'out.pmtiles'], /--bbox must be within/],
+    [
+      ['--bbox', '103,21,104,22', '--maxzoom', '30', 'out.pmtiles'],
+      /--maxzoom must be an integer from 0 to 24/,
+    ],
+    [
+      ['--bbox', '103,21,104,22', '--minzoom', '9', '--maxzoom', '3', 'out.pmtiles'],
+      /--minzoom \(9\) must not exceed/,
+    ],
+    [['--bbox', '103,21,104,22', '--layers', 'rivers', 'out.pmtiles'], /--layers: no layer 'rivers'/],
+    [['--bbox', '103,21,104,22', '--concurrency', '0', 'out.pmtiles'], /--concurrency must be/],
+    [['--bbox', '103,21,104,22', '--zoom', '3', 'out.pmtiles'], /unknown option --zoom/],
+    [['--bbox', '103,21,104,22'], /name the output file/],
+  ];
+  for (const [argv, message] of cases) {
+    it(argv.join(' '), async () => {
+      const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        expect(await main(argv)).toBe(2);
+        expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(message);
+      } finally {
+        err.mockRestore();
+      }
+    });
+  }
+});
