@@ -47,7 +47,8 @@ export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url))
 export interface AppDeps {
   /** The tile settings and DATA_VERSION_POLL_MS default to server/config.ts's defaults. */
   config: Pick<Config, 'BODY_LIMIT' | 'RETRY_AFTER_S'> &
-    Partial<TileConfig & Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET'> & HttpTimeouts>;
+    Partial<TileConfig & Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET'> & HttpTimeouts> &
+    Partial<Pick<Config, 'REPORT_CACHE_MB'>>;
   database: Database;
   logger: Logger;
 }
@@ -148,7 +149,7 @@ function expressApp(
   app.use(searchRouter(database.db));
   app.use(openapiRouter());
   app.use(featuresRouter(database, version, { cursorSecret: config.CURSOR_SECRET }));
-  app.use(analysisRouter(database.db));
+  app.use(analysisRouter(database.db, version, config));
   app.use(sourcesRouter(database.db));
   app.use(tiles.router);
   app.use(fontsRouter(path.join(clientDist, '..', 'fonts')));

@@ -30,6 +30,7 @@ export const defaults = {
   TILE_PG_POOL_MAX: '4', // connections that render tiles (apart from PG_POOL_MAX, so tiles cannot starve the API)
   DATA_VERSION_POLL_MS: '3000', // how often to re-read data_version while LISTEN is down
   CURSOR_SECRET: '', // signs the cursors of next links; empty: a random key kept in the database (app_secrets)
+  REPORT_CACHE_MB: '32', // answers of the analysis and statistics reports kept until the data version changes, in megabytes
 };
 
 const schema = z
@@ -60,6 +61,7 @@ const schema = z
     CURSOR_SECRET: z
       .string()
       .refine((s) => s === '' || s.length >= 32, { message: 'empty, or at least 32 characters' }),
+    REPORT_CACHE_MB: z.coerce.number().min(1).max(65536),
   })
   // Node refuses a head timeout longer than the request's (the head is part of the request).
   .refine((c) => c.HTTP_REQUEST_TIMEOUT_MS === 0 || c.HTTP_HEADERS_TIMEOUT_MS <= c.HTTP_REQUEST_TIMEOUT_MS, {
