@@ -23,7 +23,6 @@ import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { nearBorderTileSource } from './analysis/near-border-tiles.ts';
 import { analysisRouter } from './analysis/route.ts';
 import { type Config, defaults } from './config.ts';
@@ -33,10 +32,13 @@ import { featuresRouter } from './features/index.ts';
 import { fontsRouter } from './fonts/route.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRouter } from './http/health.ts';
+import { type LimitsConfig, limitsFromConfig } from './http/limits.ts';
 import { methodNotAllowed } from './http/methods.ts';
 import { createMetrics } from './http/metrics.ts';
 import { parseQuery } from './http/params.ts';
+import { requestLog } from './http/request-log.ts';
 import { type HttpTimeouts, httpServer } from './http/server.ts';
+import { serverTiming } from './http/timing.ts';
 import { openapiRouter } from './openapi.ts';
 import { searchRouter } from './search/route.ts';
 import { sourcesRouter } from './sources/route.ts';
@@ -47,8 +49,12 @@ export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url))
 export interface AppDeps {
   /** The tile settings and DATA_VERSION_POLL_MS default to server/config.ts's defaults. */
   config: Pick<Config, 'BODY_LIMIT' | 'RETRY_AFTER_S'> &
-    Partial<TileConfig & Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET'> & HttpTimeouts> &
-    Partial<Pick<Config, 'REPORT_CACHE_MB'>>;
+    Partial<
+      TileConfig &
+        Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET' | 'REPORT_CACHE_MB'> &
+        HttpTimeouts &
+        LimitsConfig
+    >;
   database: Database;
   logger: Logger;
 }
@@ -112,7 +118,9 @@ function expressApp(
   // node:querystring, as 'simple', and the names whose bytes are not UTF-8 (readParams refuses them).
   app.set('query parser', parseQuery);
 
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/health' } }));
+  // First, so that its `total` counts every middleware after it.
+  app.use(serverTiming());
+  app.use(requestLog(logger, (url) => url === '/health'));
   app.use(metrics.middleware);
   app.use(
     helmet({
@@ -141,6 +149,8 @@ function expressApp(
   );
   app.use(methodNotAllowed(app, clientDist));
   app.use(express.json({ limit: config.BODY_LIMIT }));
+  // Expensive requests (analysis, large pages): a few at a time, a short queue, then 503.
+  app.use(limitsFromConfig(config, metrics.registry));
 
   app.use(healthRouter(database.db, config.RETRY_AFTER_S));
   app.get('/metrics', async (_req, res) => {
@@ -148,7 +158,12 @@ function expressApp(
   });
   app.use(searchRouter(database.db));
   app.use(openapiRouter());
-  app.use(featuresRouter(database, version, { cursorSecret: config.CURSOR_SECRET }));
+  app.use(
+    featuresRouter(database, version, {
+      cursorSecret: config.CURSOR_SECRET,
+      largePageRows: config.LARGE_PAGE_ROWS ?? Number(defaults.LARGE_PAGE_ROWS),
+    }),
+  );
   app.use(analysisRouter(database.db, version, config));
   app.use(sourcesRouter(database.db));
   app.use(tiles.router);

@@ -17,6 +17,7 @@ import { analysisPaths } from './analysis/openapi.ts';
 import { apiRoot, MEDIA, siteRoot } from './features/links.ts';
 import { apiQuery, featuresPaths } from './features/openapi.ts';
 import { fontsPaths } from './fonts/openapi.ts';
+import { watchCache } from './http/caches.ts';
 import { servicePaths } from './http/openapi.ts';
 import { type Input, readParams } from './http/params.ts';
 import { searchPaths } from './search/openapi.ts';
@@ -121,7 +122,7 @@ function page(documentUrl: string): string {
  * router: an app built after a layer was registered documents that layer.
  */
 function apiRoute(): RequestHandler {
-  const built = new Map<string, string>();
+  const built = watchCache('openapi.documents', new Map<string, string>());
   return (req, res) => {
     const { f } = readParams(apiQuery, req.query as Input);
     const root = apiRoot(req);

@@ -51,6 +51,17 @@ export interface AdminUnits {
   valid_to: Timestamp | null;
 }
 
+export interface ApiTokens {
+  created_at: Generated<Timestamp>;
+  hash: string;
+  id: Generated<number>;
+  last_used_at: Timestamp | null;
+  name: string;
+  public_id: string;
+  revoked_at: Timestamp | null;
+  role: string;
+}
+
 export interface AppSecrets {
   created_at: Generated<Timestamp>;
   name: string;
@@ -224,6 +235,7 @@ export interface UnitSuccessors {
 
 export interface DB {
   admin_units: AdminUnits;
+  api_tokens: ApiTokens;
   app_secrets: AppSecrets;
   border_gates: BorderGates;
   border_segments: BorderSegments;

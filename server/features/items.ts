@@ -27,7 +27,7 @@ import { openCursor } from './sql-cursor.ts';
 import { BATCH } from './write.ts';
 
 /**
- * Pages of at least this many rows are planned for what they are: a slice
+ * Large pages (more rows than largePageRows) are planned for what they are: a slice
  * of the layer's rows in key order. Left to itself, PostgreSQL plans a
  * keyset page of 10,000 projects as a hash join of every row after the
  * cursor (the view's joins to communes and provinces) and a sort, so the
@@ -38,13 +38,13 @@ import { BATCH } from './write.ts';
  * No JIT either: compiling costs more than these plans run. Small pages
  * keep one round trip and the server's settings.
  */
-const LARGE_PAGE = 1000;
 const LARGE_PAGE_SETTINGS = 'SET LOCAL enable_hashjoin = off; SET LOCAL jit = off';
 
 export function itemsRoute(
-  { db, pool }: Database,
+  { db, pool, exportPool }: Database,
   dataVersion: DataVersion,
-  opts: { cursorSecret?: string } = {},
+  /** largePageRows: pages with more rows read through the export pool (its own statement timeout), as the limiter counts them. */
+  opts: { cursorSecret?: string; largePageRows?: number } = {},
 ): RequestHandler {
   const count = matchedCounter(db);
   const secret = cursorSecret(db, opts.cursorSecret);
@@ -76,12 +76,14 @@ export function itemsRoute(
     // time, so any number of them can share the pool without waiting on each
     // other. The count is cached, so only a result's first page pays for it.
     const matched = await asFilterError(count(layer, where, version), p);
+    const large = p.limit > (opts.largePageRows ?? 1000);
     const rows = await asFilterError(
-      openCursor<unknown[]>(pool, query, {
+      openCursor<unknown[]>(large ? exportPool : pool, query, {
         batch: BATCH,
         rowMode: 'array',
         types: RAW_TEXT,
-        prelude: p.limit >= LARGE_PAGE ? LARGE_PAGE_SETTINGS : undefined,
+        atMost: p.limit,
+        prelude: large ? LARGE_PAGE_SETTINGS : undefined,
       }),
       p,
     );

@@ -43,10 +43,12 @@ export async function openCursor<R>(
     batch: number;
     rowMode?: 'array';
     types?: Cursor.CursorQueryConfig['types'];
+    atMost?: number;
     /** `SET LOCAL …` statements: the cursor runs in a read-only transaction that applies them. */
     prelude?: string;
   },
 ): Promise<OpenCursor<R>> {
+  if (opts.atMost !== undefined && opts.atMost <= opts.batch) return wholeResult(pool, query, opts);
   const open = async () => {
     const client = await pool.connect();
     if (opts.prelude) {
@@ -155,4 +157,32 @@ function closeOrLose(client: pg.PoolClient, cursor: Cursor): Promise<void> {
     return Promise.reject(new Error('Connection terminated unexpectedly'));
   }
   return untilLost(client, cursor.close());
+}
+
+/**
+ * A result no larger than one batch (a small page) is read by one plain
+ * query: one round trip and no cursor to close, and no more rows in memory
+ * than the cursor's first batch would hold. A lost connection: once more on
+ * a fresh one, as for the cursor.
+ */
+async function wholeResult<R>(
+  pool: pg.Pool,
+  query: CompiledQuery,
+  opts: { rowMode?: 'array'; types?: Cursor.CursorQueryConfig['types'] },
+): Promise<OpenCursor<R>> {
+  const run = () =>
+    pool.query({
+      text: query.sql,
+      values: query.parameters as unknown[],
+      rowMode: opts.rowMode,
+      types: opts.types,
+    } as pg.QueryConfig);
+  let result: pg.QueryResult;
+  try {
+    result = await run();
+  } catch (e) {
+    if (!isLostConnection(e)) throw e;
+    result = await run();
+  }
+  return { first: result.rows as R[], next: async () => [], close: async () => {} };
 }
