@@ -62,7 +62,10 @@ export interface AppDeps {
   /** The tile settings and DATA_VERSION_POLL_MS default to server/config.ts's defaults. */
   config: Pick<Config, 'BODY_LIMIT' | 'RETRY_AFTER_S'> &
     Partial<
-      TileConfig & Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET'> & HttpTimeouts & LimitsConfig
+      TileConfig &
+        Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET' | 'REPORT_CACHE_MB'> &
+        HttpTimeouts &
+        LimitsConfig
     > &
     Partial<Pick<Config, 'WRITE_RATE_LIMIT' | 'CORS_WRITE_ORIGINS' | 'IMPORT_MAX_BYTES'>>;
   database: Database;
@@ -171,7 +174,7 @@ function expressApp(
       largePageRows: config.LARGE_PAGE_ROWS ?? Number(defaults.LARGE_PAGE_ROWS),
     }),
   );
-  app.use(analysisRouter(database.db));
+  app.use(analysisRouter(database.db, version, config));
   app.use(sourcesRouter(database.db));
   app.use(sessionRouter(database.db, auth));
   app.use(

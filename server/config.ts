@@ -42,6 +42,7 @@ export const defaults = {
   WRITE_RATE_LIMIT: '120', // writes per token per minute, per server process (429 beyond); 0: no limit
   CORS_WRITE_ORIGINS: '', // other origins whose pages may write (comma-separated https://host[:port]); reads are open to all
   IMPORT_MAX_BYTES: '104857600', // largest file POST /api/import takes (100 MiB)
+  REPORT_CACHE_MB: '32', // answers of the analysis and statistics reports kept until the data version changes, in megabytes
 };
 
 const schema = z
@@ -98,6 +99,7 @@ const schema = z
       .int()
       .min(1024)
       .max(10 * 1024 ** 3),
+    REPORT_CACHE_MB: z.coerce.number().min(1).max(65536),
   })
   // Node refuses a head timeout longer than the request's (the head is part of the request).
   .refine((c) => c.HTTP_REQUEST_TIMEOUT_MS === 0 || c.HTTP_HEADERS_TIMEOUT_MS <= c.HTTP_REQUEST_TIMEOUT_MS, {

@@ -9,12 +9,17 @@
  *
  * Every input goes through the report's own parser: unknown parameters and
  * bad values are 400 problems naming the parameter (server/http/errors.ts).
+ * Answers are kept per data version (cache.ts): the same report with the
+ * same parameters runs once until the data changes; an answer from the
+ * cache says so in `Server-Timing` (`cache;desc="hit"`).
  */
 import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
+import type { DataVersion } from '../db/data-version.ts';
 import type { DB } from '../db/types.ts';
 import { CSV_TYPE, toCsv, wantsCsv } from '../http/csv.ts';
 import { format, type Input, type Params, readParams } from '../http/params.ts';
+import { type RenderedReport, ReportCache } from './cache.ts';
 import { reports } from './index.ts';
 import type { Report } from './report.ts';
 
@@ -48,25 +53,46 @@ function answerFormat(req: Request, report: Report, f: unknown): Format {
   return wantsCsv(req) ? 'csv' : 'json';
 }
 
-export function send(res: Response, report: Report, result: unknown, as: Format): void {
+/** A report's answer as it goes out: media type, body and, for CSV, the file name. */
+export function render(report: Report, result: unknown, as: Format): RenderedReport {
   if (as === 'csv') {
     const t = report.table(result);
-    res.type(CSV_TYPE);
-    res.setHeader('Content-Disposition', `inline; filename="${report.name}.csv"`);
-    res.send(toCsv(t.columns, t.rows));
-    return;
+    return {
+      type: CSV_TYPE,
+      body: toCsv(t.columns, t.rows),
+      disposition: `inline; filename="${report.name}.csv"`,
+    };
   }
   if (as === 'geojson' && report.features) {
-    res.type('application/geo+json');
-    res.send(JSON.stringify(report.features(result)));
-    return;
+    return { type: 'application/geo+json', body: JSON.stringify(report.features(result)) };
   }
-  res.type(report.geojson ? 'application/geo+json' : 'application/json');
-  res.send(report.jsonText ? report.jsonText(result) : JSON.stringify(report.json(result)));
+  return {
+    type: report.geojson ? 'application/geo+json' : 'application/json',
+    body: report.jsonText ? report.jsonText(result) : JSON.stringify(report.json(result)),
+  };
 }
 
-export function analysisRouter(db: Kysely<DB>): Router {
+export function send(res: Response, answer: RenderedReport): void {
+  res.type(answer.type);
+  if (answer.disposition) res.setHeader('Content-Disposition', answer.disposition);
+  res.send(answer.body);
+}
+
+/** The default size of the answer cache, in megabytes (REPORT_CACHE_MB). */
+export const REPORT_CACHE_MB = 32;
+
+/**
+ * `version` is the app's data-version listener: answers are cached under
+ * it. Without one (a script that only wants the routes), every request runs
+ * its report.
+ */
+export function analysisRouter(
+  db: Kysely<DB>,
+  version?: DataVersion,
+  opts: { REPORT_CACHE_MB?: number } = {},
+): Router {
   const r = Router();
+  const cache = version && new ReportCache(version, opts.REPORT_CACHE_MB ?? REPORT_CACHE_MB);
   for (const report of reports) {
     const query = reportQuery(report);
     r.get(report.path, async (req, res) => {
@@ -74,8 +100,13 @@ export function analysisRouter(db: Kysely<DB>): Router {
       const as = answerFormat(req, report, f);
       const { f: _, ...inputs } = req.query as Input;
       const params = report.parse({ ...inputs, ...(req.params as Record<string, string>) });
-      const result = await report.run(db, params);
-      send(res, report, result, as);
+      const run = async () => render(report, await report.run(db, params), as);
+      const { answer, hit } = cache
+        ? await cache.through(report, params, as, run)
+        : { answer: await run(), hit: false };
+      // A computed answer gets the app's db/app/total entries (server/http/timing.ts); a cached one says so.
+      if (hit) res.setHeader('Server-Timing', 'cache;desc="hit"');
+      send(res, answer);
     });
   }
   return r;

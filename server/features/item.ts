@@ -12,6 +12,7 @@ import { notFound } from '../http/problem.ts';
 import { crsUri } from './crs.ts';
 import { featureText } from './feature-text.ts';
 import { findLayer } from './find-layer.ts';
+import { offsetParam, tolerance, zoomParam } from './generalise.ts';
 import { crsParam } from './items-params.ts';
 import { featureSql } from './items-sql.ts';
 import { apiRoot, link, MEDIA } from './links.ts';
@@ -21,15 +22,20 @@ import { RAW_TEXT } from './raw-values.ts';
 export const itemQuery = z.object({
   f: format(['json', 'geojson'] as const, 'json or geojson'),
   crs: crsParam('crs', 'CRS of the geometry'),
+  zoom: zoomParam,
+  'max-allowable-offset': offsetParam,
 });
 
 export function itemRoute({ db, pool }: Database): RequestHandler {
   return async (req, res) => {
     const layer = findLayer(req.params.collectionId);
     const fid = String(req.params.featureId);
-    const { crs: srid } = readParams(itemQuery, req.query);
+    const q = readParams(itemQuery, req.query);
+    const srid = q.crs;
+    const tol = tolerance(srid, { zoom: q.zoom, offset: q['max-allowable-offset'] });
     const id = /^\d{1,15}$/.test(fid) ? Number(fid) : undefined;
-    const row = id === undefined ? undefined : await firstRow(pool, featureSql(layer, id, srid).compile(db));
+    const row =
+      id === undefined ? undefined : await firstRow(pool, featureSql(layer, id, srid, tol).compile(db));
     if (!row) throw notFound(`no feature ${JSON.stringify(fid)} in ${layer.id}`);
     const text = featureText(layer.properties)(row);
     const self = `${apiRoot(req)}/collections/${layer.id}`;

@@ -16,6 +16,7 @@ import { type BboxFilter, parseBbox } from './bbox.ts';
 import { cql2Where } from './cql2/index.ts';
 import { parseCrs, type Srid, SUPPORTED_CRS } from './crs.ts';
 import { type YearRange, yearRange } from './datetime.ts';
+import { offsetParam, tolerance, zoomParam } from './generalise.ts';
 import { cql2Context } from './queryables.ts';
 
 export const DEFAULT_LIMIT = 10;
@@ -35,6 +36,8 @@ export interface ItemsParams {
   cursor?: string;
   bbox?: BboxFilter;
   crs: Srid;
+  /** Simplification tolerance in the unit of `crs` (zoom or max-allowable-offset); none: full resolution. */
+  tolerance?: number;
   years?: YearRange;
   /** Properties to return, in registry order. */
   properties: LayerProperty[];
@@ -82,6 +85,8 @@ function declare(layer: LayerDef) {
     }),
     'bbox-crs': crsParam('bbox-crs', 'CRS of bbox'),
     crs: crsParam('crs', 'CRS of the response geometries'),
+    zoom: zoomParam,
+    'max-allowable-offset': offsetParam,
     datetime: raw(
       layer.timeField
         ? `Instant or interval on ${layer.timeField} (a year): 2020-01-01/2023-12-31, ../2021, 2022`
@@ -169,6 +174,7 @@ export function parseItems(req: Request, layer: LayerDef): ItemsParams {
     offset: q.offset,
     bbox: parseBbox(q.bbox, q['bbox-crs']),
     crs: q.crs,
+    tolerance: tolerance(q.crs, { zoom: q.zoom, offset: q['max-allowable-offset'] }),
     years: q.datetime === undefined ? undefined : yearRange(q.datetime),
     properties: q.properties,
     sortby: q.sortby,

@@ -23,6 +23,7 @@ import type { LayerDef } from '../layers/index.ts';
 import { bboxWhere } from './bbox.ts';
 import { coordinateDigits, type Srid } from './crs.ts';
 import type { PageCursor } from './cursor.ts';
+import { digitsFor, generalised } from './generalise.ts';
 import type { ItemsParams } from './items-params.ts';
 
 const TYPE_CAST: Record<string, RawBuilder<unknown>> = {
@@ -147,9 +148,12 @@ function keyColumns(p: ItemsParams): RawBuilder<unknown>[] {
   return sortKeys(p).map((k) => sql.ref(`t.${k.name}`));
 }
 
-function geometry(srid: Srid): RawBuilder<unknown> {
-  const g = srid === 4326 ? sql.ref('t.geom') : sql`ST_Transform(${sql.ref('t.geom')}, 3857)`;
-  return sql`ST_AsGeoJSON(${g}, ${coordinateDigits(srid)}::int, 0)`;
+/** The geometry's GeoJSON text, in `srid`, simplified to `tol` (generalise.ts) when the request asked. */
+function geometry(layer: LayerDef, srid: Srid, tol?: number): RawBuilder<unknown> {
+  let g = srid === 4326 ? sql.ref('t.geom') : sql`ST_Transform(${sql.ref('t.geom')}, 3857)`;
+  const simplify = tol !== undefined && layer.geometryType !== 'Point';
+  if (simplify) g = generalised(g, tol);
+  return sql`ST_AsGeoJSON(${g}, ${simplify ? digitsFor(srid, tol) : coordinateDigits(srid)}::int, 0)`;
 }
 
 /** Feature rows (arrays): id, the geometry's GeoJSON text, then each property's value. */
@@ -161,7 +165,7 @@ export function featuresSql(
 ): RawBuilder<unknown> {
   const cols = [
     sql.ref('t.id'),
-    geometry(p.crs),
+    geometry(layer, p.crs, p.tolerance),
     ...p.properties.map((q) => sql.ref(`t.${q.name}`)),
     ...keyColumns(p),
   ];
@@ -169,8 +173,12 @@ export function featuresSql(
 }
 
 /** One feature by id, as the same kind of row. */
-export function featureSql(layer: LayerDef, id: number, srid: Srid): RawBuilder<unknown> {
-  const cols = [sql.ref('t.id'), geometry(srid), ...layer.properties.map((q) => sql.ref(`t.${q.name}`))];
+export function featureSql(layer: LayerDef, id: number, srid: Srid, tol?: number): RawBuilder<unknown> {
+  const cols = [
+    sql.ref('t.id'),
+    geometry(layer, srid, tol),
+    ...layer.properties.map((q) => sql.ref(`t.${q.name}`)),
+  ];
   return sql`SELECT ${sql.join(cols)} FROM ${sql.table(layer.view)} t WHERE t.id = ${id}::bigint`;
 }
 

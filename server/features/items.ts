@@ -26,6 +26,20 @@ import { RAW_TEXT } from './raw-values.ts';
 import { openCursor } from './sql-cursor.ts';
 import { BATCH } from './write.ts';
 
+/**
+ * Large pages (more rows than largePageRows) are planned for what they are: a slice
+ * of the layer's rows in key order. Left to itself, PostgreSQL plans a
+ * keyset page of 10,000 projects as a hash join of every row after the
+ * cursor (the view's joins to communes and provinces) and a sort, so the
+ * ten pages of an export join 550,000 rows instead of 100,000; without
+ * hash joins it walks the key's index and joins only the page's rows (a
+ * full export by next links: 1.5 s of PostgreSQL CPU → 1.05 s, measured on
+ * the benchmark data). Filtered and sorted pages were measured unchanged.
+ * No JIT either: compiling costs more than these plans run. Small pages
+ * keep one round trip and the server's settings.
+ */
+const LARGE_PAGE_SETTINGS = 'SET LOCAL enable_hashjoin = off; SET LOCAL jit = off';
+
 export function itemsRoute(
   { db, pool, exportPool }: Database,
   dataVersion: DataVersion,
@@ -62,12 +76,14 @@ export function itemsRoute(
     // time, so any number of them can share the pool without waiting on each
     // other. The count is cached, so only a result's first page pays for it.
     const matched = await asFilterError(count(layer, where, version), p);
+    const large = p.limit > (opts.largePageRows ?? 1000);
     const rows = await asFilterError(
-      openCursor<unknown[]>(p.limit > (opts.largePageRows ?? 1000) ? exportPool : pool, query, {
+      openCursor<unknown[]>(large ? exportPool : pool, query, {
         batch: BATCH,
         rowMode: 'array',
         types: RAW_TEXT,
         atMost: p.limit,
+        prelude: large ? LARGE_PAGE_SETTINGS : undefined,
       }),
       p,
     );

@@ -10,6 +10,12 @@
  * `first` is read before the caller answers, so an error in the query is
  * still a proper problem response and not a cut-off body.
  *
+ * `prelude` (large pages: see items.ts) opens a read-only transaction with
+ * settings of its own (`SET LOCAL`), sent with BEGIN in one round trip and
+ * committed when the cursor closes; the pool's other users keep the
+ * server's settings. A cursor that fails drops its connection, and the
+ * transaction with it.
+ *
  * A connection lost under the cursor (PostgreSQL restarting,
  * pg_terminate_backend) is dropped, and the query runs once more on a fresh
  * connection, skipping the rows already read, so a page being streamed still
@@ -33,11 +39,26 @@ export interface OpenCursor<R> {
 export async function openCursor<R>(
   pool: pg.Pool,
   query: CompiledQuery,
-  opts: { batch: number; rowMode?: 'array'; types?: Cursor.CursorQueryConfig['types']; atMost?: number },
+  opts: {
+    batch: number;
+    rowMode?: 'array';
+    types?: Cursor.CursorQueryConfig['types'];
+    atMost?: number;
+    /** `SET LOCAL …` statements: the cursor runs in a read-only transaction that applies them. */
+    prelude?: string;
+  },
 ): Promise<OpenCursor<R>> {
   if (opts.atMost !== undefined && opts.atMost <= opts.batch) return wholeResult(pool, query, opts);
   const open = async () => {
     const client = await pool.connect();
+    if (opts.prelude) {
+      try {
+        await untilLost(client, client.query(`BEGIN READ ONLY; ${opts.prelude}`));
+      } catch (e) {
+        client.release(true);
+        throw e;
+      }
+    }
     const cursor = client.query(
       new Cursor<R>(query.sql, query.parameters as unknown[], { rowMode: opts.rowMode, types: opts.types }),
     );
@@ -57,6 +78,7 @@ export async function openCursor<R>(
     if (failed) return; // its connection is already dropped
     try {
       await closeOrLose(client, cursor);
+      if (opts.prelude) await untilLost(client, client.query('COMMIT'));
     } catch {
       failed = true;
     }
