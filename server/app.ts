@@ -160,7 +160,8 @@ function expressApp(
   app.use(methodNotAllowed(app, clientDist));
   app.use(express.json({ limit: config.BODY_LIMIT }));
   // Expensive requests (analysis, large pages): a few at a time, a short queue, then 503.
-  app.use(limitsFromConfig(config, metrics.registry));
+  const limiter = limitsFromConfig(config, metrics.registry);
+  app.use(limiter.middleware);
 
   app.use(healthRouter(database.db, config.RETRY_AFTER_S));
   app.get('/metrics', async (_req, res) => {
@@ -174,7 +175,7 @@ function expressApp(
       largePageRows: config.LARGE_PAGE_ROWS ?? Number(defaults.LARGE_PAGE_ROWS),
     }),
   );
-  app.use(analysisRouter(database.db, version, config));
+  app.use(analysisRouter(database.db, version, { ...config, acquire: () => limiter.acquire('analysis') }));
   app.use(sourcesRouter(database.db));
   app.use(sessionRouter(database.db, auth));
   app.use(

@@ -47,6 +47,8 @@ describe('concurrency limit of expensive requests', () => {
   });
 
   it('beyond the slots and the queue answers 503 + Retry-After at once, and keeps serving the rest', async () => {
+    // An answer already computed at this data version (border length reads no project).
+    expect((await fetch(`${app.base}/api/stats/border-length`)).status).toBe(200);
     const lock = await lockProjects(app.url);
     let running: Promise<Response>[] = [];
     try {
@@ -63,13 +65,19 @@ describe('concurrency limit of expensive requests', () => {
       );
       expect(full).toBe(true);
 
-      const refused = await fetch(`${app.base}/api/stats/investment?by=province`);
+      // The same report as a running one shares its run; another one must run, and finds no room.
+      const refused = await fetch(`${app.base}/api/stats/investment?by=year`);
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('3');
       expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
       const problem = await refused.json();
       expect(problem.type).toMatch(/\/overloaded$/);
       expect(problem.kind).toBe('analysis');
+
+      // A cached answer is not queued behind the reports that must run.
+      const cached = await fetch(`${app.base}/api/stats/border-length`);
+      expect(cached.status).toBe(200);
+      expect(cached.headers.get('server-timing')).toMatch(/cache;desc="hit"/);
 
       // Everything that is not analysis is still answered meanwhile.
       expect((await fetch(`${app.base}/health`)).status).toBe(200);

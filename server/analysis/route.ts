@@ -89,7 +89,7 @@ export const REPORT_CACHE_MB = 32;
 export function analysisRouter(
   db: Kysely<DB>,
   version?: DataVersion,
-  opts: { REPORT_CACHE_MB?: number } = {},
+  opts: { REPORT_CACHE_MB?: number; acquire?: () => Promise<() => void> } = {},
 ): Router {
   const r = Router();
   const cache = version && new ReportCache(version, opts.REPORT_CACHE_MB ?? REPORT_CACHE_MB);
@@ -100,7 +100,15 @@ export function analysisRouter(
       const as = answerFormat(req, report, f);
       const { f: _, ...inputs } = req.query as Input;
       const params = report.parse({ ...inputs, ...(req.params as Record<string, string>) });
-      const run = async () => render(report, await report.run(db, params), as);
+      // A slot of the analysis limiter (server/http/limits.ts) only when the report must run.
+      const run = async () => {
+        const release = opts.acquire ? await opts.acquire() : () => {};
+        try {
+          return render(report, await report.run(db, params), as);
+        } finally {
+          release();
+        }
+      };
       const { answer, hit } = cache
         ? await cache.through(report, params, as, run)
         : { answer: await run(), hit: false };

@@ -4,18 +4,25 @@
  * server keeps answering everything else at once instead of letting a queue
  * (and every request's latency) grow without bound.
  *
- *   app.use(limits({ analysis: { concurrency: 4, queue: 32 }, … }, { largePageRows: 1000, … }))
+ *   const limiter = limits({ analysis: { concurrency: 4, queue: 32 }, … }, { largePageRows: 1000, … });
+ *   app.use(limiter.middleware);                       // large pages
+ *   const release = await limiter.acquire('analysis');  // throws the 503 problem
+ *   try { … } finally { release(); }
  *
- * Kinds, by path and query, GET and HEAD only:
- *   analysis    /api/analysis/*, /api/stats/* (not the near-border tiles)
- *   large-page  /ogc/collections/{id}/items with limit above largePageRows
- *               (the export pool of server/db/connect.ts, sized to match)
- * A queued request waits at most queueTimeoutMs, then gets the same 503; one
- * whose client went away leaves the queue. Rejections are counted in
+ Kinds:
+ *   analysis    a report that must run: server/analysis/route.ts takes a
+ *               slot with `acquire('analysis')` on a cache miss only, so an
+ *               answer already computed for this data version is never
+ *               queued behind slow ones
+ *   large-page  GET/HEAD /ogc/collections/{id}/items with limit above
+ *               largePageRows, by the middleware (the export pool of
+ *               server/db/connect.ts, sized to match)
+ * A queued request waits at most queueTimeoutMs, then gets the same 503; a
+ * large page whose client went away leaves the queue. Rejections are counted in
  * /metrics (border_atlas_limit_rejected_total{kind,reason}); slots in use and
  * queue lengths are gauges.
  */
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { type Config, defaults } from '../config.ts';
 import { sendProblem } from './errors.ts';
@@ -51,7 +58,7 @@ export type LimitsConfig = Pick<
 export function limitsFromConfig(
   config: Partial<LimitsConfig> & { RETRY_AFTER_S: number },
   registry?: Registry,
-): RequestHandler {
+): Limiter {
   const n = (k: keyof LimitsConfig) => config[k] ?? Number(defaults[k]);
   return limits(
     {
@@ -69,19 +76,26 @@ export function limitsFromConfig(
 
 const ITEMS = /^\/ogc\/collections\/[^/]+\/items\/?$/;
 
-/** The kind of an expensive request, or undefined for every other. */
-export function limitKind(req: Request, largePageRows: number): LimitKind | undefined {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
-  const p = req.path;
-  if (p.startsWith('/api/analysis/') || p.startsWith('/api/stats/')) {
-    return p.includes('/tiles/') ? undefined : 'analysis';
-  }
-  if (ITEMS.test(p)) {
+/** Whether a request is a large page, which the middleware gates. */
+export function isLargePage(req: Request, largePageRows: number): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (ITEMS.test(req.path)) {
     const limit = (req.query as Record<string, unknown>).limit;
     // An unreadable limit is the route's 400 to give; a capped one is still large.
-    if (typeof limit === 'string' && Number(limit) > largePageRows) return 'large-page';
+    if (typeof limit === 'string' && Number(limit) > largePageRows) return true;
   }
-  return undefined;
+  return false;
+}
+
+export interface Limiter {
+  /** Gates large pages; everything else passes straight on. */
+  middleware: RequestHandler;
+  /**
+   * A slot of `kind`, waiting in its queue if need be: resolves to the
+   * release function (call it once), or rejects with the 503 problem when
+   * the queue is full or the wait runs out.
+   */
+  acquire(kind: LimitKind): Promise<() => void>;
 }
 
 interface Waiter {
@@ -104,7 +118,7 @@ class Gate {
   }
 }
 
-export function limits(kinds: Record<LimitKind, Limit>, opts: LimitOptions): RequestHandler {
+export function limits(kinds: Record<LimitKind, Limit>, opts: LimitOptions): Limiter {
   const gates = {
     analysis: new Gate(kinds.analysis),
     'large-page': new Gate(kinds['large-page']),
@@ -135,62 +149,80 @@ export function limits(kinds: Record<LimitKind, Limit>, opts: LimitOptions): Req
     },
   });
 
-  const refuse = (req: Request, res: Response, kind: LimitKind, reason: 'queue-full' | 'queue-timeout') => {
+  const refusal = (kind: LimitKind, reason: 'queue-full' | 'queue-timeout'): ProblemError => {
     rejected.inc({ kind, reason });
     const g = gates[kind];
-    sendProblem(
-      res,
-      new ProblemError(
-        503,
-        'overloaded',
-        'Service busy',
-        reason === 'queue-full'
-          ? `${g.limit.concurrency} ${kind} requests are running and ${g.limit.queue} waiting; try again shortly`
-          : `this ${kind} request waited ${opts.queueTimeoutMs} ms for one of ${g.limit.concurrency} slots; try again shortly`,
-        { kind },
-        { 'Retry-After': String(opts.retryAfterS) },
-      ),
-      req.originalUrl,
+    return new ProblemError(
+      503,
+      'overloaded',
+      'Service busy',
+      reason === 'queue-full'
+        ? `${g.limit.concurrency} ${kind} requests are running and ${g.limit.queue} waiting; try again shortly`
+        : `this ${kind} request waited ${opts.queueTimeoutMs} ms for one of ${g.limit.concurrency} slots; try again shortly`,
+      { kind },
+      { 'Retry-After': String(opts.retryAfterS) },
     );
   };
 
-  return (req, res, next) => {
-    const kind = limitKind(req, opts.largePageRows);
-    if (!kind) return next();
+  /** Takes a slot now or queues; `gone` (the client left) takes a queued request out. */
+  const take = (kind: LimitKind, gone?: (leave: () => void) => void): Promise<() => void> => {
     const gate = gates[kind];
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      gate.release();
-    };
-    const run = () => {
-      res.once('close', release);
-      next();
+    const releaser = () => {
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        gate.release();
+      };
     };
     if (gate.active < gate.limit.concurrency) {
       gate.active++;
-      return run();
+      return Promise.resolve(releaser());
     }
-    if (gate.waiting.length >= gate.limit.queue) return refuse(req, res, kind, 'queue-full');
-    const waiter: Waiter = {
-      start: () => {
-        res.off('close', leave);
-        run();
-      },
-      timer: setTimeout(() => {
-        drop();
-        refuse(req, res, kind, 'queue-timeout');
-      }, opts.queueTimeoutMs),
-    };
-    const drop = () => {
-      const i = gate.waiting.indexOf(waiter);
-      if (i >= 0) gate.waiting.splice(i, 1);
-      clearTimeout(waiter.timer);
-    };
-    // The client went away while waiting: its place goes to the next.
-    const leave = () => drop();
-    res.once('close', leave);
-    gate.waiting.push(waiter);
+    if (gate.waiting.length >= gate.limit.queue) return Promise.reject(refusal(kind, 'queue-full'));
+    return new Promise((resolve, reject) => {
+      const drop = () => {
+        const i = gate.waiting.indexOf(waiter);
+        if (i >= 0) gate.waiting.splice(i, 1);
+        clearTimeout(waiter.timer);
+      };
+      const waiter: Waiter = {
+        start: () => resolve(releaser()),
+        timer: setTimeout(() => {
+          drop();
+          reject(refusal(kind, 'queue-timeout'));
+        }, opts.queueTimeoutMs),
+      };
+      gate.waiting.push(waiter);
+      gone?.(drop);
+    });
   };
+
+  const middleware: RequestHandler = (req, res, next) => {
+    if (!isLargePage(req, opts.largePageRows)) return next();
+    let left = false;
+    let leave: (() => void) | undefined;
+    // The client went away while waiting: its place goes to the next.
+    const onClose = () => {
+      left = true;
+      leave?.();
+    };
+    res.once('close', onClose);
+    take('large-page', (drop) => {
+      leave = drop;
+    }).then(
+      (release) => {
+        res.off('close', onClose);
+        if (left || res.destroyed) return release();
+        res.once('close', release);
+        next();
+      },
+      (problem: ProblemError) => {
+        res.off('close', onClose);
+        sendProblem(res, problem, req.originalUrl);
+      },
+    );
+  };
+
+  return { middleware, acquire: (kind) => take(kind) };
 }
