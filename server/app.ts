@@ -26,9 +26,12 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { nearBorderTileSource } from './analysis/near-border-tiles.ts';
 import { analysisRouter } from './analysis/route.ts';
+import { auditRouter } from './audit/route.ts';
+import { createAuth } from './auth/index.ts';
 import { type Config, defaults } from './config.ts';
 import type { Database } from './db/connect.ts';
 import { DataVersion } from './db/data-version.ts';
+import { editRouter, featureOptions } from './features/edit.ts';
 import { featuresRouter } from './features/index.ts';
 import { fontsRouter } from './fonts/route.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
@@ -130,6 +133,8 @@ function expressApp(
       },
     }),
   );
+  // OPTIONS on a collection's items answers Allow (not a CORS preflight, which cors answers).
+  app.use(featureOptions);
   // Open for reads from any origin; writes (later) are not.
   app.use(
     cors({
@@ -151,6 +156,9 @@ function expressApp(
   app.use(analysisRouter(database.db));
   app.use(sourcesRouter(database.db));
   app.use(tiles.router);
+  const auth = createAuth(database.db);
+  app.use(editRouter(database, auth, config.BODY_LIMIT));
+  app.use(auditRouter(database.db, auth));
   app.use(fontsRouter(path.join(clientDist, '..', 'fonts')));
 
   if (existsSync(clientDist)) {
