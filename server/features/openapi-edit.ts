@@ -69,16 +69,15 @@ const EXTRA: Record<string, z.ZodType> = {
 };
 
 function propertyZod(p: LayerProperty): z.ZodType {
-  const base =
-    p.enum && p.enum.length
-      ? z.enum(p.enum as [string, ...string[]])
-      : p.type === 'integer'
-        ? z.int()
-        : p.type === 'number'
-          ? z.number()
-          : p.type === 'boolean'
-            ? z.boolean()
-            : z.string();
+  const base = p.enum?.length
+    ? z.enum(p.enum as [string, ...string[]])
+    : p.type === 'integer'
+      ? z.int()
+      : p.type === 'number'
+        ? z.number()
+        : p.type === 'boolean'
+          ? z.boolean()
+          : z.string();
   return base.nullable().meta({ description: p.description });
 }
 
