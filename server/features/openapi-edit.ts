@@ -50,6 +50,10 @@ const EXTRA: Record<string, z.ZodType> = {
   commune_code: z
     .string()
     .meta({ description: 'Official code of the commune (or larger unit) the feature lies in' }),
+  commune_slug: z.string().meta({
+    description:
+      'Instead of commune_code: the slug of the unit (one without a current code, a district of before 2025)',
+  }),
   details: z
     .record(z.string(), z.number())
     .meta({ description: 'Other kinds of project: named numeric figures' }),
