@@ -224,13 +224,30 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
   }
 
   /** The source of the body checked and resolved, the errors of the body's own checks added. */
+  /** The source of the body checked and resolved (null when refused: its errors go to `errors`). */
   async function cite(trx: Kysely<DB>, properties: Record<string, unknown>, errors: FieldError[]) {
     const { ref, errors: sourceErrors } = readSource(properties.source);
     delete properties.source;
-    if (!ref) throw new Invalid([...sourceErrors, ...errors]);
-    const sourceId = await resolveSource(trx, ref);
-    if (errors.length) throw new Invalid(errors);
-    return sourceId;
+    errors.push(...sourceErrors);
+    if (!ref) return null;
+    try {
+      return await resolveSource(trx, ref);
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      errors.push(...e.errors);
+      return null;
+    }
+  }
+
+  /** Every problem found, once per field, or the checked record. */
+  function checked(
+    errors: FieldError[],
+    mapped: { record?: RecordFeature; errors: FieldError[] },
+  ): RecordFeature {
+    const seen = new Set<string>();
+    const all = [...errors, ...mapped.errors].filter((e) => !seen.has(e.field) && seen.add(e.field));
+    if (all.length || !mapped.record) throw new Invalid(all);
+    return mapped.record;
   }
 
   async function respond(
@@ -284,10 +301,9 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
           ctx.kind,
           { properties: body.properties, geometry: body.geometry },
           slug,
-          [sourceId],
+          sourceId ? [sourceId] : [],
         );
-        if (!mapped.record) throw new Invalid(mapped.errors);
-        await write(trx, ctx, mapped.record);
+        await write(trx, ctx, checked(errors, mapped));
         const id = await idOfSlug(trx, ctx.kind, slug);
         const after = (await readRecord(trx, ctx.kind, id))!.record;
         await bumpVersion(trx);
@@ -340,7 +356,9 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
           });
         merged.properties.source = source;
         const sourceId = await cite(trx, merged.properties, errors);
-        const sources = [...new Set([...((before.properties.sources as string[]) ?? []), sourceId])].sort();
+        const sources = [
+          ...new Set([...((before.properties.sources as string[]) ?? []), ...(sourceId ? [sourceId] : [])]),
+        ].sort();
         const mapped = await fromApi(
           trx,
           ctx.layer,
@@ -350,8 +368,7 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
           sources,
           before,
         );
-        if (!mapped.record) throw new Invalid(mapped.errors);
-        await write(trx, ctx, mapped.record);
+        await write(trx, ctx, checked(errors, mapped));
         const after = (await readRecord(trx, ctx.kind, id))!.record;
         if (JSON.stringify(after) !== JSON.stringify(before)) await bumpVersion(trx);
         await audit(trx, {
