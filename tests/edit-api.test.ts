@@ -264,6 +264,40 @@ describe('the other writable layers', () => {
   });
 });
 
+describe('requests the write API refuses before looking at the feature', () => {
+  it('415 for another media type, 400 for a body that is not a Feature, 404 for an unknown feature, 412 for a weak ETag', async () => {
+    const before = await fingerprint(app.database);
+    const form = await send(app.base, 'POST', items('projects'), 'editor', undefined, {
+      'Content-Type': 'text/plain',
+    });
+    expect(form.status).toBe(415);
+    const notFeature = await send(app.base, 'POST', items('projects'), 'editor', {
+      type: 'FeatureCollection',
+      features: [],
+    });
+    expect(notFeature.status).toBe(400);
+    expect(notFeature.body.parameter).toBe('body');
+    const missing = await send(
+      app.base,
+      'PATCH',
+      `${items('projects')}/999999`,
+      'editor',
+      { properties: {} },
+      { 'If-Match': '*' },
+    );
+    expect(missing.status).toBe(404);
+    const id = (await send(app.base, 'GET', `${items('projects')}?limit=1`, 'anonymous')).body.features as {
+      id: number;
+    }[];
+    const tag = (await getFeature(app.base, 'projects', id[0]!.id)).etag;
+    const weak = await send(app.base, 'DELETE', `${items('projects')}/${id[0]!.id}`, 'editor', undefined, {
+      'If-Match': `W/${tag}`,
+    });
+    expect(weak.status).toBe(412);
+    expect(await fingerprint(app.database)).toBe(before);
+  });
+});
+
 describe('optimistic locking under concurrency', () => {
   it('two concurrent PATCHes with the same ETag: exactly one 200, one 412; the audit holds both', async () => {
     const created = await send(
