@@ -16,11 +16,15 @@ import { slugify } from '../import/slug.ts';
 import type { LayerDef } from '../layers/types.ts';
 import type { FieldError } from './edit-records.ts';
 
+/** The md5 of feature `id`'s row of the layer's view, as an SQL expression (GET reads it with the row). */
+export function etagSql(layer: LayerDef, id: number) {
+  return sql<string>`(SELECT md5(t::text) FROM ${sql.table(layer.view)} t WHERE t.id = ${id}::bigint)`;
+}
+
 /** The strong ETag of feature `id` of the layer as it is now (in `db`'s snapshot), undefined when absent. */
 export async function etagOf(db: Kysely<DB>, layer: LayerDef, id: number): Promise<string | undefined> {
-  const { rows } = await sql<{ e: string }>`
-    SELECT md5(t::text) AS e FROM ${sql.table(layer.view)} t WHERE t.id = ${id}::bigint`.execute(db);
-  return rows[0] ? `"${rows[0].e}"` : undefined;
+  const { rows } = await sql<{ e: string | null }>`SELECT ${etagSql(layer, id)} AS e`.execute(db);
+  return rows[0]?.e ? `"${rows[0].e}"` : undefined;
 }
 
 /** The If-Match header, required on PUT, PATCH and DELETE (428 without). */

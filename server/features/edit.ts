@@ -44,6 +44,7 @@ import {
 } from './edit-records.ts';
 import {
   etagOf,
+  etagSql,
   featureBody,
   Invalid,
   ifMatch,
@@ -112,7 +113,10 @@ function featureId(raw: unknown, layer: LayerDef): number {
 
 /** The feature as GET answers it, and its ETag, after the write (undefined when it left the layer). */
 async function answerOf(database: Database, layer: LayerDef, id: number) {
-  const q = featureSql(layer, id, 4326).compile(database.db);
+  // Text and ETag in one statement, so of one snapshot (as GET reads them, item.ts).
+  const q = sql`SELECT q.*, ${etagSql(layer, id)} AS etag FROM (${featureSql(layer, id, 4326)}) q`.compile(
+    database.db,
+  );
   const r = await database.pool.query({
     text: q.sql,
     values: q.parameters as unknown[],
@@ -121,7 +125,7 @@ async function answerOf(database: Database, layer: LayerDef, id: number) {
   });
   const row = r.rows[0] as unknown[] | undefined;
   if (!row) return undefined;
-  return { text: featureText(layer.properties)(row), etag: await etagOf(database.db, layer, id) };
+  return { text: featureText(layer.properties)(row), etag: `"${row[row.length - 1]}"` };
 }
 
 /** A conflict after the transaction: the audit keeps the attempt. */

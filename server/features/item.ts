@@ -3,14 +3,14 @@
  * to {featureId} (the numeric id of the layer's view); anything else is 404.
  */
 import type { RequestHandler } from 'express';
-import type { CompiledQuery } from 'kysely';
+import { type CompiledQuery, sql } from 'kysely';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { Database } from '../db/connect.ts';
 import { format, readParams } from '../http/params.ts';
 import { notFound } from '../http/problem.ts';
 import { crsUri } from './crs.ts';
-import { etagOf } from './edit-support.ts';
+import { etagSql } from './edit-support.ts';
 import { featureText } from './feature-text.ts';
 import { findLayer } from './find-layer.ts';
 import { crsParam } from './items-params.ts';
@@ -30,7 +30,16 @@ export function itemRoute({ db, pool }: Database): RequestHandler {
     const fid = String(req.params.featureId);
     const { crs: srid } = readParams(itemQuery, req.query);
     const id = /^\d{1,15}$/.test(fid) ? Number(fid) : undefined;
-    const row = id === undefined ? undefined : await firstRow(pool, featureSql(layer, id, srid).compile(db));
+    // The ETag (edit-support.ts: md5 of the view's row) in the same statement, so of the same snapshot.
+    const row =
+      id === undefined
+        ? undefined
+        : await firstRow(
+            pool,
+            sql`SELECT q.*, ${etagSql(layer, id)} AS etag FROM (${featureSql(layer, id, srid)}) q`.compile(
+              db,
+            ),
+          );
     if (!row) throw notFound(`no feature ${JSON.stringify(fid)} in ${layer.id}`);
     const text = featureText(layer.properties)(row);
     const self = `${apiRoot(req)}/collections/${layer.id}`;
@@ -42,8 +51,8 @@ export function itemRoute({ db, pool }: Database): RequestHandler {
     res.setHeader('Content-Type', `${MEDIA.geojson}; charset=utf-8`);
     res.setHeader('Content-Crs', `<${crsUri(srid)}>`);
     // Strong: the md5 of the feature's row, the If-Match of PUT, PATCH and DELETE (edit.ts).
-    const etag = await etagOf(db, layer, id as number);
-    if (etag) res.setHeader('ETag', etag);
+    const etag = row[row.length - 1];
+    if (typeof etag === 'string') res.setHeader('ETag', `"${etag}"`);
     res.send(`${text.slice(0, -1)},"links":${JSON.stringify(links)}}`);
   };
 }
