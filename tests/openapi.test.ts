@@ -22,9 +22,11 @@ interface Parameter {
 interface Operation {
   parameters?: Parameter[];
 }
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+type Method = (typeof METHODS)[number];
 type Doc = {
   servers: { url: string }[];
-  paths: Record<string, { get?: Operation; servers?: { url: string }[] }>;
+  paths: Record<string, Partial<Record<Method, Operation>> & { servers?: { url: string }[] }>;
 };
 
 async function fetchDoc(): Promise<Doc> {
@@ -52,7 +54,7 @@ const SAMPLE: Record<string, string> = {
 function concrete(doc: Doc, path: string): string {
   const item = doc.paths[path]!;
   const server = new URL((item.servers ?? doc.servers)[0]!.url);
-  const params = item.get?.parameters ?? [];
+  const params = METHODS.map((m) => item[m]).find(Boolean)?.parameters ?? [];
   const filled = path.replace(/\{(\w+)\}/g, (_m, name: string) => {
     const p = params.find((x) => x.name === name && x.in === 'path');
     expect(p, `${path}: {${name}} is declared`).toBeDefined();
@@ -103,6 +105,13 @@ describe('the OpenAPI document', () => {
       const hits = documented.filter((d) => r.match(d.url));
       expect(hits.length, `route ${String(r.route!.path)} is documented`).toBeGreaterThan(0);
     }
+    // …with each of its methods…
+    for (const r of registered)
+      for (const [m, on] of Object.entries(r.route!.methods)) {
+        if (!on || m === '_all') continue;
+        const hits = documented.filter((d) => r.match(d.url) && doc.paths[d.path]![m as Method]);
+        expect(hits.length, `${m.toUpperCase()} ${String(r.route!.path)} is documented`).toBeGreaterThan(0);
+      }
     // …and each documented path is answered by a route.
     for (const d of documented) {
       expect(

@@ -3,13 +3,14 @@
  * to {featureId} (the numeric id of the layer's view); anything else is 404.
  */
 import type { RequestHandler } from 'express';
-import type { CompiledQuery } from 'kysely';
+import { type CompiledQuery, sql } from 'kysely';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { Database } from '../db/connect.ts';
 import { format, readParams } from '../http/params.ts';
 import { notFound } from '../http/problem.ts';
 import { crsUri } from './crs.ts';
+import { etagSql } from './edit-support.ts';
 import { featureText } from './feature-text.ts';
 import { findLayer } from './find-layer.ts';
 import { offsetParam, tolerance, zoomParam } from './generalise.ts';
@@ -34,8 +35,16 @@ export function itemRoute({ db, pool }: Database): RequestHandler {
     const srid = q.crs;
     const tol = tolerance(srid, { zoom: q.zoom, offset: q['max-allowable-offset'] });
     const id = /^\d{1,15}$/.test(fid) ? Number(fid) : undefined;
+    // The ETag (edit-support.ts: md5 of the view's row) in the same statement, so of the same snapshot.
     const row =
-      id === undefined ? undefined : await firstRow(pool, featureSql(layer, id, srid, tol).compile(db));
+      id === undefined
+        ? undefined
+        : await firstRow(
+            pool,
+            sql`SELECT q.*, ${etagSql(layer, id)} AS etag FROM (${featureSql(layer, id, srid, tol)}) q`.compile(
+              db,
+            ),
+          );
     if (!row) throw notFound(`no feature ${JSON.stringify(fid)} in ${layer.id}`);
     const text = featureText(layer.properties)(row);
     const self = `${apiRoot(req)}/collections/${layer.id}`;
@@ -46,6 +55,9 @@ export function itemRoute({ db, pool }: Database): RequestHandler {
     res.status(200);
     res.setHeader('Content-Type', `${MEDIA.geojson}; charset=utf-8`);
     res.setHeader('Content-Crs', `<${crsUri(srid)}>`);
+    // Strong: the md5 of the feature's row, the If-Match of PUT, PATCH and DELETE (edit.ts).
+    const etag = row[row.length - 1];
+    if (typeof etag === 'string') res.setHeader('ETag', `"${etag}"`);
     res.send(`${text.slice(0, -1)},"links":${JSON.stringify(links)}}`);
   };
 }
