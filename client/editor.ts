@@ -33,7 +33,7 @@ import { type EditForm, editForm, type FormValues, layerFor, mergePatch } from '
 import { getLang, t } from './i18n.ts';
 import type { Atlas } from './map.ts';
 import { SOURCE } from './map-style.ts';
-import { type PopupContext, popupExtensions } from './popup.ts';
+import { type PopupContext, pausePopups, popupExtensions } from './popup.ts';
 import { forgetItems } from './selection.ts';
 import type { WriteResult } from './session.ts';
 
@@ -103,6 +103,7 @@ export function startEditor(atlas: Atlas): Editor {
         }),
       ],
     });
+    pausePopups(true);
     draw.start();
     draw.setMode('select');
     draw.addFeatures([
@@ -138,6 +139,7 @@ export function startEditor(atlas: Atlas): Editor {
     picking = null;
     map.getCanvas().style.cursor = '';
     addButton.disabled = false;
+    pausePopups(false);
   };
 
   const open = (content: HTMLElement): void => {
@@ -177,6 +179,7 @@ export function startEditor(atlas: Atlas): Editor {
     close();
     addButton.disabled = true;
     say(t('editPickPoint'));
+    pausePopups(true);
     map.getCanvas().style.cursor = 'crosshair';
     picking = (e) => {
       map.off('click', picking!);

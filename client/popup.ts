@@ -206,6 +206,13 @@ function fitPopup(map: MlMap, popup: Popup): void {
   if (down || right) map.panBy([right, down], { duration: 300 });
 }
 
+let paused = false;
+
+/** While the editor picks a point or drags a shape, a click on the map is theirs, not a popup's. */
+export function pausePopups(on: boolean): void {
+  paused = on;
+}
+
 export function enablePopups(atlas: Atlas): void {
   const { map } = atlas;
   const interactive = (): string[] =>
@@ -213,6 +220,7 @@ export function enablePopups(atlas: Atlas): void {
       map.getLayer(l),
     );
   map.on('click', (e: MapMouseEvent) => {
+    if (paused) return;
     const hits: MapGeoJSONFeature[] = map.queryRenderedFeatures(e.point, { layers: interactive() });
     const top = hits[0];
     if (!top) return;
@@ -227,6 +235,7 @@ export function enablePopups(atlas: Atlas): void {
     showFeature(atlas, layer, id as number, top.properties, e.lngLat);
   });
   map.on('mousemove', (e) => {
+    if (paused) return;
     const over = map
       .queryRenderedFeatures(e.point, { layers: interactive() })
       .some((f) => !f.layer.id.startsWith('countries'));
