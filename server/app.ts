@@ -19,13 +19,15 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { nearBorderTileSource } from './analysis/near-border-tiles.ts';
 import { analysisRouter } from './analysis/route.ts';
+import { corsPolicy } from './auth/cors.ts';
+import { authOptions, createAuth } from './auth/index.ts';
+import { sessionRouter } from './auth/session.ts';
 import { type Config, defaults } from './config.ts';
 import type { Database } from './db/connect.ts';
 import { DataVersion } from './db/data-version.ts';
@@ -37,6 +39,7 @@ import { methodNotAllowed } from './http/methods.ts';
 import { createMetrics } from './http/metrics.ts';
 import { parseQuery } from './http/params.ts';
 import { type HttpTimeouts, httpServer } from './http/server.ts';
+import { importRouter } from './import/http.ts';
 import { openapiRouter } from './openapi.ts';
 import { searchRouter } from './search/route.ts';
 import { sourcesRouter } from './sources/route.ts';
@@ -47,7 +50,8 @@ export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url))
 export interface AppDeps {
   /** The tile settings and DATA_VERSION_POLL_MS default to server/config.ts's defaults. */
   config: Pick<Config, 'BODY_LIMIT' | 'RETRY_AFTER_S'> &
-    Partial<TileConfig & Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET'> & HttpTimeouts>;
+    Partial<TileConfig & Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET'> & HttpTimeouts> &
+    Partial<Pick<Config, 'WRITE_RATE_LIMIT' | 'CORS_WRITE_ORIGINS' | 'IMPORT_MAX_BYTES'>>;
   database: Database;
   logger: Logger;
 }
@@ -105,13 +109,24 @@ function expressApp(
 ): Express {
   const app = express();
   const metrics = createMetrics();
+  const auth = createAuth(database.db, authOptions(config));
   for (const m of tiles.metrics) metrics.registry.registerMetric(m);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   // node:querystring, as 'simple', and the names whose bytes are not UTF-8 (readParams refuses them).
   app.set('query parser', parseQuery);
 
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/health' } }));
+  app.use(
+    pinoHttp({
+      logger,
+      autoLogging: { ignore: (req) => req.url === '/health' },
+      // Tokens never reach the log: not as a bearer header, not as the session cookie.
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        censor: '[redacted]',
+      },
+    }),
+  );
   app.use(metrics.middleware);
   app.use(
     helmet({
@@ -130,14 +145,8 @@ function expressApp(
       },
     }),
   );
-  // Open for reads from any origin; writes (later) are not.
-  app.use(
-    cors({
-      origin: '*',
-      methods: ['GET', 'HEAD', 'OPTIONS'],
-      exposedHeaders: ['ETag', 'Content-Crs', 'Link'],
-    }),
-  );
+  // Open for reads from any origin; writes only from ours and CORS_WRITE_ORIGINS (server/auth/cors.ts).
+  app.use(corsPolicy(config.CORS_WRITE_ORIGINS ?? []));
   app.use(methodNotAllowed(app, clientDist));
   app.use(express.json({ limit: config.BODY_LIMIT }));
 
@@ -150,6 +159,12 @@ function expressApp(
   app.use(featuresRouter(database, version, { cursorSecret: config.CURSOR_SECRET }));
   app.use(analysisRouter(database.db));
   app.use(sourcesRouter(database.db));
+  app.use(sessionRouter(database.db, auth));
+  app.use(
+    importRouter(database.db, auth, {
+      maxBytes: config.IMPORT_MAX_BYTES ?? Number(defaults.IMPORT_MAX_BYTES),
+    }),
+  );
   app.use(tiles.router);
   app.use(fontsRouter(path.join(clientDist, '..', 'fonts')));
 

@@ -30,6 +30,9 @@ export const defaults = {
   TILE_PG_POOL_MAX: '4', // connections that render tiles (apart from PG_POOL_MAX, so tiles cannot starve the API)
   DATA_VERSION_POLL_MS: '3000', // how often to re-read data_version while LISTEN is down
   CURSOR_SECRET: '', // signs the cursors of next links; empty: a random key kept in the database (app_secrets)
+  WRITE_RATE_LIMIT: '120', // writes per token per minute, per server process (429 beyond); 0: no limit
+  CORS_WRITE_ORIGINS: '', // other origins whose pages may write (comma-separated https://host[:port]); reads are open to all
+  IMPORT_MAX_BYTES: '104857600', // largest file POST /api/import takes (100 MiB)
 };
 
 const schema = z
@@ -60,6 +63,23 @@ const schema = z
     CURSOR_SECRET: z
       .string()
       .refine((s) => s === '' || s.length >= 32, { message: 'empty, or at least 32 characters' }),
+    WRITE_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000),
+    CORS_WRITE_ORIGINS: z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o !== ''),
+      )
+      .refine((list) => list.every(isOrigin), {
+        message: 'origins such as https://maps.example.org, separated by commas (scheme, host and port only)',
+      }),
+    IMPORT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(10 * 1024 ** 3),
   })
   // Node refuses a head timeout longer than the request's (the head is part of the request).
   .refine((c) => c.HTTP_REQUEST_TIMEOUT_MS === 0 || c.HTTP_HEADERS_TIMEOUT_MS <= c.HTTP_REQUEST_TIMEOUT_MS, {
@@ -68,6 +88,16 @@ const schema = z
   });
 
 export type Config = z.infer<typeof schema>;
+
+/** `https://host[:port]` and nothing more: what a browser sends as Origin. */
+function isOrigin(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === s;
+  } catch {
+    return false;
+  }
+}
 
 export class ConfigError extends Error {}
 

@@ -68,6 +68,21 @@ export interface AppSecrets {
   value: string;
 }
 
+export interface AuditLog {
+  actor_name: string;
+  after: Json | null;
+  at: Generated<Timestamp>;
+  before: Json | null;
+  detail: string | null;
+  feature_id: number | null;
+  id: Generated<number>;
+  layer: string;
+  operation: string;
+  outcome: string;
+  source_id: string | null;
+  token_id: number | null;
+}
+
 export interface BorderGates {
   geom: string;
   id: Generated<number>;
@@ -237,6 +252,7 @@ export interface DB {
   admin_units: AdminUnits;
   api_tokens: ApiTokens;
   app_secrets: AppSecrets;
+  audit_log: AuditLog;
   border_gates: BorderGates;
   border_segments: BorderSegments;
   citations: Citations;

@@ -47,6 +47,12 @@ export interface ImportHooks {
   onProgress?: (p: ImportProgress) => void;
   /** Directory of GDAL's programs, with a trailing slash (default: PATH). */
   gdalBin?: string;
+  /**
+   * Runs inside the import's transaction just before it commits (only when
+   * it commits): the HTTP import writes its audit record here, so the
+   * record and the data land together or not at all.
+   */
+  beforeCommit?: (trx: Kysely<DB>, report: ImportReport) => Promise<void>;
 }
 
 /** Carries the report out of a transaction that must not commit. */
@@ -238,6 +244,7 @@ export async function importFile(
       );
       report.committed = true;
       report.seconds = (Date.now() - started) / 1000;
+      await hooks.beforeCommit?.(trx, report);
       return report;
     });
   } catch (e) {

@@ -14,6 +14,7 @@ import * as figureQualifiers from './2026-11-30T0300_figure-qualifiers.ts';
 import * as searchFromRegistry from './2026-11-30T0300_search-from-registry.ts';
 import * as appSecrets from './2026-11-30T0900_app-secrets.ts';
 import * as accounts from './2026-11-30T1000_accounts.ts';
+import * as audit from './2026-11-30T1100_audit.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1200_foundation': foundation,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T0300_search-from-registry': searchFromRegistry,
   '2026-11-30T0900_app-secrets': appSecrets,
   '2026-11-30T1000_accounts': accounts,
+  '2026-11-30T1100_audit': audit,
 };
