@@ -182,7 +182,10 @@ export function editForm(o: FormOptions, onSubmit: (f: EditForm) => void, onCanc
       if (f.name === 'investment_bn_vnd') {
         const unknown = el('input', { type: 'checkbox', name: 'investment_unknown' });
         const inp = input(f, current[f.name], layer) as HTMLInputElement;
-        unknown.checked = current[f.name] === null || current[f.name] === undefined || current[f.name] === '';
+        // A new project starts with a figure to type; an existing one without a figure is "unknown".
+        unknown.checked =
+          !o.creating &&
+          (current[f.name] === null || current[f.name] === undefined || current[f.name] === '');
         inp.disabled = unknown.checked;
         unknown.addEventListener('change', () => {
           inp.disabled = unknown.checked;

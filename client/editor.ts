@@ -83,8 +83,10 @@ export function startEditor(atlas: Atlas): Editor {
   let picking: ((e: { lngLat: LngLat }) => void) | null = null;
 
   /** The one feature being drawn, selected so that it can be dragged (terra-draw's select mode). */
-  const DRAWN = 'edited';
+  let drawnId = '';
   const startDrawing = (g: DrawnGeometry): void => {
+    // terra-draw's default id strategy takes UUIDs only.
+    drawnId = crypto.randomUUID();
     draw = new TerraDraw({
       adapter: new TerraDrawMapLibreGLAdapter({ map }),
       modes: [
@@ -106,20 +108,21 @@ export function startEditor(atlas: Atlas): Editor {
     pausePopups(true);
     draw.start();
     draw.setMode('select');
-    draw.addFeatures([
+    const [added] = draw.addFeatures([
       {
-        id: DRAWN,
+        id: drawnId,
         type: 'Feature',
         geometry: g as never,
         properties: { mode: g.type === 'Point' ? 'point' : 'linestring' },
       },
     ]);
-    draw.selectFeature(DRAWN);
+    if (!added?.valid) throw new Error(`terra-draw: ${added?.reason ?? 'feature refused'}`);
+    draw.selectFeature(drawnId);
     // For the end-to-end tests, as window.atlas is.
     (window as unknown as { atlasDraw?: TerraDraw }).atlasDraw = draw;
   };
   const drawnGeometry = (): DrawnGeometry | null => {
-    const now = draw?.getSnapshotFeature(DRAWN)?.geometry;
+    const now = draw?.getSnapshotFeature(drawnId)?.geometry;
     return now ? ({ type: now.type, coordinates: roundAll(now.coordinates) } as DrawnGeometry) : null;
   };
 
