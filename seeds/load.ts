@@ -75,8 +75,35 @@ async function inFile<T>(file: string, f: () => Promise<T>): Promise<T> {
   }
 }
 
+const TABLE_OF: Record<KeyedLayer, { table: string; layers: string[] }> = {
+  units: { table: 'admin_units', layers: ['communes', 'provinces'] },
+  'border-gates': { table: 'border_gates', layers: ['border-gates'] },
+  roads: { table: 'roads', layers: ['roads'] },
+  projects: { table: 'projects', layers: ['projects', 'markets', 'industrial-parks'] },
+};
+
+/**
+ * Slugs the write API owns: rows an edit wrote or took over (origin
+ * 'edit'), and rows an edit deleted that have not come back. Seeding leaves
+ * them alone, so an edit survives the next `npm start`.
+ */
+async function editedSlugs(trx: Kysely<DB>, layer: KeyedLayer): Promise<Set<string>> {
+  const { table, layers } = TABLE_OF[layer];
+  const { rows } = await sql<{ slug: string }>`
+    SELECT slug FROM ${sql.table(table)} WHERE origin = 'edit'
+    UNION
+    SELECT a.before->'properties'->>'slug' FROM audit_log a
+    WHERE a.operation = 'delete' AND a.outcome = 'applied' AND a.layer = ANY(${layers}::text[])
+      AND NOT EXISTS (SELECT 1 FROM ${sql.table(table)} t WHERE t.slug = a.before->'properties'->>'slug')`.execute(
+    trx,
+  );
+  return new Set(rows.map((r) => r.slug));
+}
+
 /** One layer through the write path; its first problem stops the seed. */
-async function writeLayer(trx: Kysely<DB>, layer: KeyedLayer, file: string, records: KeyedRecord[]) {
+async function writeLayer(trx: Kysely<DB>, layer: KeyedLayer, file: string, all: KeyedRecord[]) {
+  const edited = await editedSlugs(trx, layer);
+  const records = edited.size ? all.filter((r) => !edited.has(r.properties.slug)) : all;
   const r = await writeRecords(trx, layer, records, { origin: SEED_ORIGIN });
   const p = r.problems.list[0];
   if (p) throw new SeedError(file, p.record, p.field, p.reason);

@@ -25,12 +25,14 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { nearBorderTileSource } from './analysis/near-border-tiles.ts';
 import { analysisRouter } from './analysis/route.ts';
+import { auditRouter } from './audit/route.ts';
 import { corsPolicy } from './auth/cors.ts';
 import { authOptions, createAuth } from './auth/index.ts';
 import { sessionRouter } from './auth/session.ts';
 import { type Config, defaults } from './config.ts';
 import type { Database } from './db/connect.ts';
 import { DataVersion } from './db/data-version.ts';
+import { editRouter, featureOptions } from './features/edit.ts';
 import { featuresRouter } from './features/index.ts';
 import { fontsRouter } from './fonts/route.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
@@ -145,6 +147,8 @@ function expressApp(
       },
     }),
   );
+  // OPTIONS on a collection's items answers Allow (not a CORS preflight, which cors answers).
+  app.use(featureOptions);
   // Open for reads from any origin; writes only from ours and CORS_WRITE_ORIGINS (server/auth/cors.ts).
   app.use(corsPolicy(config.CORS_WRITE_ORIGINS ?? []));
   app.use(methodNotAllowed(app, clientDist));
@@ -166,6 +170,8 @@ function expressApp(
     }),
   );
   app.use(tiles.router);
+  app.use(editRouter(database, auth, config.BODY_LIMIT));
+  app.use(auditRouter(database.db, auth));
   app.use(fontsRouter(path.join(clientDist, '..', 'fonts')));
 
   if (existsSync(clientDist)) {

@@ -13,6 +13,7 @@ import { sendJson } from './respond.ts';
 const FEATURES_1 = 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf';
 const FEATURES_2 = 'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf';
 const FEATURES_3 = 'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf';
+const FEATURES_4 = 'http://www.opengis.net/spec/ogcapi-features-4/1.0/conf';
 const CQL2 = 'http://www.opengis.net/spec/cql2/1.0/conf';
 
 export const CONFORMS_TO = [
@@ -23,6 +24,11 @@ export const CONFORMS_TO = [
   `${FEATURES_3}/queryables`,
   `${FEATURES_3}/filter`,
   `${FEATURES_3}/features-filter`,
+  // Part 4: POST, PUT, PATCH (JSON Merge Patch) and DELETE on the writable collections (edit.ts).
+  `${FEATURES_4}/create-replace-delete`,
+  `${FEATURES_4}/update`,
+  `${FEATURES_4}/optimistic-locking-etags`,
+  `${FEATURES_4}/features`,
   `${CQL2}/cql2-text`,
   `${CQL2}/cql2-json`,
   `${CQL2}/basic-cql2`,

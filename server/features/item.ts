@@ -10,6 +10,7 @@ import type { Database } from '../db/connect.ts';
 import { format, readParams } from '../http/params.ts';
 import { notFound } from '../http/problem.ts';
 import { crsUri } from './crs.ts';
+import { etagOf } from './edit-support.ts';
 import { featureText } from './feature-text.ts';
 import { findLayer } from './find-layer.ts';
 import { crsParam } from './items-params.ts';
@@ -40,6 +41,9 @@ export function itemRoute({ db, pool }: Database): RequestHandler {
     res.status(200);
     res.setHeader('Content-Type', `${MEDIA.geojson}; charset=utf-8`);
     res.setHeader('Content-Crs', `<${crsUri(srid)}>`);
+    // Strong: the md5 of the feature's row, the If-Match of PUT, PATCH and DELETE (edit.ts).
+    const etag = await etagOf(db, layer, id as number);
+    if (etag) res.setHeader('ETag', etag);
     res.send(`${text.slice(0, -1)},"links":${JSON.stringify(links)}}`);
   };
 }

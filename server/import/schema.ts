@@ -141,6 +141,9 @@ export const unitRecord = z
     successors: z.array(slug),
     sources,
     note: optText,
+    /** How precise the record's boundary geometry is (the write API; data/ gives no boundaries). */
+    boundary_precision: precision.optional(),
+    boundary_uncertainty_m: uncertainty,
   })
   .superRefine(unitRules)
   .superRefine((u, ctx) => {
@@ -150,6 +153,12 @@ export const unitRecord = z
       ctx.addIssue({ code: 'custom', path: ['successors'], message: 'a unit cannot succeed itself' });
     if (u.valid_from && u.valid_to && u.valid_to < u.valid_from)
       ctx.addIssue({ code: 'custom', path: ['valid_to'], message: 'valid_to before valid_from' });
+    if (u.boundary_precision === 'approximate' && !(u.boundary_uncertainty_m && u.boundary_uncertainty_m > 0))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['boundary_uncertainty_m'],
+        message: 'approximate locations need uncertainty_m > 0',
+      });
     if (u.level !== 'village' && u.level !== 'district' && u.seat === null)
       ctx.addIssue({ code: 'custom', path: ['seat'], message: `a ${u.level} needs a seat point` });
   });

@@ -15,8 +15,8 @@
  * the file each time.
  *
  * Keyed records (data/units.json, the write API) are matched by slug and
- * bring everything but the boundary: level, parent and successors (by
- * slug), seat, validity dates, note. A unit no longer written is removed
+ * bring level, parent and successors (by slug), seat, validity dates,
+ * note, and (the write API) a boundary when the record has a geometry. A unit no longer written is removed
  * only when nothing points at it (`pinned`).
  */
 import { type Kysely, sql } from 'kysely';
@@ -334,6 +334,17 @@ async function writeKeyed(trx: Kysely<DB>, ctx: TargetContext): Promise<WriteCou
         excluded.valid_to, excluded.note)
     RETURNING (xmax = 0) AS inserted`.execute(trx);
   await linkTargets('admin_units').execute(trx);
+  // A record with a geometry (the write API) brings the unit's boundary; data/'s records have none.
+  const boundaries = await sql`
+    UPDATE admin_units u SET boundary = s.geom,
+      boundary_precision = COALESCE(${v('boundary_precision')}, 'surveyed')::location_precision,
+      boundary_uncertainty_m = ${v('boundary_uncertainty_m')}::real
+    FROM import_stage s
+    WHERE u.id = s.target_id AND s.geom IS NOT NULL AND ${clean}
+      AND (u.boundary, u.boundary_precision, u.boundary_uncertainty_m) IS DISTINCT FROM
+        (s.geom, COALESCE(${v('boundary_precision')}, 'surveyed')::location_precision, ${v('boundary_uncertainty_m')}::real)`.execute(
+    trx,
+  );
   const parents = await sql`
     UPDATE admin_units u SET parent_id = p.id
     FROM import_stage s LEFT JOIN admin_units p ON p.slug = s.vals->>'parent'
@@ -355,6 +366,7 @@ async function writeKeyed(trx: Kysely<DB>, ctx: TargetContext): Promise<WriteCou
     inserted,
     updated: rows.length - inserted,
     details:
+      Number(boundaries.numAffectedRows ?? 0) +
       Number(parents.numAffectedRows ?? 0) +
       Number(stale.numAffectedRows ?? 0) +
       Number(added.numAffectedRows ?? 0),
