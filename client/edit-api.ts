@@ -64,3 +64,15 @@ export function patchFeature(
 export function deleteFeature(layer: string, id: number | string, etag: string): Promise<WriteResult<null>> {
   return writeJson<null>('DELETE', itemPath(layer, id), undefined, etag);
 }
+
+/**
+ * The code of the commune a point lies in (the communes collection, bbox of a
+ * few centimetres around it), which the write API asks of a new project.
+ */
+export async function communeAt(lon: number, lat: number): Promise<string | null> {
+  const d = 1e-7;
+  const bbox = [lon - d, lat - d, lon + d, lat + d].map((x) => x.toFixed(8)).join(',');
+  const fc = await getJson<{ features: Feature[] }>(`/ogc/collections/communes/items?bbox=${bbox}&limit=1`);
+  const code = fc.features[0]?.properties.code;
+  return typeof code === 'string' ? code : null;
+}

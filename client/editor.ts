@@ -20,6 +20,7 @@ import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import type { Feature, Props } from './api.ts';
 import { conflictView } from './conflict.ts';
 import {
+  communeAt,
   createFeature,
   deleteFeature,
   type Edit,
@@ -224,10 +225,18 @@ export function startEditor(atlas: Atlas): Editor {
     const layer = layerFor(category, atlas.collections);
     const geometry = drawnGeometry();
     if (!geometry) return;
+    // The commune is the one the point lies in (the write API asks for its code).
+    const [lon, lat] = geometry.coordinates as number[];
+    const commune = await communeAt(lon!, lat!).catch(() => null);
     const feature: Feature = {
       type: 'Feature',
       geometry,
-      properties: { ...props, precision: v.precision, uncertainty_m: v.uncertainty_m },
+      properties: {
+        ...props,
+        ...(commune ? { commune_code: commune } : {}),
+        precision: v.precision,
+        uncertainty_m: v.uncertainty_m,
+      },
     };
     const r = await createFeature(layer, feature);
     if (!r.ok) return refused(form, r);
