@@ -65,14 +65,63 @@ export function deleteFeature(layer: string, id: number | string, etag: string):
   return writeJson<null>('DELETE', itemPath(layer, id), undefined, etag);
 }
 
+export interface CommuneChoice {
+  code: string;
+  name: string;
+  province: string | null;
+  /** Distance from the point to the commune (0 inside its boundary), km. */
+  km: number;
+}
+
+/** Whether [x, y] lies inside a polygon's outer ring (ray casting; holes ignored). */
+function inRing(ring: number[][], x: number, y: number): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    if (yi! > y !== yj! > y && x < ((xj! - xi!) * (y - yi!)) / (yj! - yi!) + xi!) inside = !inside;
+  }
+  return inside;
+}
+
+function points(c: unknown): number[][] {
+  if (!Array.isArray(c)) return [];
+  return typeof c[0] === 'number' ? [c as number[]] : c.flatMap(points);
+}
+
 /**
- * The code of the commune a point lies in (the communes collection, bbox of a
- * few centimetres around it), which the write API asks of a new project.
+ * The communes a new project at (lon, lat) may lie in, nearest first: the one
+ * whose boundary holds the point (0 km), then the others by distance to their
+ * nearest vertex or seat (the articles' communes are mostly seats, without
+ * a boundary). The write API asks for the commune's code; the editor may pick
+ * another.
  */
-export async function communeAt(lon: number, lat: number): Promise<string | null> {
-  const d = 1e-7;
-  const bbox = [lon - d, lat - d, lon + d, lat + d].map((x) => x.toFixed(8)).join(',');
-  const fc = await getJson<{ features: Feature[] }>(`/ogc/collections/communes/items?bbox=${bbox}&limit=1`);
-  const code = fc.features[0]?.properties.code;
-  return typeof code === 'string' ? code : null;
+export async function communesNear(lon: number, lat: number): Promise<CommuneChoice[]> {
+  const d = 0.6;
+  const bbox = [lon - d, lat - d, lon + d, lat + d].map((x) => x.toFixed(5)).join(',');
+  const fc = await getJson<{ features: Feature[] }>(`/ogc/collections/communes/items?bbox=${bbox}&limit=500`);
+  const kx = 111.32 * Math.cos((lat * Math.PI) / 180);
+  const out: CommuneChoice[] = [];
+  for (const f of fc.features) {
+    const code = f.properties.code;
+    if (typeof code !== 'string' || !f.geometry) continue;
+    const g = f.geometry as { type: string; coordinates: unknown };
+    const polygons =
+      g.type === 'Polygon'
+        ? [g.coordinates as number[][][]]
+        : g.type === 'MultiPolygon'
+          ? (g.coordinates as number[][][][])
+          : [];
+    const inside = polygons.some((p) => p[0] && inRing(p[0], lon, lat));
+    const km = inside
+      ? 0
+      : Math.min(...points(g.coordinates).map(([x, y]) => Math.hypot((x! - lon) * kx, (y! - lat) * 110.57)));
+    out.push({
+      code,
+      name: String(f.properties.name ?? code),
+      province: typeof f.properties.province === 'string' ? f.properties.province : null,
+      km,
+    });
+  }
+  return out.sort((a, b) => a.km - b.km).slice(0, 12);
 }

@@ -9,7 +9,7 @@
  * code so that what is sent can be reasoned about field by field.
  */
 import type { Collection, Props } from './api.ts';
-import type { Source } from './edit-api.ts';
+import type { CommuneChoice, Source } from './edit-api.ts';
 import { fieldLabel, t, valueLabel } from './i18n.ts';
 
 /** Filled by the server from the point or the database: never typed in. */
@@ -151,6 +151,8 @@ export interface FormOptions {
   precision?: string | null;
   uncertainty?: number | null;
   title: string;
+  /** A new project: the communes it may lie in, nearest first (the first is chosen). */
+  communes?: readonly CommuneChoice[];
 }
 
 export interface EditForm {
@@ -283,7 +285,19 @@ export function editForm(o: FormOptions, onSubmit: (f: EditForm) => void, onCanc
     el('button', { type: 'submit', className: 'primary', name: 'save', textContent: t('editSave') }),
     el('button', { type: 'button', name: 'cancel', textContent: t('editCancel'), onclick: onCancel }),
   );
-  form.append(el('h3', { textContent: o.title }), fieldsBox, precision, source, problem, actions);
+  const commune = el('div');
+  if (o.communes) {
+    const sel = el('select', { name: 'commune_code' });
+    for (const c of o.communes)
+      sel.append(
+        el('option', {
+          value: c.code,
+          textContent: `${c.name}${c.province ? `, ${c.province}` : ''} (${c.km < 0.05 ? t('editInside') : `${c.km.toFixed(1)} km`})`,
+        }),
+      );
+    commune.append(labelled('commune_code', fieldLabel('commune'), sel));
+  }
+  form.append(el('h3', { textContent: o.title }), commune, fieldsBox, precision, source, problem, actions);
 
   const api: EditForm = {
     form,
@@ -311,6 +325,8 @@ export function editForm(o: FormOptions, onSubmit: (f: EditForm) => void, onCanc
           ...(publisher ? { publisher } : {}),
         };
       } else if (id) src = { id: o.sources.find((s) => String(s.id) === id)?.id ?? id };
+      const communeCode = fd.get('commune_code');
+      if (communeCode) properties.commune_code = String(communeCode);
       const u = String(fd.get('uncertainty_m') ?? '').trim();
       return {
         properties,

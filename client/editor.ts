@@ -20,7 +20,7 @@ import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import type { Feature, Props } from './api.ts';
 import { conflictView } from './conflict.ts';
 import {
-  communeAt,
+  communesNear,
   createFeature,
   deleteFeature,
   type Edit,
@@ -205,6 +205,7 @@ export function startEditor(atlas: Atlas): Editor {
         layer: 'projects',
         values: { category: 'other', status: 'planned' },
         sources: await knownSources(),
+        communes: await communesNear(at.lng, at.lat).catch(() => []),
         creating: true,
         askPrecision: true,
         title: t('editAddTitle'),
@@ -225,15 +226,11 @@ export function startEditor(atlas: Atlas): Editor {
     const layer = layerFor(category, atlas.collections);
     const geometry = drawnGeometry();
     if (!geometry) return;
-    // The commune is the one the point lies in (the write API asks for its code).
-    const [lon, lat] = geometry.coordinates as number[];
-    const commune = await communeAt(lon!, lat!).catch(() => null);
     const feature: Feature = {
       type: 'Feature',
       geometry,
       properties: {
         ...props,
-        ...(commune ? { commune_code: commune } : {}),
         precision: v.precision,
         uncertainty_m: v.uncertainty_m,
       },

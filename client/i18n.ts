@@ -119,6 +119,7 @@ const vi = {
   editSourceTitle: 'Tiêu đề bài viết',
   editSourceUrl: 'Địa chỉ (URL)',
   editSourcePublisher: 'Nơi đăng',
+  editInside: 'chứa điểm này',
 };
 
 type Key = keyof typeof vi;
@@ -230,6 +231,7 @@ const en: Record<Key, string> = {
   editSourceTitle: 'Article title',
   editSourceUrl: 'Address (URL)',
   editSourcePublisher: 'Publisher',
+  editInside: 'holds the point',
 };
 
 /** Names of project figures (the sources endpoint's `figures`), which are not layer properties. */

@@ -116,6 +116,12 @@ async function fillProject(page: Page): Promise<void> {
   const form = page.locator('form.edit-form[data-mode="create"]');
   await form.locator('select[name="category"]').selectOption('market');
   await form.locator('input[name="kiosks"]').waitFor();
+  // The communes near the point, nearest first; the nearest in Lào Cai province.
+  const laoCai = await form
+    .locator('select[name="commune_code"] option')
+    .evaluateAll((os) => (os as HTMLOptionElement[]).find((o) => o.textContent!.includes('Lào Cai'))?.value);
+  expect(laoCai).toBeTruthy();
+  await form.locator('select[name="commune_code"]').selectOption(laoCai!);
   await form.locator('input[name="name"]').fill(NAME);
   await form.locator('input[name="name_en"]').fill('Kim Thành new border market');
   await form.locator('input[name="investment_bn_vnd"]').fill('45.5');
