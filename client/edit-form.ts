@@ -117,6 +117,15 @@ function select(
 }
 
 function input(f: Field, value: unknown, layer: string): HTMLElement {
+  // A figure is stated somehow: exact unless the source says about, nearly, over.
+  if (f.name === 'investment_qualifier' && f.enum)
+    return select(
+      f.name,
+      f.enum,
+      value ?? 'exact',
+      false,
+      (v) => valueLabel(f.name, v, layer) || t('editExact'),
+    );
   if (f.enum) return select(f.name, f.enum, value, true, (v) => valueLabel(f.name, v, layer));
   const i = el('input', { name: f.name });
   if (f.type === 'number' || f.type === 'integer') {
@@ -310,7 +319,9 @@ export function editForm(o: FormOptions, onSubmit: (f: EditForm) => void, onCanc
         const raw = fd.get(f.name);
         if (raw === null && f.name !== 'investment_bn_vnd') continue;
         const s = String(raw ?? '').trim();
-        if (f.name === 'investment_bn_vnd' && fd.get('investment_unknown')) properties[f.name] = null;
+        const unknown = fd.get('investment_unknown') !== null;
+        if (f.name === 'investment_bn_vnd' && unknown) properties[f.name] = null;
+        else if (f.name === 'investment_qualifier' && unknown) properties[f.name] = null;
         else if (f.type === 'number' || f.type === 'integer')
           properties[f.name] = s === '' ? null : Number(s.replace(',', '.'));
         else properties[f.name] = s === '' ? null : s;

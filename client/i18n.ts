@@ -120,6 +120,7 @@ const vi = {
   editSourceUrl: 'Địa chỉ (URL)',
   editSourcePublisher: 'Nơi đăng',
   editInside: 'chứa điểm này',
+  editExact: 'chính xác',
 };
 
 type Key = keyof typeof vi;
@@ -232,6 +233,7 @@ const en: Record<Key, string> = {
   editSourceUrl: 'Address (URL)',
   editSourcePublisher: 'Publisher',
   editInside: 'holds the point',
+  editExact: 'exact',
 };
 
 /** Names of project figures (the sources endpoint's `figures`), which are not layer properties. */
