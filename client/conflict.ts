@@ -6,7 +6,8 @@
  * the current version).
  */
 import type { Props } from './api.ts';
-import { fieldLabel, t, valueLabel } from './i18n.ts';
+import { label } from './edit-form.ts';
+import { t, valueLabel } from './i18n.ts';
 
 function shown(name: string, v: unknown, layer: string): string {
   if (v === null || v === undefined || v === '') return '—';
@@ -52,7 +53,7 @@ export function conflictView(c: ConflictInput, onReapply: () => void, onDiscard:
     tr.dataset.field = r.name;
     if (r.clash) tr.className = 'clash';
     tr.append(
-      Object.assign(document.createElement('th'), { textContent: fieldLabel(r.name, c.layer), scope: 'row' }),
+      Object.assign(document.createElement('th'), { textContent: label(r.name, c.layer), scope: 'row' }),
       Object.assign(document.createElement('td'), {
         className: 'mine',
         textContent: shown(r.name, r.mine, c.layer),

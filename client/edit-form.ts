@@ -137,7 +137,8 @@ function input(f: Field, value: unknown, layer: string): HTMLElement {
   return i;
 }
 
-function label(name: string, layer: string): string {
+/** A property's name in the form and the conflict view (a few the registry leaves untitled are named here). */
+export function label(name: string, layer: string): string {
   if (name === 'name') return t('editNameVi');
   if (name === 'name_en') return t('editNameEn');
   if (name === 'start_year') return t('editStartYear');
