@@ -147,6 +147,7 @@ export function startEditor(atlas: Atlas): Editor {
   };
 
   const open = (content: HTMLElement): void => {
+    say('');
     panel.classList.remove('collapsed');
     panel.classList.add('editing');
     work.replaceChildren(content);
