@@ -22,7 +22,6 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { nearBorderTileSource } from './analysis/near-border-tiles.ts';
 import { analysisRouter } from './analysis/route.ts';
 import { auditRouter } from './audit/route.ts';
@@ -37,22 +36,36 @@ import { featuresRouter } from './features/index.ts';
 import { fontsRouter } from './fonts/route.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRouter } from './http/health.ts';
+import { type LimitsConfig, limitsFromConfig } from './http/limits.ts';
 import { methodNotAllowed } from './http/methods.ts';
 import { createMetrics } from './http/metrics.ts';
 import { parseQuery } from './http/params.ts';
+import { requestLog } from './http/request-log.ts';
 import { type HttpTimeouts, httpServer } from './http/server.ts';
+import { serverTiming } from './http/timing.ts';
 import { importRouter } from './import/http.ts';
 import { openapiRouter } from './openapi.ts';
 import { searchRouter } from './search/route.ts';
 import { sourcesRouter } from './sources/route.ts';
 import { createTiles, type TileConfig, type TileService } from './tiles/index.ts';
 
+/** Where credentials could appear in a log line: bearer tokens and the session cookie. */
+const REDACTED = [
+  'headers.authorization',
+  'headers.cookie',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
 export const clientDist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'client');
 
 export interface AppDeps {
   /** The tile settings and DATA_VERSION_POLL_MS default to server/config.ts's defaults. */
   config: Pick<Config, 'BODY_LIMIT' | 'RETRY_AFTER_S'> &
-    Partial<TileConfig & Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET'> & HttpTimeouts> &
+    Partial<
+      TileConfig & Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET'> & HttpTimeouts & LimitsConfig
+    > &
     Partial<Pick<Config, 'WRITE_RATE_LIMIT' | 'CORS_WRITE_ORIGINS' | 'IMPORT_MAX_BYTES'>>;
   database: Database;
   logger: Logger;
@@ -118,17 +131,11 @@ function expressApp(
   // node:querystring, as 'simple', and the names whose bytes are not UTF-8 (readParams refuses them).
   app.set('query parser', parseQuery);
 
-  app.use(
-    pinoHttp({
-      logger,
-      autoLogging: { ignore: (req) => req.url === '/health' },
-      // Tokens never reach the log: not as a bearer header, not as the session cookie.
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-        censor: '[redacted]',
-      },
-    }),
-  );
+  // First, so that its `total` counts every middleware after it.
+  app.use(serverTiming());
+  // Tokens never reach the log: the request's headers (logged at debug) lose their credentials.
+  const redacted = logger.child({}, { redact: { paths: REDACTED, censor: '[redacted]' } });
+  app.use(requestLog(redacted, (url) => url === '/health'));
   app.use(metrics.middleware);
   app.use(
     helmet({
@@ -153,6 +160,8 @@ function expressApp(
   app.use(corsPolicy(config.CORS_WRITE_ORIGINS ?? []));
   app.use(methodNotAllowed(app, clientDist));
   app.use(express.json({ limit: config.BODY_LIMIT }));
+  // Expensive requests (analysis, large pages): a few at a time, a short queue, then 503.
+  app.use(limitsFromConfig(config, metrics.registry));
 
   app.use(healthRouter(database.db, config.RETRY_AFTER_S));
   app.get('/metrics', async (_req, res) => {
@@ -160,7 +169,12 @@ function expressApp(
   });
   app.use(searchRouter(database.db));
   app.use(openapiRouter());
-  app.use(featuresRouter(database, version, { cursorSecret: config.CURSOR_SECRET }));
+  app.use(
+    featuresRouter(database, version, {
+      cursorSecret: config.CURSOR_SECRET,
+      largePageRows: config.LARGE_PAGE_ROWS ?? Number(defaults.LARGE_PAGE_ROWS),
+    }),
+  );
   app.use(analysisRouter(database.db));
   app.use(sourcesRouter(database.db));
   app.use(sessionRouter(database.db, auth));

@@ -17,8 +17,8 @@ export const defaults = {
   PRIVATE_PG_PORT: '54329', // port of the private cluster under .data/
   AUTO_INSTALL_POSTGIS: 'true', // as root with apt: install postgresql-<major>-postgis-3 when missing
   PG_POOL_MAX: '10', // connections per server process
-  PG_STATEMENT_TIMEOUT_MS: '30000', // a query running longer is cancelled
-  RETRY_AFTER_S: '5', // Retry-After sent with 503 while the database is unreachable
+  PG_STATEMENT_TIMEOUT_MS: '10000', // an API read's statement running longer is cancelled (503 statement-timeout)
+  RETRY_AFTER_S: '5', // Retry-After sent with 503 (database unreachable, statement timeout, server busy)
   BODY_LIMIT: '1mb', // largest accepted request body
   LOG_LEVEL: 'info', // pino level: fatal, error, warn, info, debug, trace, silent
   SHUTDOWN_GRACE_MS: '10000', // SIGTERM: time allowed to drain requests
@@ -30,6 +30,15 @@ export const defaults = {
   TILE_PG_POOL_MAX: '4', // connections that render tiles (apart from PG_POOL_MAX, so tiles cannot starve the API)
   DATA_VERSION_POLL_MS: '3000', // how often to re-read data_version while LISTEN is down
   CURSOR_SECRET: '', // signs the cursors of next links; empty: a random key kept in the database (app_secrets)
+  PG_ANALYSIS_TIMEOUT_MS: '30000', // statement timeout of analysis and statistics (/api/analysis, /api/stats)
+  PG_EXPORT_TIMEOUT_MS: '60000', // statement timeout of each batch of a large page or export (limit above LARGE_PAGE_ROWS)
+  PG_TILE_TIMEOUT_MS: '15000', // statement timeout of a tile render (the tile pool)
+  LIMIT_ANALYSIS_CONCURRENCY: '4', // analysis and statistics requests running at once
+  LIMIT_ANALYSIS_QUEUE: '64', // analysis requests waiting for a slot; one more is answered 503 at once
+  LARGE_PAGE_ROWS: '1000', // a page of features with a larger limit counts as large (its own limit and pool)
+  LIMIT_LARGE_PAGE_CONCURRENCY: '2', // large pages served at once (also the size of the export pool)
+  LIMIT_LARGE_PAGE_QUEUE: '64', // large pages waiting for a slot; one more is answered 503 at once
+  LIMIT_QUEUE_TIMEOUT_MS: '10000', // a request waiting this long for a slot is answered 503
   WRITE_RATE_LIMIT: '120', // writes per token per minute, per server process (429 beyond); 0: no limit
   CORS_WRITE_ORIGINS: '', // other origins whose pages may write (comma-separated https://host[:port]); reads are open to all
   IMPORT_MAX_BYTES: '104857600', // largest file POST /api/import takes (100 MiB)
@@ -63,6 +72,15 @@ const schema = z
     CURSOR_SECRET: z
       .string()
       .refine((s) => s === '' || s.length >= 32, { message: 'empty, or at least 32 characters' }),
+    PG_ANALYSIS_TIMEOUT_MS: z.coerce.number().int().min(0),
+    PG_EXPORT_TIMEOUT_MS: z.coerce.number().int().min(0),
+    PG_TILE_TIMEOUT_MS: z.coerce.number().int().min(0),
+    LIMIT_ANALYSIS_CONCURRENCY: z.coerce.number().int().min(1).max(1000),
+    LIMIT_ANALYSIS_QUEUE: z.coerce.number().int().min(0).max(10000),
+    LARGE_PAGE_ROWS: z.coerce.number().int().min(1),
+    LIMIT_LARGE_PAGE_CONCURRENCY: z.coerce.number().int().min(1).max(100),
+    LIMIT_LARGE_PAGE_QUEUE: z.coerce.number().int().min(0).max(10000),
+    LIMIT_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600000),
     WRITE_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000),
     CORS_WRITE_ORIGINS: z
       .string()

@@ -36,6 +36,11 @@ async function main(): Promise<void> {
   const database = connect(prepared.url, {
     max: config.PG_POOL_MAX,
     statementTimeoutMs: config.PG_STATEMENT_TIMEOUT_MS,
+    analysisTimeoutMs: config.PG_ANALYSIS_TIMEOUT_MS,
+    exportTimeoutMs: config.PG_EXPORT_TIMEOUT_MS,
+    tileTimeoutMs: config.PG_TILE_TIMEOUT_MS,
+    // Large pages never run more at once than the limiter lets through (server/http/limits.ts).
+    exportMax: config.LIMIT_LARGE_PAGE_CONCURRENCY,
     onError: (e) => logger.warn({ err: e.message }, 'database connection lost'),
   });
   // The whole handler, tile cache hits before Express included, on a server

@@ -14,11 +14,14 @@ import { fileURLToPath } from 'node:url';
 import express, { type RequestHandler, Router } from 'express';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { analysisPaths } from './analysis/openapi.ts';
+import { sessionPaths } from './auth/openapi.ts';
 import { apiRoot, MEDIA, siteRoot } from './features/links.ts';
 import { apiQuery, featuresPaths } from './features/openapi.ts';
 import { fontsPaths } from './fonts/openapi.ts';
+import { watchCache } from './http/caches.ts';
 import { servicePaths } from './http/openapi.ts';
 import { type Input, readParams } from './http/params.ts';
+import { importPaths } from './import/http-openapi.ts';
 import { searchPaths } from './search/openapi.ts';
 import { sourcesPaths } from './sources/openapi.ts';
 import { tilesPaths } from './tiles/openapi.ts';
@@ -32,6 +35,8 @@ function rootPaths(): ZodOpenApiPathsObject {
     ...tilesPaths,
     ...fontsPaths,
     ...servicePaths,
+    ...sessionPaths,
+    ...importPaths,
   };
 }
 
@@ -121,7 +126,7 @@ function page(documentUrl: string): string {
  * router: an app built after a layer was registered documents that layer.
  */
 function apiRoute(): RequestHandler {
-  const built = new Map<string, string>();
+  const built = watchCache('openapi.documents', new Map<string, string>());
   return (req, res) => {
     const { f } = readParams(apiQuery, req.query as Input);
     const root = apiRoot(req);

@@ -9,9 +9,10 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { answered, wrong as isWrong, type Outcome, request as send } from '../scripts/lib/outcome.ts';
+import { coldTilePath, mixedScenario, WARM_TILES } from '../scripts/lib/scenario.ts';
 import { seed } from '../seeds/index.ts';
 import { useApp, waitFor } from './helpers.ts';
-import { tileOf } from './tiles-helpers.ts';
 
 const RETRY_AFTER = 3;
 
@@ -48,80 +49,17 @@ afterAll(() => {
 });
 
 const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length]!;
-let coldTile = 0;
-/** A tile no one asked for yet, over Vietnam, at z 9 to 12. */
-function coldTilePath(): string {
-  const n = coldTile++;
-  const z = 9 + (n % 4);
-  const t = tileOf(103 + ((n * 0.37) % 6), 10 + ((n * 0.53) % 12), z);
-  return `/tiles/countries/${t.z}/${t.x}/${t.y}.mvt`;
-}
-const warmTiles = [tileOf(105, 20, 5), tileOf(105, 20, 6), tileOf(106, 21, 7)].map(
-  (t) => `/tiles/countries/${t.z}/${t.x}/${t.y}.mvt`,
-);
 
-const kinds: Record<string, (i: number) => string> = {
-  search: (i) => `/api/search?q=${pick(['muong', 'ha giang', 'lao cai', 'cua khau', 'mong'], i)}`,
-  'items-projects': (i) => `/ogc/collections/projects/items?limit=100&offset=${(i * 97) % 5000}`,
-  'items-roads': () => '/ogc/collections/roads/items?limit=50',
-  'items-border-gates': () => '/ogc/collections/border-gates/items',
-  'items-countries': () => '/ogc/collections/countries/items?limit=2',
-  'near-border': (i) => `/api/analysis/near-border?km=${pick([1, 10, 50], i)}`,
-  statistic: () => '/api/stats/border-length',
-  'cold-tile': () => coldTilePath(),
-  'warm-tile': (i) => pick(warmTiles, i),
-};
-
-interface Outcome {
-  kind: string;
-  path: string;
-  status?: number;
-  retryAfter?: string | null;
-  type?: string | null;
-  problemStatus?: unknown;
-  error?: string;
-}
-
-async function request(kind: string, path: string): Promise<Outcome> {
-  try {
-    // A request that never ends is a failure too, named here rather than as the test's timeout.
-    const res = await fetch(`${app.base}${path}`, { signal: AbortSignal.timeout(30_000) });
-    const body = await res.text();
-    const out: Outcome = {
-      kind,
-      path,
-      status: res.status,
-      retryAfter: res.headers.get('retry-after'),
-      type: res.headers.get('content-type'),
-    };
-    if (res.status !== 200) {
-      try {
-        out.problemStatus = JSON.parse(body).status;
-      } catch {
-        out.problemStatus = `not JSON: ${body.slice(0, 80)}`;
-      }
-    }
-    return out;
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    return { kind, path, error: `${(e as Error).message} ${cause?.code ?? cause?.message ?? ''}` };
-  }
-}
-
-/** An answer: 200, or 204 for a tile without features. */
-const answered = (o: Outcome) => o.status === 200 || o.status === 204;
-
-/** Anything but an answer, or a 503 problem with Retry-After. */
-function wrong(o: Outcome): boolean {
-  if (o.error !== undefined) return true;
-  if (answered(o)) return false;
-  return !(
-    o.status === 503 &&
-    o.retryAfter === String(RETRY_AFTER) &&
-    /application\/problem\+json/.test(o.type ?? '') &&
-    o.problemStatus === 503
-  );
-}
+// The mixed scenario of npm run load and npm run chaos (scripts/lib/scenario.ts), plus cold tiles;
+// what each request got, and how it is judged, as npm run chaos does (scripts/lib/outcome.ts).
+let kinds: Record<string, (i: number) => string> = {};
+beforeAll(async () => {
+  const scenario = await mixedScenario(app.base);
+  kinds = Object.fromEntries(['cold-tile', ...scenario.names].map((k) => [k, scenario.kinds[k]!]));
+});
+const warmTiles = WARM_TILES;
+const request = (kind: string, path: string) => send(app.base, kind, path);
+const wrong = (o: Outcome) => isWrong(o, RETRY_AFTER);
 
 const everyKindAnswers = async () => {
   const got = await Promise.all(Object.entries(kinds).map(([k, f]) => request(k, f(0))));

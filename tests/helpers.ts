@@ -2,38 +2,36 @@
  * Shared test plumbing: the run's database, scratch databases, a private
  * PostgreSQL cluster a test may stop, and the app on port 0 (useApp).
  */
-import { rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { type App, createApp } from '../server/app.ts';
-import { connect, type Database } from '../server/db/connect.ts';
+import { type App, type AppDeps, createApp } from '../server/app.ts';
+import { type ConnectOptions, connect, type Database } from '../server/db/connect.ts';
 import type { DataVersion } from '../server/db/data-version.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { dropDatabase, ensureDatabase } from '../server/db/postgis.ts';
-import { startPrivateCluster, stopPrivateCluster } from '../server/db/postgres-local.ts';
 import type { HttpTimeouts } from '../server/http/server.ts';
 
-export function runDatabase(): Database {
-  return connect(inject('dbUrl'), { max: 4 });
+export function runDatabase(opts: ConnectOptions = {}): Database {
+  return connect(inject('dbUrl'), { max: 4, ...opts });
 }
 
 let scratchCount = 0;
 
 /** A new, migrated, empty database of the test's own; `drop` removes it. */
-export async function scratchDatabase(): Promise<{
+export async function scratchDatabase(opts: ConnectOptions = {}): Promise<{
   database: Database;
   url: string;
   drop: () => Promise<void>;
 }> {
   const name = `border_atlas_scratch_${process.pid}_${Date.now().toString(36)}_${scratchCount++}`;
   const url = await ensureDatabase(inject('adminUrl'), name);
-  const database = connect(url, { max: 4 });
-  await migrateToLatest(database.db);
+  // Migrations run without the options (a short statement timeout under test would stop them).
+  const migrator = Object.keys(opts).length ? connect(url, { max: 1 }) : undefined;
+  const database = connect(url, { max: 4, ...opts });
+  await migrateToLatest((migrator ?? database).db);
+  await migrator?.close();
   return {
     database,
     url,
@@ -44,64 +42,10 @@ export async function scratchDatabase(): Promise<{
   };
 }
 
-/** A TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+// freePort, waitFor and privateCluster live in scripts/lib/cluster.ts (npm run chaos uses them too).
+import { type PrivateCluster, privateCluster } from '../scripts/lib/cluster.ts';
 
-/** Polls `check` every 250 ms until it holds (true) or `ms` have passed (false). */
-export async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return false;
-}
-
-/**
- * A PostgreSQL cluster of the test's own (initdb/pg_ctl, as the machine's
- * postgres user when root), migrated and empty, so that stopping it
- * disturbs nothing else. `remove` stops it if running and deletes its files.
- */
-export interface PrivateCluster {
-  url: string;
-  database: Database;
-  stop(): void;
-  start(): Promise<void>;
-  remove(): Promise<void>;
-}
-
-export async function privateCluster(): Promise<PrivateCluster> {
-  const dir = path.join(tmpdir(), `border-atlas-cluster-${process.pid}-${Date.now().toString(36)}`);
-  const quiet = () => {};
-  const port = await freePort();
-  const url = await startPrivateCluster(dir, port, quiet);
-  const database = connect(url, { max: 4, onError: quiet });
-  await migrateToLatest(database.db);
-  return {
-    url,
-    database,
-    stop: () => stopPrivateCluster(dir),
-    start: async () => {
-      await startPrivateCluster(dir, port, quiet);
-    },
-    remove: async () => {
-      await database.close();
-      try {
-        stopPrivateCluster(dir);
-      } catch {
-        // already stopped
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export { freePort, type PrivateCluster, privateCluster, waitFor } from '../scripts/lib/cluster.ts';
 
 interface Running {
   base: string;
@@ -114,11 +58,13 @@ async function startApp(
   database: Database,
   retryAfterS = 5,
   http: Partial<HttpTimeouts> = {},
+  config: Partial<AppDeps['config']> = {},
+  logger?: Logger,
 ): Promise<Running> {
   const app = createApp({
-    config: { BODY_LIMIT: '100kb', RETRY_AFTER_S: retryAfterS, ...http },
+    config: { BODY_LIMIT: '100kb', RETRY_AFTER_S: retryAfterS, ...http, ...config },
     database,
-    logger: pino({ level: 'silent' }),
+    logger: logger ?? pino({ level: 'silent' }),
   });
   const server: Server = app.listen(0, '127.0.0.1');
   // Longer than any pause between two requests of a loaded run: fetch keeps
@@ -157,6 +103,12 @@ export interface AppOptions {
   instances?: number;
   /** HTTP server timeouts (config.ts's HTTP_*_TIMEOUT_MS), for tests of slow clients. */
   http?: Partial<HttpTimeouts>;
+  /** More of the app's configuration (limits, for tests/limits.test.ts; WRITE_RATE_LIMIT, CORS_WRITE_ORIGINS, IMPORT_MAX_BYTES). */
+  config?: Partial<AppDeps['config']>;
+  /** Options of the 'run' or 'scratch' database handle (statement timeouts, pool sizes). */
+  connect?: ConnectOptions;
+  /** The app's logger (default: silent), for tests that read the log. */
+  logger?: Logger;
 }
 
 export interface UsedApp {
@@ -185,7 +137,7 @@ export interface UsedApp {
  */
 export function useApp(options: AppOptions = {}): UsedApp {
   const kind = options.database ?? 'run';
-  let database: Database | undefined = kind === 'run' ? runDatabase() : undefined;
+  let database: Database | undefined = kind === 'run' ? runDatabase(options.connect) : undefined;
   let url: string | undefined = kind === 'run' ? inject('dbUrl') : undefined;
   let cluster: PrivateCluster | undefined;
   let scratchDrop: (() => Promise<void>) | undefined;
@@ -195,7 +147,7 @@ export function useApp(options: AppOptions = {}): UsedApp {
 
   beforeAll(async () => {
     if (kind === 'scratch') {
-      const s = await scratchDatabase();
+      const s = await scratchDatabase(options.connect);
       ({ database, url } = s);
       scratchDrop = s.drop;
     } else if (kind === 'cluster') {
@@ -205,7 +157,9 @@ export function useApp(options: AppOptions = {}): UsedApp {
     await options.setup?.(database!);
     if (options.base === undefined)
       for (let i = 0; i < (options.instances ?? 1); i++)
-        instances.push(await startApp(database!, options.retryAfterS, options.http));
+        instances.push(
+          await startApp(database!, options.retryAfterS, options.http, options.config, options.logger),
+        );
   });
   afterAll(async () => {
     await Promise.all(instances.map((r) => r.close()));

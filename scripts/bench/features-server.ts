@@ -4,6 +4,7 @@
  * `port <n>` once listening; stops on SIGTERM.
  *
  *   node --import tsx scripts/bench/features-server.ts postgres://…/border_atlas_bench
+ *   BENCH_LOG_LEVEL=info …   # log as `npm start` does (to stderr; the benchmark sends it to /dev/null)
  */
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
@@ -19,7 +20,7 @@ const database = connect(url, { max: 10, statementTimeoutMs: 10 * 60_000 });
 const app = createApp({
   config: { BODY_LIMIT: '100kb', RETRY_AFTER_S: 5 },
   database,
-  logger: pino({ level: 'silent' }),
+  logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }, pino.destination(2)),
 });
 const server = app.listen(0, '127.0.0.1', () => {
   process.stdout.write(`port ${(server.address() as AddressInfo).port}\n`);

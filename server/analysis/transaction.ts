@@ -18,7 +18,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { isLostConnection } from '../db/connect.ts';
+import { isLostConnection, timeoutsOf } from '../db/connect.ts';
 import type { DB } from '../db/types.ts';
 
 const explaining = new AsyncLocalStorage<string[]>();
@@ -38,7 +38,11 @@ function inTransaction<R>(db: Kysely<DB>, query: RawBuilder<R>): Promise<R[]> {
   return db.connection().execute(async (conn) => {
     // One round trip to open the transaction and set it up: a statement
     // without parameters goes by the simple protocol, which takes several.
-    await sql.raw(`BEGIN READ ONLY; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'`).execute(conn);
+    await sql
+      .raw(
+        `BEGIN READ ONLY; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; SET LOCAL statement_timeout = ${timeoutsOf(db).analysis}`,
+      )
+      .execute(conn);
     try {
       const plans = explaining.getStore();
       if (plans) {

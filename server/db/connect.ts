@@ -11,7 +11,15 @@
  * 'error' only while it is idle, and an 'error' event nobody listens to ends
  * the process, so `guardPool` gives every client a listener of its own for
  * its whole life: every pool the server makes goes through it.
+ *
+ * Statement timeouts differ by kind of request (docs/architecture.md,
+ * "Limits"): the pool's own for API reads, a pool of its own for large
+ * pages and exports, SET LOCAL in the report transaction for analysis
+ * (analysis/transaction.ts reads `timeoutsOf(db)`), the tile pool's for
+ * tiles. `guardPool` also times every query of a request run inside
+ * `queryTime.run(…)`, for Server-Timing (server/http/timing.ts).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventEmitter } from 'node:events';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -22,35 +30,153 @@ import type { DB } from './types.ts';
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
+/** Statement timeouts in milliseconds by kind of request (0: none). */
+export interface StatementTimeouts {
+  /** API reads: the pool's own setting. */
+  read: number;
+  /** Analysis and statistics: SET LOCAL in the report's transaction. */
+  analysis: number;
+  /** Large pages and exports: the export pool's setting (applies to each batch fetched). */
+  export: number;
+  /** Tile renders: the tile pool's setting (server/tiles/index.ts). */
+  tile: number;
+}
+
 export interface Database {
   pool: pg.Pool;
+  /** Connections for large pages and exports: their own statement timeout, opened on first use. */
+  exportPool: pg.Pool;
   db: Kysely<DB>;
+  timeouts: StatementTimeouts;
   close(): Promise<void>;
 }
 
-export function connect(
-  url: string,
-  opts: { max?: number; statementTimeoutMs?: number; onError?: (e: Error) => void } = {},
-): Database {
-  const pool = new pg.Pool({
+export interface ConnectOptions {
+  max?: number;
+  /** Connections of the export pool; the large-page limiter lets no more than this many run (server/http/limits.ts). */
+  exportMax?: number;
+  /** API reads; also the default of the other kinds. */
+  statementTimeoutMs?: number;
+  analysisTimeoutMs?: number;
+  exportTimeoutMs?: number;
+  tileTimeoutMs?: number;
+  onError?: (e: Error) => void;
+}
+
+const timeoutsByDb = new WeakMap<Kysely<DB>, StatementTimeouts>();
+
+/** The statement timeouts of the database handle `db` belongs to (defaults for a handle made elsewhere). */
+export function timeoutsOf(db: Kysely<DB>): StatementTimeouts {
+  return timeoutsByDb.get(db) ?? { read: 30000, analysis: 30000, export: 30000, tile: 30000 };
+}
+
+export function connect(url: string, opts: ConnectOptions = {}): Database {
+  const read = opts.statementTimeoutMs ?? 30000;
+  const timeouts: StatementTimeouts = {
+    read,
+    analysis: opts.analysisTimeoutMs ?? read,
+    export: opts.exportTimeoutMs ?? read,
+    tile: opts.tileTimeoutMs ?? read,
+  };
+  const options = {
     connectionString: url,
-    max: opts.max ?? 10,
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30000,
-    statement_timeout: opts.statementTimeoutMs ?? 30000,
+  };
+  const pool = new pg.Pool({
+    ...options,
+    max: opts.max ?? 10,
+    statement_timeout: timeouts.read,
     application_name: 'border-atlas',
   });
   guardPool(pool, (e) => opts.onError?.(e));
+  const exportPool = new pg.Pool({
+    ...options,
+    max: opts.exportMax ?? 2,
+    statement_timeout: timeouts.export,
+    // The same name as the main pool: operators (and tests/chaos.test.ts) find the service's sessions by it.
+    application_name: 'border-atlas',
+    allowExitOnIdle: true,
+  });
+  guardPool(exportPool, (e) => opts.onError?.(e));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  timeoutsByDb.set(db, timeouts);
   let closed = false;
   return {
     pool,
+    exportPool,
     db,
+    timeouts,
     async close() {
       if (closed) return;
       closed = true;
-      await db.destroy();
+      await Promise.all([db.destroy(), exportPool.end()]);
     },
+  };
+}
+
+/** Time spent in PostgreSQL by the queries of one request (summed; overlapping queries both count). */
+export interface QueryTime {
+  ms: number;
+  queries: number;
+}
+
+/** Set by server/http/timing.ts around each request; queries outside any request are not timed. */
+export const queryTime = new AsyncLocalStorage<QueryTime>();
+
+type Query = (...args: unknown[]) => unknown;
+type Readable = { read: (rows: number, cb?: (e: Error | undefined, r: unknown) => void) => unknown };
+
+/**
+ * Times every query of `client` made inside `queryTime.run`: a promise until
+ * it settles, a callback until it is called, a cursor (pg-cursor) each read
+ * until its batch arrives. Outside a request it costs one lookup.
+ */
+function timeQueries(client: pg.PoolClient): void {
+  const query = client.query as unknown as Query;
+  (client as unknown as { query: Query }).query = function timedQuery(this: unknown, ...args: unknown[]) {
+    const store = queryTime.getStore();
+    if (!store) return query.apply(this, args);
+    store.queries++;
+    const t0 = performance.now();
+    const add = () => {
+      store.ms += performance.now() - t0;
+    };
+    const last = args.length - 1;
+    const cb = args[last];
+    if (typeof cb === 'function') {
+      args[last] = (...r: unknown[]) => {
+        add();
+        return (cb as (...r: unknown[]) => unknown)(...r);
+      };
+      return query.apply(this, args);
+    }
+    const result = query.apply(this, args);
+    if (result && typeof (result as Promise<unknown>).then === 'function') {
+      (result as Promise<unknown>).then(add, add);
+    } else if (result && typeof (result as Readable).read === 'function') {
+      timeReads(result as Readable, store);
+    }
+    return result;
+  };
+}
+
+function timeReads(cursor: Readable, store: QueryTime): void {
+  const read = cursor.read;
+  cursor.read = function timedRead(this: unknown, rows, cb) {
+    const t0 = performance.now();
+    const add = () => {
+      store.ms += performance.now() - t0;
+    };
+    if (cb) {
+      return read.call(this, rows, (e, r) => {
+        add();
+        cb(e, r);
+      });
+    }
+    const p = read.call(this, rows) as Promise<unknown>;
+    p.then(add, add);
+    return p;
   };
 }
 
@@ -71,6 +197,7 @@ export function guardPool(pool: pg.Pool, onLost: (e: Error) => void): void {
     connection?.on('errorMessage', (msg: { severity?: string }) => {
       if (msg.severity === 'FATAL') (client as unknown as { _queryable: boolean })._queryable = false;
     });
+    timeQueries(client);
     let reported = false;
     client.on('error', (e) => {
       if (reported) return;

@@ -13,7 +13,7 @@ import type { ItemsParams } from './items-params.ts';
 import { MEDIA } from './links.ts';
 import type { PageLinks } from './page-links.ts';
 import type { OpenCursor } from './sql-cursor.ts';
-import { batches, write } from './write.ts';
+import { BATCH, batches, write } from './write.ts';
 
 /** Returns false when the client left before the end. */
 export async function sendGeoJson(
@@ -35,6 +35,8 @@ export async function sendGeoJson(
     chunk += (returned ? ',' : '') + batch.map(text).join(',');
     returned += batch.length;
     last = batch[batch.length - 1];
+    // The last (short) batch goes out with the closing members: a page of one batch is one write, with its length.
+    if (batch.length < BATCH) continue;
     if (!(await write(res, chunk))) return false;
     chunk = '';
   }

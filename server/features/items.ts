@@ -27,9 +27,10 @@ import { openCursor } from './sql-cursor.ts';
 import { BATCH } from './write.ts';
 
 export function itemsRoute(
-  { db, pool }: Database,
+  { db, pool, exportPool }: Database,
   dataVersion: DataVersion,
-  opts: { cursorSecret?: string } = {},
+  /** largePageRows: pages with more rows read through the export pool (its own statement timeout), as the limiter counts them. */
+  opts: { cursorSecret?: string; largePageRows?: number } = {},
 ): RequestHandler {
   const count = matchedCounter(db);
   const secret = cursorSecret(db, opts.cursorSecret);
@@ -62,7 +63,12 @@ export function itemsRoute(
     // other. The count is cached, so only a result's first page pays for it.
     const matched = await asFilterError(count(layer, where, version), p);
     const rows = await asFilterError(
-      openCursor<unknown[]>(pool, query, { batch: BATCH, rowMode: 'array', types: RAW_TEXT }),
+      openCursor<unknown[]>(p.limit > (opts.largePageRows ?? 1000) ? exportPool : pool, query, {
+        batch: BATCH,
+        rowMode: 'array',
+        types: RAW_TEXT,
+        atMost: p.limit,
+      }),
       p,
     );
     const keys = rowKeys(layer, p);

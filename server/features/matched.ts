@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { DB } from '../db/types.ts';
+import { watchCache } from '../http/caches.ts';
 import type { LayerDef } from '../layers/index.ts';
 import { countSql } from './items-sql.ts';
 
@@ -16,7 +17,7 @@ export type Counter = (
 ) => Promise<number>;
 
 export function matchedCounter(db: Kysely<DB>): Counter {
-  const cache = new LRUCache<string, number>({ max: 1000, ttl: 10 * 60_000 });
+  const cache = watchCache('features.matched', new LRUCache<string, number>({ max: 1000, ttl: 10 * 60_000 }));
   return async (layer, where, version) => {
     const query = countSql(layer, where).compile(db);
     const key = `${version}\u0000${query.sql}\u0000${JSON.stringify(query.parameters)}`;

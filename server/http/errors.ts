@@ -2,12 +2,14 @@
  * The one error handler. Bad input is a ProblemError thrown by a route;
  * body-parser errors become 400/413; an unreachable database (refused, shut
  * down, the connection lost mid-request: isUnavailable in db/connect.ts)
- * becomes 503 with Retry-After; anything else is a 500 that is logged, never
- * a crash.
+ * becomes 503 with Retry-After; a statement PostgreSQL cancelled at its
+ * statement timeout (57014) is a 503 `statement-timeout` with Retry-After
+ * too (docs/architecture.md, "Limits": why 503 and not 504); anything else
+ * is a 500 that is logged, never a crash.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isUnavailable } from '../db/connect.ts';
-import { notFound, PROBLEM_TYPE_BASE, ProblemError, unavailable } from './problem.ts';
+import { notFound, PROBLEM_TYPE_BASE, ProblemError, statementTimeout, unavailable } from './problem.ts';
 
 export function sendProblem(res: Parameters<RequestHandler>[1], p: ProblemError, instance?: string): void {
   for (const [k, v] of Object.entries(p.headers)) res.setHeader(k, v);
@@ -42,6 +44,9 @@ export function errorHandler(retryAfterS: number): ErrorRequestHandler {
       });
     } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
       p = new ProblemError(err.status, 'bad-request', 'Bad request', String(err.message));
+    } else if (isCancelled(err)) {
+      req.log?.warn({ err: String(err?.message ?? err) }, 'statement timeout');
+      p = statementTimeout(retryAfterS);
     } else if (isUnavailable(err)) {
       req.log?.warn({ err: String(err?.message ?? err) }, 'database unavailable');
       p = unavailable(retryAfterS);
@@ -57,4 +62,11 @@ export function errorHandler(retryAfterS: number): ErrorRequestHandler {
     }
     sendProblem(res, p, req.originalUrl);
   };
+}
+
+/** query_canceled: the statement timeout (or an operator's pg_cancel_backend) stopped the statement. */
+function isCancelled(e: unknown): boolean {
+  const err = e as { code?: string; cause?: unknown } | null;
+  if (!err) return false;
+  return err.code === '57014' || (err.cause !== undefined && err.cause !== err && isCancelled(err.cause));
 }

@@ -4,7 +4,8 @@
  * label set stays bounded.
  */
 import type { RequestHandler } from 'express';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { cacheSizes } from './caches.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -26,6 +27,15 @@ export function createMetrics(): Metrics {
     name: 'border_atlas_db_unavailable_total',
     help: 'Requests answered 503 because the database was unreachable',
     registers: [registry],
+  });
+  new Gauge({
+    name: 'border_atlas_cache_entries',
+    help: 'Entries held by each in-process cache keyed by requests (server/http/caches.ts)',
+    labelNames: ['cache'],
+    registers: [registry],
+    collect() {
+      for (const [cache, n] of Object.entries(cacheSizes())) this.set({ cache }, n);
+    },
   });
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();

@@ -47,4 +47,21 @@ export function unavailable(retryAfterS: number): ProblemError {
   );
 }
 
+/**
+ * A statement cancelled at its statement timeout: the server declined to
+ * spend longer on it (usually because it is loaded), so 503 with
+ * Retry-After, like the other "not now" answers; not 504, which says a
+ * gateway's upstream did not answer and is what a proxy in front of us sends.
+ */
+export function statementTimeout(retryAfterS: number): ProblemError {
+  return new ProblemError(
+    503,
+    'statement-timeout',
+    'Service unavailable',
+    'the database took longer than this kind of request is allowed; try again shortly',
+    {},
+    { 'Retry-After': String(retryAfterS) },
+  );
+}
+
 export const PROBLEM_TYPE_BASE = 'https://border-atlas.example/problems/';

@@ -15,6 +15,7 @@ import {
   STATUS_CODES,
 } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { parse as parseUrl } from 'node:url';
 import { type Config, defaults } from '../config.ts';
 import { PROBLEM_TYPE_BASE } from './problem.ts';
 
@@ -42,11 +43,52 @@ export function httpServer(
       keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? Number(defaults.HTTP_KEEP_ALIVE_TIMEOUT_MS),
       // Node checks the two timeouts above every this often (30 s by default, longer than they are).
       connectionsCheckingInterval: Math.min(1000, headersTimeout, requestTimeout || 1000),
+      // Node's own 400 for a missing Host has no body; unroutableTarget answers it with a problem.
+      requireHostHeader: false,
     },
-    handler,
+    (req, res) => {
+      const refused = unroutableTarget(req);
+      if (refused) answerProblem(res, 400, 'malformed-request', refused);
+      else handler(req, res);
+    },
   );
   server.on('clientError', answerClientError);
   return server;
+}
+
+/**
+ * Why Node's parser accepted a request the app cannot route (found by npm
+ * run fuzz): HTTP/1.1 without Host (RFC 9112 §3.2), or a target Express's
+ * router cannot parse (`GET http://[::1`), which would skip every handler
+ * and get Express's HTML 404.
+ */
+function unroutableTarget(req: IncomingMessage): string | undefined {
+  if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1 && req.headers.host === undefined)
+    return 'an HTTP/1.1 request must have a Host header';
+  const target = req.url ?? '';
+  if (target.startsWith('/')) return undefined;
+  try {
+    // Express's router reads the path with url.parse (parseurl); when it throws, no route runs.
+    if (parseUrl(target).pathname) return undefined;
+  } catch {
+    // refused below
+  }
+  return 'the request target is neither a path nor an absolute URL';
+}
+
+function answerProblem(res: ServerResponse, status: number, code: string, detail: string): void {
+  const body = JSON.stringify({
+    type: `${PROBLEM_TYPE_BASE}${code}`,
+    title: STATUS_CODES[status],
+    status,
+    detail,
+  });
+  res.writeHead(status, {
+    'Content-Type': 'application/problem+json',
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close',
+  });
+  res.end(body);
 }
 
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {

@@ -63,7 +63,9 @@ export function receiveUpload(req: Request, limits: UploadLimits): Promise<Uploa
 
   return new Promise<Upload>((resolve, reject) => {
     const fields = new Map<string, string>();
-    let file: { path: string; name: string; written: Promise<void>; truncated: () => boolean } | undefined;
+    let file:
+      | { path: string; name: string; written: Promise<void>; truncated: () => boolean; stop: () => void }
+      | undefined;
     let failure: ProblemError | undefined;
     const fail = (p: ProblemError) => {
       failure ??= p;
@@ -107,7 +109,13 @@ export function receiveUpload(req: Request, limits: UploadLimits): Promise<Uploa
       const target = path.join(dir, safeName(info.filename));
       const written = pipeline(stream, createWriteStream(target));
       written.catch(() => {});
-      file = { path: target, name: info.filename, written, truncated: () => stream.truncated === true };
+      file = {
+        path: target,
+        name: info.filename,
+        written,
+        truncated: () => stream.truncated === true,
+        stop: () => stream.destroy(new Error('the request ended before the file did')),
+      };
     });
     parser.on('field', (name, value, info) => {
       if (!limits.fields.includes(name)) {
@@ -128,6 +136,13 @@ export function receiveUpload(req: Request, limits: UploadLimits): Promise<Uploa
       finish();
     });
     parser.on('close', () => finish());
+    // A client that goes away mid-upload: busboy never closes, so stop here (and delete the part).
+    req.once('close', () => {
+      if (done || req.complete) return;
+      fail(badRequest('file', 'a complete upload', 'the request ended early'));
+      file?.stop();
+      finish();
+    });
 
     let done = false;
     const finish = async () => {
@@ -154,7 +169,7 @@ export function receiveUpload(req: Request, limits: UploadLimits): Promise<Uploa
         remove();
         req.unpipe(parser);
         req.resume();
-        if (req.readableEnded) reject(failure);
+        if (req.readableEnded || req.destroyed) reject(failure);
         else req.once('end', () => reject(failure)).once('close', () => reject(failure));
         return;
       }

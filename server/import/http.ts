@@ -125,17 +125,19 @@ export function importOptions(file: string, fields: Map<string, string>): Import
 }
 
 /** An ImportArgumentError as the 400 problem naming the form field. */
-function asProblem(e: ImportArgumentError): ProblemError {
+function asProblem(e: ImportArgumentError, upload?: { file: string; filename: string }): ProblemError {
   const field = fieldOf(e.option);
-  return new ProblemError(
-    400,
-    'bad-parameter',
-    'Bad parameter',
-    `${field}: ${e.got}; expected ${e.accepts}`,
-    {
-      parameter: field,
-    },
-  );
+  // The file's own name, not where it waits on our disk.
+  const got = upload ? e.got.replaceAll(upload.file, upload.filename) : e.got;
+  return new ProblemError(400, 'bad-parameter', 'Bad parameter', `${field}: ${got}; expected ${e.accepts}`, {
+    parameter: field,
+  });
+}
+
+/** The report as the client knows the file: by the name it sent. */
+function named(r: ImportReport, filename: string): ImportReport {
+  const rename = (p: ImportReport['problems'][number]) => ({ ...p, file: filename });
+  return { ...r, file: filename, problems: r.problems.map(rename), warnings: r.warnings.map(rename) };
 }
 
 function summary(r: ImportReport): Record<string, unknown> {
@@ -164,7 +166,7 @@ export function importRouter(db: Kysely<DB>, auth: Auth, opts: ImportRouteOption
       const stream = wantsStream(req) ? progressStream(res) : undefined;
       let report: ImportReport;
       try {
-        report = await importFile(db, options, {
+        const raw = await importFile(db, options, {
           onProgress: stream?.progress,
           beforeCommit: opts.audit
             ? (trx, r) =>
@@ -178,12 +180,12 @@ export function importRouter(db: Kysely<DB>, auth: Auth, opts: ImportRouteOption
                 })
             : undefined,
         });
+        report = named(raw, upload.filename);
       } catch (e) {
-        const p = e instanceof ImportArgumentError ? asProblem(e) : e;
+        const p = e instanceof ImportArgumentError ? asProblem(e, upload) : e;
         if (stream?.started()) return stream.fail(p, req);
         throw p;
       }
-      report.file = upload.filename;
       if (!report.ok && !report.dryRun && opts.audit) {
         await opts.audit(db, {
           actor,

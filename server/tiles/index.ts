@@ -69,6 +69,7 @@ export function createTiles(deps: {
     ...base,
     max: config.TILE_PG_POOL_MAX,
     application_name: 'border-atlas-tiles',
+    statement_timeout: deps.database.timeouts.tile,
     // Idle tile connections do not keep a process alive (scripts that build an app and return).
     allowExitOnIdle: true,
     options: [base.options, '-c max_parallel_workers_per_gather=0 -c jit=off'].filter(Boolean).join(' '),

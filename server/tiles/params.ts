@@ -10,6 +10,7 @@
  */
 
 import { z } from 'zod';
+import { watchCache } from '../http/caches.ts';
 import { field, Rejected, readParams } from '../http/params.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { type LayerDef, layers as registry } from '../layers/index.ts';
@@ -28,7 +29,7 @@ export interface LayerSet {
 export interface TileRequest extends LayerSet, TileAt {}
 
 const ALL: LayerSet = { layers: registry, key: 'all' };
-const known = new Map<string, LayerSet>([['all', ALL]]);
+const known = watchCache('tiles.layer-spellings', new Map<string, LayerSet>([['all', ALL]]));
 
 /**
  * `all`, one id or a comma list. Canonicalised so that `roads,communes` and

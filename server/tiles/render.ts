@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
 import type { DB } from '../db/types.ts';
+import { watchCache } from '../http/caches.ts';
 import type { LayerDef } from '../layers/index.ts';
 import type { CachedTile } from './cache.ts';
 import type { TileAt } from './generalise.ts';
@@ -33,7 +34,7 @@ interface Compiled {
 // (x and y are parameters), so it is compiled once per pair: building and
 // compiling ~18 KB of SQL costs about a millisecond, a good part of what a
 // small tile costs us beyond PostgreSQL's own time.
-const compiled = new LRUCache<string, Compiled>({ max: 500 });
+const compiled = watchCache('tiles.statements', new LRUCache<string, Compiled>({ max: 500 }));
 
 /**
  * The statement for a tile, as text and parameters for `pg` (the benchmark

@@ -15,11 +15,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { watchCache } from '../http/caches.ts';
 import type { CachedTile } from './cache.ts';
 
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 
-const gzipAnswers = new Map<string, boolean>();
+const gzipAnswers = watchCache('tiles.accept-encoding', new Map<string, boolean>());
 
 /** RFC 9110 §12.5.3, enough of it: gzip (or *) listed with a q above 0. Answers are remembered per header value. */
 export function acceptsGzip(header: string | undefined): boolean {
