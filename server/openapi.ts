@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type RequestHandler, Router } from 'express';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { analysisPaths } from './analysis/openapi.ts';
+import { auditPaths } from './audit/openapi.ts';
 import { sessionPaths } from './auth/openapi.ts';
 import { apiRoot, MEDIA, siteRoot } from './features/links.ts';
 import { apiQuery, featuresPaths } from './features/openapi.ts';
@@ -37,6 +38,7 @@ function rootPaths(): ZodOpenApiPathsObject {
     ...servicePaths,
     ...sessionPaths,
     ...importPaths,
+    ...auditPaths,
   };
 }
 
@@ -83,6 +85,13 @@ export function openapiDocument(root: string, site: string): Record<string, unkn
             timeStamp: { type: 'string', format: 'date-time' },
             links: { type: 'array', items: { type: 'object' } },
           },
+        },
+      },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A token of `npm run token -- create` (ba_…)',
         },
       },
       responses: {

@@ -280,8 +280,9 @@ describe('methods a path does not take', () => {
     '/api/search?q=x',
     '/ogc',
     '/ogc/collections',
-    '/ogc/collections/projects/items',
-    '/ogc/collections/projects/items/1',
+    // Derived layers take no writes (the write API serves the others: edit-matrix.test.ts).
+    '/ogc/collections/border-segments/items',
+    '/ogc/collections/border-segments/items/1',
     '/ogc/api',
     '/api/stats/accessibility',
     '/tiles/roads/1/1/1.pbf',

@@ -178,11 +178,12 @@ export async function toApi(db: Kysely<DB>, kind: KeyedLayer, record: RecordFeat
   if (kind === 'projects' || kind === 'border-gates') {
     const unit = await db
       .selectFrom('admin_units')
-      .select(['code', 'slug'])
+      .select(['code', 'slug', 'valid_to'])
       .where('slug', '=', String(p.commune))
       .executeTakeFirst();
     delete p.commune;
-    if (unit?.code) out.commune_code = unit.code;
+    // A unit that has ended (a district of before 2025) is kept by its slug: codes are reused.
+    if (unit?.code && unit.valid_to === null) out.commune_code = unit.code;
     else out.commune_slug = unit?.slug ?? null;
   }
   if (kind === 'projects') {
@@ -341,9 +342,11 @@ export async function fromApi(
   const record = { type: 'Feature', properties: p, geometry };
   const parsed = kind === 'units' ? unitRecord.safeParse(p) : SCHEMAS[kind].safeParse(record);
   if (!parsed.success) {
+    const named = new Set(errors.map((e) => e.field));
     for (const issue of parsed.error.issues) {
       const path = kind === 'units' ? ['properties', ...issue.path] : issue.path;
-      errors.push({ field: apiField(kind, String(p.category ?? ''), path), message: issue.message });
+      const field = apiField(kind, String(p.category ?? ''), path);
+      if (!named.has(field)) errors.push({ field, message: issue.message });
     }
   }
   if (kind === 'units' && geometry !== null) {
@@ -383,8 +386,8 @@ export function writableProperties(layer: LayerDef): string[] {
   const kind = keyedLayerOf(layer);
   const own = layer.properties.map((p) => p.name).filter((n) => !READ_ONLY.has(n));
   const extra: string[] = ['note'];
-  if (kind === 'projects') extra.push('slug', 'commune_code', 'details', 'figure_qualifiers');
-  if (kind === 'border-gates') extra.push('slug', 'commune_code');
+  if (kind === 'projects') extra.push('slug', 'commune_code', 'commune_slug', 'details', 'figure_qualifiers');
+  if (kind === 'border-gates') extra.push('slug', 'commune_code', 'commune_slug');
   if (kind === 'units') extra.push('slug', 'parent', 'valid_to', 'successors', 'seat_how');
   return [...new Set([...own, ...extra])];
 }

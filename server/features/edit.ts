@@ -15,7 +15,8 @@
  * all back. Rows an edit touches belong to the origin 'edit' from then on,
  * so seeding leaves them alone (seeds/load.ts).
  *
- * Derived layers (border segments, countries) answer 405 with Allow.
+ * Derived layers (border segments, countries) have no write route: 405
+ * with Allow from server/http/methods.ts, before the body is read.
  */
 import express, { type RequestHandler, Router } from 'express';
 import { type Kysely, sql } from 'kysely';
@@ -28,6 +29,7 @@ import { bumpVersion } from '../import/provenance.ts';
 import { slugify } from '../import/slug.ts';
 import type { KeyedLayer } from '../import/targets/index.ts';
 import { removeRows, writeRecords } from '../import/write.ts';
+import { layers } from '../layers/index.ts';
 import type { LayerDef } from '../layers/types.ts';
 import {
   apiField,
@@ -59,8 +61,6 @@ import { featureSql } from './items-sql.ts';
 import { apiRoot, MEDIA } from './links.ts';
 import { RAW_TEXT } from './raw-values.ts';
 
-export const ITEMS_PATH = '/ogc/collections/:collectionId/items';
-export const ITEM_PATH = `${ITEMS_PATH}/:featureId`;
 export const MERGE_PATCH = 'application/merge-patch+json';
 
 /** The origin of rows the write API wrote or took over. */
@@ -89,21 +89,6 @@ export const featureOptions: RequestHandler = (req, res, next) => {
   }
   res.setHeader('Allow', allowOf(layer, m[2] !== undefined));
   res.status(204).end();
-};
-
-/** 405 for derived layers, before credentials are even read. */
-const writable: RequestHandler = (req, _res, next) => {
-  const layer = findLayer(req.params.collectionId);
-  if (keyedLayerOf(layer)) return next();
-  const allow = allowOf(layer, req.params.featureId !== undefined);
-  throw new ProblemError(
-    405,
-    'method-not-allowed',
-    'Method not allowed',
-    `${layer.id} is derived from other layers and cannot be written; it takes ${allow}`,
-    {},
-    { Allow: allow },
-  );
 };
 
 function contentType(kinds: string[]): RequestHandler {
@@ -163,10 +148,11 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
   const asPatch = contentType([MERGE_PATCH, MEDIA.json]);
   const editor = auth.require('editor');
 
-  const ctxOf = (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]): Ctx => {
-    const layer = findLayer(req.params.collectionId);
-    return { layer, kind: keyedLayerOf(layer)!, actor: actorOf(res) };
-  };
+  const ctxOf = (layer: LayerDef, res: Parameters<RequestHandler>[1]): Ctx => ({
+    layer,
+    kind: keyedLayerOf(layer)!,
+    actor: actorOf(res),
+  });
 
   /** Runs `write` in one transaction; maps refusals to 422 and stale ETags to 412 (audited). */
   async function transact<T>(
@@ -238,13 +224,30 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
   }
 
   /** The source of the body checked and resolved, the errors of the body's own checks added. */
+  /** The source of the body checked and resolved (null when refused: its errors go to `errors`). */
   async function cite(trx: Kysely<DB>, properties: Record<string, unknown>, errors: FieldError[]) {
     const { ref, errors: sourceErrors } = readSource(properties.source);
     delete properties.source;
-    if (!ref) throw new Invalid([...sourceErrors, ...errors]);
-    const sourceId = await resolveSource(trx, ref);
-    if (errors.length) throw new Invalid(errors);
-    return sourceId;
+    errors.push(...sourceErrors);
+    if (!ref) return null;
+    try {
+      return await resolveSource(trx, ref);
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      errors.push(...e.errors);
+      return null;
+    }
+  }
+
+  /** Every problem found, once per field, or the checked record. */
+  function checked(
+    errors: FieldError[],
+    mapped: { record?: RecordFeature; errors: FieldError[] },
+  ): RecordFeature {
+    const seen = new Set<string>();
+    const all = [...errors, ...mapped.errors].filter((e) => !seen.has(e.field) && seen.add(e.field));
+    if (all.length || !mapped.record) throw new Invalid(all);
+    return mapped.record;
   }
 
   async function respond(
@@ -270,58 +273,59 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
   }
 
   // ── POST: create ──────────────────────────────────────────────────────────
-  r.post(ITEMS_PATH, writable, editor, asFeature, json, async (req, res) => {
-    const ctx = ctxOf(req, res);
-    const body = featureBody(req.body, false);
-    const created = await transact(ctx, null, 'create', async (trx) => {
-      const errors: FieldError[] = [];
-      const given = body.properties.slug;
-      let slug: string;
-      if (given !== undefined) {
-        slug = String(given);
-        const { rows } =
-          await sql`SELECT 1 FROM ${sql.table(TABLES[ctx.kind].table)} WHERE slug = ${slug}`.execute(trx);
-        if (rows.length)
-          errors.push({
-            field: 'properties.slug',
-            message: `"${slug}" is taken: leave it out or choose another`,
-          });
-      } else {
-        slug = await freeSlug(trx, ctx.kind, String(body.properties.name ?? 'feature'));
-      }
-      const sourceId = await cite(trx, body.properties, errors);
-      const mapped = await fromApi(
-        trx,
-        ctx.layer,
-        ctx.kind,
-        { properties: body.properties, geometry: body.geometry },
-        slug,
-        [sourceId],
-      );
-      if (!mapped.record) throw new Invalid(mapped.errors);
-      await write(trx, ctx, mapped.record);
-      const id = await idOfSlug(trx, ctx.kind, slug);
-      const after = (await readRecord(trx, ctx.kind, id))!.record;
-      await bumpVersion(trx);
-      await audit(trx, {
-        actor: ctx.actor,
-        layer: ctx.layer.id,
-        featureId: id,
-        operation: 'create',
-        outcome: 'applied',
-        after,
-        sourceId,
+  const create =
+    (layer: LayerDef): RequestHandler =>
+    async (req, res) => {
+      const ctx = ctxOf(layer, res);
+      const body = featureBody(req.body, false);
+      const created = await transact(ctx, null, 'create', async (trx) => {
+        const errors: FieldError[] = [];
+        const given = body.properties.slug;
+        let slug: string;
+        if (given !== undefined) {
+          slug = String(given);
+          const { rows } =
+            await sql`SELECT 1 FROM ${sql.table(TABLES[ctx.kind].table)} WHERE slug = ${slug}`.execute(trx);
+          if (rows.length)
+            errors.push({
+              field: 'properties.slug',
+              message: `"${slug}" is taken: leave it out or choose another`,
+            });
+        } else {
+          slug = await freeSlug(trx, ctx.kind, String(body.properties.name ?? 'feature'));
+        }
+        const sourceId = await cite(trx, body.properties, errors);
+        const mapped = await fromApi(
+          trx,
+          ctx.layer,
+          ctx.kind,
+          { properties: body.properties, geometry: body.geometry },
+          slug,
+          sourceId ? [sourceId] : [],
+        );
+        await write(trx, ctx, checked(errors, mapped));
+        const id = await idOfSlug(trx, ctx.kind, slug);
+        const after = (await readRecord(trx, ctx.kind, id))!.record;
+        await bumpVersion(trx);
+        await audit(trx, {
+          actor: ctx.actor,
+          layer: ctx.layer.id,
+          featureId: id,
+          operation: 'create',
+          outcome: 'applied',
+          after,
+          sourceId,
+        });
+        return { id, after };
       });
-      return { id, after };
-    });
-    await respond(res, req, ctx, created.id, 201, created.after);
-  });
+      await respond(res, req, ctx, created.id, 201, created.after);
+    };
 
   // ── PUT / PATCH: replace, update ─────────────────────────────────────────
   const change =
-    (op: 'replace' | 'update'): RequestHandler =>
+    (layer: LayerDef, op: 'replace' | 'update'): RequestHandler =>
     async (req, res) => {
-      const ctx = ctxOf(req, res);
+      const ctx = ctxOf(layer, res);
       const id = featureId(req.params.featureId, ctx.layer);
       const tags = ifMatch(req.get('If-Match'));
       const body = featureBody(req.body, op === 'update');
@@ -352,7 +356,9 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
           });
         merged.properties.source = source;
         const sourceId = await cite(trx, merged.properties, errors);
-        const sources = [...new Set([...((before.properties.sources as string[]) ?? []), sourceId])].sort();
+        const sources = [
+          ...new Set([...((before.properties.sources as string[]) ?? []), ...(sourceId ? [sourceId] : [])]),
+        ].sort();
         const mapped = await fromApi(
           trx,
           ctx.layer,
@@ -362,8 +368,7 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
           sources,
           before,
         );
-        if (!mapped.record) throw new Invalid(mapped.errors);
-        await write(trx, ctx, mapped.record);
+        await write(trx, ctx, checked(errors, mapped));
         const after = (await readRecord(trx, ctx.kind, id))!.record;
         if (JSON.stringify(after) !== JSON.stringify(before)) await bumpVersion(trx);
         await audit(trx, {
@@ -380,36 +385,47 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
       });
       await respond(res, req, ctx, id, 200, done);
     };
-  r.put(ITEM_PATH, writable, editor, asFeature, json, change('replace'));
-  r.patch(ITEM_PATH, writable, editor, asPatch, json, change('update'));
 
   // ── DELETE ───────────────────────────────────────────────────────────────
-  r.delete(ITEM_PATH, writable, editor, async (req, res) => {
-    const ctx = ctxOf(req, res);
-    const id = featureId(req.params.featureId, ctx.layer);
-    const tags = ifMatch(req.get('If-Match'));
-    await transact(ctx, id, 'delete', async (trx) => {
-      const before = await lockCurrent(trx, ctx, id, tags);
-      const n = await removeRows(trx, ctx.kind, EDIT_ORIGIN, [before.properties.slug]);
-      if (n === 0)
-        throw new ProblemError(
-          409,
-          'still-referenced',
-          'Conflict',
-          `${ctx.layer.id} ${id} is still referenced (projects, border gates, indicators or units point at it); nothing was deleted`,
-        );
-      await bumpVersion(trx);
-      await audit(trx, {
-        actor: ctx.actor,
-        layer: ctx.layer.id,
-        featureId: id,
-        operation: 'delete',
-        outcome: 'applied',
-        before,
+  const remove =
+    (layer: LayerDef): RequestHandler =>
+    async (req, res) => {
+      const ctx = ctxOf(layer, res);
+      const id = featureId(req.params.featureId, ctx.layer);
+      const tags = ifMatch(req.get('If-Match'));
+      await transact(ctx, id, 'delete', async (trx) => {
+        const before = await lockCurrent(trx, ctx, id, tags);
+        const n = await removeRows(trx, ctx.kind, EDIT_ORIGIN, [before.properties.slug]);
+        if (n === 0)
+          throw new ProblemError(
+            409,
+            'still-referenced',
+            'Conflict',
+            `${ctx.layer.id} ${id} is still referenced (projects, border gates, indicators or units point at it); nothing was deleted`,
+          );
+        await bumpVersion(trx);
+        await audit(trx, {
+          actor: ctx.actor,
+          layer: ctx.layer.id,
+          featureId: id,
+          operation: 'delete',
+          outcome: 'applied',
+          before,
+        });
       });
-    });
-    res.status(204).end();
-  });
+      res.status(204).end();
+    };
+
+  // Concrete paths per writable layer: on a derived layer (border segments, countries) no write
+  // route matches, so methodNotAllowed answers 405 with Allow before the body is read.
+  for (const layer of layers.filter((l) => keyedLayerOf(l))) {
+    const items = `/ogc/collections/${layer.id}/items`;
+    const item = `${items}/:featureId`;
+    r.post(items, editor, asFeature, json, create(layer));
+    r.put(item, editor, asFeature, json, change(layer, 'replace'));
+    r.patch(item, editor, asPatch, json, change(layer, 'update'));
+    r.delete(item, editor, remove(layer));
+  }
 
   return r;
 }

@@ -9,6 +9,7 @@ import { answer, badRequestOnly, EXAMPLE_REQUEST, type ZodOpenApiPathsObject } f
 import { format, jsonOnly } from '../http/params.ts';
 import { layers } from '../layers/index.ts';
 import { MEDIA } from './links.ts';
+import { addWritePaths } from './openapi-edit.ts';
 import { collectionPaths } from './openapi-items.ts';
 
 /** The query of /ogc/api: the document (json) or a page that renders it (html). */
@@ -50,5 +51,6 @@ export function featuresPaths(): ZodOpenApiPathsObject {
     '/collections': fixed('The feature collections', 'getCollections'),
   };
   for (const l of layers) Object.assign(paths, collectionPaths(l));
+  for (const l of layers) addWritePaths(paths, l);
   return paths;
 }

@@ -1,6 +1,6 @@
 /**
  * The one set of rules for what may be written: every record of data/, of an
- * imported file and (next) of an edit through the API is checked here before
+ * imported file and of an edit through the API is checked here before
  * anything is written. A record's shape is the shape of data/'s files: a
  * project is a GeoJSON feature whose properties are `projectProperties`.
  *

@@ -7,7 +7,7 @@
  *
  * - an imported file (index.ts) stages its records a batch at a time as it
  *   reads them, then settles and commits;
- * - seeding (seeds/) and, next, the write API hand validated records in
+ * - seeding (seeds/) and the write API (server/features/edit.ts) hand validated records in
  *   data/'s shape (schema.ts) to `writeRecords`, one layer at a time.
  *
  * Nothing here commits or rolls back: the caller owns the transaction and
