@@ -305,4 +305,49 @@ describe('editing in the web map', { timeout: 300_000 }, () => {
     const now: any = await (await bearer('GET', `/ogc/collections/markets/items/${feature.id}`)).json();
     expect(now.properties.end_year).toBe(2031);
   });
+
+  it('moves a border gate by dragging it, then deletes a project after confirmation', async () => {
+    const gates: any = await (await fetch(`${app.base}/ogc/collections/border-gates/items?limit=100`)).json();
+    const gate = gates.features[0];
+    const [lon, lat] = gate.geometry.coordinates;
+    const { page } = await open(`#map=13/${lat}/${lon}`);
+    await signIn(page, editorToken);
+    await page.locator('button[name="add-project"]').waitFor({ state: 'visible' });
+    await clickAt(page, [lon, lat]);
+    await page.locator('.feature-popup button[name="edit-geometry"]').click();
+    const form = page.locator('form.edit-form[data-mode="geometry"]');
+    await form.waitFor();
+    // Drag the point 60 px east with the mouse (terra-draw's select mode).
+    const at = await page.evaluate((ll) => (window as any).atlas.map.project(ll), [lon, lat]);
+    const box = (await page.locator('#map canvas').first().boundingBox())!;
+    await page.mouse.move(box.x + at.x, box.y + at.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 6; i++) await page.mouse.move(box.x + at.x + i * 10, box.y + at.y, { steps: 2 });
+    await page.mouse.up();
+    await form.locator('select[name="precision"]').selectOption('surveyed');
+    await form.locator('select[name="source_id"]').selectOption({ index: 1 });
+    const saved = page.waitForResponse((r) => r.request().method() === 'PATCH');
+    await form.locator('button[name="save"]').click();
+    expect((await saved).status()).toBe(200);
+    const moved: any = await (
+      await fetch(`${app.base}/ogc/collections/border-gates/items/${gate.id}`)
+    ).json();
+    expect(moved.geometry.coordinates[0]).toBeGreaterThan(lon);
+    expect(moved.geometry.coordinates[1]).toBeCloseTo(lat, 3);
+    expect(moved.properties.precision).toBe('surveyed');
+
+    // Delete: the popup's button asks first; cancelling keeps the feature.
+    const markets: any = await (await fetch(`${app.base}/ogc/collections/markets/items?limit=100`)).json();
+    const victim = markets.features.find((f: any) => f.properties.name !== 'Chợ Kim Sơn');
+    const [vlon, vlat] = victim.geometry.coordinates;
+    await page.evaluate((ll) => (window as any).atlas.map.jumpTo({ center: ll, zoom: 14 }), [vlon, vlat]);
+    await mapIdle(page);
+    await clickAt(page, [vlon, vlat]);
+    await page.locator('.feature-popup button[name="delete"]').click();
+    await page.locator('dialog.confirm').waitFor();
+    const gone = page.waitForResponse((r) => r.request().method() === 'DELETE');
+    await page.click('dialog.confirm button[name="confirm-delete"]');
+    expect((await gone).status()).toBe(204);
+    expect((await fetch(`${app.base}/ogc/collections/markets/items/${victim.id}`)).status).toBe(404);
+  });
 });
