@@ -157,5 +157,9 @@ export function borderSlider(
   });
   on.addEventListener('change', soon);
   onLang(renderList);
+  // An edit in the map (client/editor.ts): the list and its totals are asked for again.
+  window.addEventListener('atlas:data-changed', () => {
+    if (on.checked) void refresh();
+  });
   if (initialKm !== null) void refresh();
 }

@@ -13,6 +13,7 @@ import { createMap } from './map.ts';
 import { enablePopups } from './popup.ts';
 import { searchBox } from './search.ts';
 import { selectionOverlay } from './selection.ts';
+import { signInControl } from './sign-in.ts';
 import { statsPanel } from './stats-panel.ts';
 import { parseHash, type State, writeHash } from './url-state.ts';
 
@@ -90,6 +91,16 @@ async function start(): Promise<void> {
     filters: state.filters,
     near: near?.distances ?? null,
   }));
+
+  // Sign in (editors get the editing tools once the map has loaded).
+  const loaded = new Promise<typeof atlas>((resolve) => map.once('load', () => resolve(atlas)));
+  const signIn = signInControl(document.querySelector('#sign-in-button')!, loaded);
+  onLang(() => signIn.render());
+  // An edit (client/editor.ts): statistics and the filtered selection are asked for again.
+  window.addEventListener('atlas:data-changed', () => {
+    stats.refresh(state.filters);
+    void overlay?.update(state.filters);
+  });
 
   map.on('load', () => {
     overlay = selectionOverlay(atlas);

@@ -122,6 +122,20 @@ export function sourcesBlock(s: FeatureSources): HTMLElement {
   return box;
 }
 
+/** What an extension of the popup (the editor's buttons) is given. */
+export interface PopupContext {
+  box: HTMLElement;
+  layer: string;
+  id: number | string;
+  props: Props;
+  popup: Popup;
+  /** 'Point', 'LineString' or 'Polygon', from the layer's style. */
+  geometryType: 'Point' | 'LineString' | 'Polygon';
+}
+
+/** Called for every popup opened (client/editor.ts adds the editing buttons while an editor is signed in). */
+export const popupExtensions: ((c: PopupContext) => void)[] = [];
+
 /** Opens the popup of one feature of `layer` at `lngLat`. */
 export function showFeature(
   atlas: Atlas,
@@ -152,6 +166,9 @@ export function showFeature(
   });
   box.append(head, table, provenance);
   const popup = new Popup({ maxWidth: '340px', focusAfterOpen: false }).setLngLat(lngLat).setDOMContent(box);
+  const kind = col?.style?.kind;
+  const geometryType = kind === 'line' ? 'LineString' : kind === 'fill' ? 'Polygon' : 'Point';
+  for (const extend of popupExtensions) extend({ box, layer, id, props, popup, geometryType });
   // Tiles carry what the registry declares; the feature API has the same,
   // unclipped; the sources endpoint adds precision, citations and figures.
   const full = feature(layer, id)
@@ -189,6 +206,13 @@ function fitPopup(map: MlMap, popup: Popup): void {
   if (down || right) map.panBy([right, down], { duration: 300 });
 }
 
+let paused = false;
+
+/** While the editor picks a point or drags a shape, a click on the map is theirs, not a popup's. */
+export function pausePopups(on: boolean): void {
+  paused = on;
+}
+
 export function enablePopups(atlas: Atlas): void {
   const { map } = atlas;
   const interactive = (): string[] =>
@@ -196,6 +220,7 @@ export function enablePopups(atlas: Atlas): void {
       map.getLayer(l),
     );
   map.on('click', (e: MapMouseEvent) => {
+    if (paused) return;
     const hits: MapGeoJSONFeature[] = map.queryRenderedFeatures(e.point, { layers: interactive() });
     const top = hits[0];
     if (!top) return;
@@ -210,6 +235,7 @@ export function enablePopups(atlas: Atlas): void {
     showFeature(atlas, layer, id as number, top.properties, e.lngLat);
   });
   map.on('mousemove', (e) => {
+    if (paused) return;
     const over = map
       .queryRenderedFeatures(e.point, { layers: interactive() })
       .some((f) => !f.layer.id.startsWith('countries'));

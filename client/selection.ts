@@ -25,6 +25,11 @@ export function items(layer: string): Promise<{ features: Feature[]; complete: b
   return p;
 }
 
+/** Forgets the features read so far (after an edit: the next selection reads them again). */
+export function forgetItems(): void {
+  cache.clear();
+}
+
 export interface Selection {
   layer: string;
   features: Feature[];

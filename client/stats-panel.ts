@@ -135,6 +135,8 @@ export function statsPanel(root: HTMLElement, initial: Filters): { refresh(f: Fi
   return {
     refresh(f) {
       filters = f;
+      // Also after an edit with the same filters: drawn when next shown.
+      drawn = null;
       void draw();
     },
   };
