@@ -24,6 +24,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { nearBorderTileSource } from './analysis/near-border-tiles.ts';
 import { analysisRouter } from './analysis/route.ts';
+import { audit } from './audit/log.ts';
 import { auditRouter } from './audit/route.ts';
 import { corsPolicy } from './auth/cors.ts';
 import { authOptions, createAuth } from './auth/index.ts';
@@ -185,6 +186,18 @@ function expressApp(
   app.use(
     importRouter(database.db, auth, {
       maxBytes: config.IMPORT_MAX_BYTES ?? Number(defaults.IMPORT_MAX_BYTES),
+      // One audit row per import, in the import's own transaction when it commits.
+      audit: async (db, e) => {
+        await audit(db, {
+          actor: e.actor,
+          layer: e.layer,
+          featureId: null,
+          operation: 'import',
+          outcome: e.outcome,
+          sourceId: e.sourceId,
+          detail: JSON.stringify(e.detail),
+        });
+      },
     }),
   );
   app.use(tiles.router);

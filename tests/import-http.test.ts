@@ -127,6 +127,16 @@ describe('POST /api/import', () => {
     expect(await dataVersion(app.database)).toBe(r.dataVersion);
     const slugs = await importedProjects();
     expect(slugs).toEqual(['db-01', 'db-02', 'db-03', 'na-01'].map((s) => `${r.source.id}-${s}`));
+    // The audit holds the import, in the same transaction: who, which layer, the source.
+    const logged = await app.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('operation', '=', 'import')
+      .where('source_id', '=', r.source.id)
+      .execute();
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ outcome: 'applied', layer: 'projects', feature_id: null });
+    expect(logged[0]!.token_id).not.toBeNull();
     // Again: nothing changes, nothing is written, not even the version.
     const again = (await (
       await post(form(fromFixture('projects-dien-bien.csv'), { layer: 'projects', source: SOURCE }))
