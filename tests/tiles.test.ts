@@ -219,7 +219,7 @@ describe('caching headers', () => {
   it('a rendered tile says where its time went in Server-Timing; a cached one does not', async () => {
     const t = tileOf(105.5, 21.5, 9);
     const miss = await rawGet(url('all', t));
-    expect(miss.headers['server-timing']).toMatch(/^db;dur=[\d.]+, gzip;dur=[\d.]+$/);
+    expect(miss.headers['server-timing']).toMatch(/^db;dur=[\d.]+, gzip;dur=[\d.]+, total;dur=[\d.]+$/);
     const hit = await rawGet(url('all', t));
     expect(hit.headers['server-timing']).toBeUndefined();
   });
