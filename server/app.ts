@@ -66,7 +66,7 @@ export interface AppDeps {
   config: Pick<Config, 'BODY_LIMIT' | 'RETRY_AFTER_S'> &
     Partial<
       TileConfig &
-        Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET' | 'REPORT_CACHE_MB'> &
+        Pick<Config, 'DATA_VERSION_POLL_MS' | 'CURSOR_SECRET' | 'REPORT_CACHE_MB' | 'ANSWER_CACHE_MB'> &
         HttpTimeouts &
         LimitsConfig
     > &
@@ -172,12 +172,14 @@ function expressApp(
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use(searchRouter(database.db));
+  const answerCacheMb = config.ANSWER_CACHE_MB ?? Number(defaults.ANSWER_CACHE_MB);
+  app.use(searchRouter(database.db, version, answerCacheMb));
   app.use(openapiRouter());
   app.use(
     featuresRouter(database, version, {
       cursorSecret: config.CURSOR_SECRET,
       largePageRows: config.LARGE_PAGE_ROWS ?? Number(defaults.LARGE_PAGE_ROWS),
+      pageCacheMb: answerCacheMb,
     }),
   );
   app.use(analysisRouter(database.db, version, { ...config, acquire: () => limiter.acquire('analysis') }));

@@ -43,6 +43,7 @@ export const defaults = {
   CORS_WRITE_ORIGINS: '', // other origins whose pages may write (comma-separated https://host[:port]); reads are open to all
   IMPORT_MAX_BYTES: '104857600', // largest file POST /api/import takes (100 MiB)
   REPORT_CACHE_MB: '32', // answers of the analysis and statistics reports kept until the data version changes, in megabytes
+  ANSWER_CACHE_MB: '32', // small feature pages and search answers kept until the data version changes, in megabytes each; 0: off
 };
 
 const schema = z
@@ -100,6 +101,7 @@ const schema = z
       .min(1024)
       .max(10 * 1024 ** 3),
     REPORT_CACHE_MB: z.coerce.number().min(1).max(65536),
+    ANSWER_CACHE_MB: z.coerce.number().min(0).max(65536),
   })
   // Node refuses a head timeout longer than the request's (the head is part of the request).
   .refine((c) => c.HTTP_REQUEST_TIMEOUT_MS === 0 || c.HTTP_HEADERS_TIMEOUT_MS <= c.HTTP_REQUEST_TIMEOUT_MS, {

@@ -52,6 +52,7 @@ const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length]!;
 // Report answers are cached per data version (server/analysis/cache.ts): each call of these asks
 // for an answer the load below never asks for and no call before asked, so that its query runs.
 let nearBorderCalls = 0;
+let uncached = 0;
 const coldNearBorder = () => `/api/analysis/near-border?km=${100 + (nearBorderCalls++ % 900)}`;
 const lengthVariants = ['by=commune', 'by=province&f=csv', 'by=commune&f=csv'];
 let lengthCalls = 0;
@@ -165,8 +166,13 @@ describe('pg_terminate_backend on the service sessions mid-request', () => {
 
   // What to ask (a tile: a new one each time, so that it is rendered), and the table its query reads.
   const cases: [string, () => string, string][] = [
-    ['search', () => '/api/search?q=muong', 'admin_units'],
-    ['items (cursor opening)', () => '/ogc/collections/projects/items?limit=500&offset=1000', 'projects'],
+    // Search answers and small pages are cached per data version too (server/http/answer-cache.ts): a new one each time.
+    ['search', () => `/api/search?q=muong&limit=${1 + (uncached++ % 50)}`, 'admin_units'],
+    [
+      'items (cursor opening)',
+      () => `/ogc/collections/projects/items?limit=500&offset=${1000 + uncached++}`,
+      'projects',
+    ],
     ['near-border report (its transaction)', coldNearBorder, 'projects'],
     ['border-length statistic', coldBorderLength, 'border_segments'],
     ['cold tile', coldTilePath, 'countries'],

@@ -16,12 +16,23 @@ import type { OpenCursor } from './sql-cursor.ts';
 import { BATCH, batches, write } from './write.ts';
 
 /** Returns false when the client left before the end. */
+/** A page kept by the answer cache, with the headers sendGeoJson gives it. */
+export function sendCachedPage(res: Response, p: ItemsParams, body: string): void {
+  res.status(200);
+  res.setHeader('Content-Type', `${MEDIA.geojson}; charset=utf-8`);
+  res.setHeader('Content-Crs', `<${crsUri(p.crs)}>`);
+  res.setHeader('Server-Timing', 'cache;desc="hit"');
+  res.end(body);
+}
+
 export async function sendGeoJson(
   res: Response,
   p: ItemsParams,
   rows: OpenCursor<unknown[]>,
   matched: number,
   links: PageLinks,
+  /** Called with the whole body when the page went out in one write (the answer cache keeps it). */
+  onWhole?: (body: string) => void,
 ): Promise<boolean> {
   res.status(200);
   res.setHeader('Content-Type', `${MEDIA.geojson}; charset=utf-8`);
@@ -40,9 +51,10 @@ export async function sendGeoJson(
     if (!(await write(res, chunk))) return false;
     chunk = '';
   }
-  res.end(
+  const tail =
     `${chunk}],"numberMatched":${matched},"numberReturned":${returned},` +
-      `"timeStamp":"${new Date().toISOString()}","links":${JSON.stringify(links(returned, first, last))}}`,
-  );
+    `"timeStamp":"${new Date().toISOString()}","links":${JSON.stringify(links(returned, first, last))}}`;
+  res.end(tail);
+  if (onWhole && tail.startsWith('{"type":"FeatureCollection"')) onWhole(tail);
   return true;
 }

@@ -21,7 +21,7 @@ import { schemaRoute } from './schema.ts';
 export function featuresRouter(
   database: Database,
   version: DataVersion,
-  opts: { cursorSecret?: string; largePageRows?: number } = {},
+  opts: { cursorSecret?: string; largePageRows?: number; pageCacheMb?: number } = {},
 ): Router {
   const r = Router();
   const collections = collectionsRoutes(database.db, version);

@@ -13,11 +13,12 @@
 import type { RequestHandler } from 'express';
 import type { Database } from '../db/connect.ts';
 import type { DataVersion } from '../db/data-version.ts';
+import { AnswerCache } from '../http/answer-cache.ts';
 import { badRequest } from '../http/problem.ts';
 import { sendCsv } from './csv.ts';
 import { cursorBinding, cursorCodec, cursorSecret, type PageCursor } from './cursor.ts';
 import { findLayer } from './find-layer.ts';
-import { sendGeoJson } from './geojson.ts';
+import { sendCachedPage, sendGeoJson } from './geojson.ts';
 import { type ItemsParams, parseItems } from './items-params.ts';
 import { csvSql, featuresSql, rowKeys, sortKeys, whereClause } from './items-sql.ts';
 import { matchedCounter } from './matched.ts';
@@ -44,9 +45,10 @@ export function itemsRoute(
   { db, pool, exportPool }: Database,
   dataVersion: DataVersion,
   /** largePageRows: pages with more rows read through the export pool (its own statement timeout), as the limiter counts them. */
-  opts: { cursorSecret?: string; largePageRows?: number } = {},
+  opts: { cursorSecret?: string; largePageRows?: number; pageCacheMb?: number } = {},
 ): RequestHandler {
   const count = matchedCounter(db);
+  const pages = new AnswerCache(dataVersion, opts.pageCacheMb ?? 32);
   const secret = cursorSecret(db, opts.cursorSecret);
   return async (req, res) => {
     const layer = findLayer(req.params.collectionId);
@@ -71,12 +73,19 @@ export function itemsRoute(
         ? undefined
         : cursors.open(p.cursor, binding, version, firstPageHref(req, layer, p));
     const csv = p.format === 'csv';
+    const large = p.limit > (opts.largePageRows ?? 1000);
+    // A GeoJSON page of one batch is kept whole for this data version (links name this request's host).
+    const cacheKey =
+      !csv && !large && p.limit < BATCH
+        ? `${layer.id}\u0000${p.format}\u0000${req.protocol}://${req.get('host')}${req.originalUrl}`
+        : undefined;
+    const cached = cacheKey && pages.get(version, cacheKey);
+    if (cached) return sendCachedPage(res, p, cached);
     const query = (csv ? csvSql : featuresSql)(layer, where, p, at).compile(db);
     // Count first, then open the cursor: a request holds one connection at a
     // time, so any number of them can share the pool without waiting on each
     // other. The count is cached, so only a result's first page pays for it.
     const matched = await asFilterError(count(layer, where, version), p);
-    const large = p.limit > (opts.largePageRows ?? 1000);
     const rows = await asFilterError(
       openCursor<unknown[]>(large ? exportPool : pool, query, {
         batch: BATCH,
@@ -103,7 +112,15 @@ export function itemsRoute(
     };
     try {
       if (csv) await sendCsv(res, layer, p, rows, expectedRows(p, at, matched), matched, links);
-      else await sendGeoJson(res, p, rows, matched, links);
+      else
+        await sendGeoJson(
+          res,
+          p,
+          rows,
+          matched,
+          links,
+          cacheKey ? (body) => pages.set(version, cacheKey, body) : undefined,
+        );
     } finally {
       await rows.close();
     }

@@ -5,7 +5,9 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { DataVersion } from '../db/data-version.ts';
 import type { DB } from '../db/types.ts';
+import { AnswerCache } from '../http/answer-cache.ts';
 import { type Input, int, readParams, text } from '../http/params.ts';
 import { searchPlaces } from './search.ts';
 
@@ -20,12 +22,24 @@ export const searchQuery = z.object({
   limit: int({ description: 'Most results returned', min: 1, max: 50, default: 10 }),
 });
 
-export function searchRouter(db: Kysely<DB>): Router {
+/**
+ * `version` (the app's data-version listener) keeps answers until the data
+ * changes, up to `cacheMb` megabytes (http/answer-cache.ts); without it every
+ * request searches.
+ */
+export function searchRouter(db: Kysely<DB>, version?: DataVersion, cacheMb = 32): Router {
   const r = Router();
+  const answers = version && new AnswerCache(version, cacheMb);
   r.get('/api/search', async (req, res) => {
     const { q, limit } = readParams(searchQuery, req.query as Input);
-    const results = await searchPlaces(db, q!, limit);
-    res.json({ query: q, results });
+    const search = async () => JSON.stringify({ query: q, results: await searchPlaces(db, q!, limit) });
+    if (!answers || !version) {
+      res.type('json').send(await search());
+      return;
+    }
+    const { body, hit } = await answers.through(await version.read(), `${q}\u0000${limit}`, search);
+    if (hit) res.setHeader('Server-Timing', 'cache;desc="hit"');
+    res.type('json').send(body);
   });
   return r;
 }
