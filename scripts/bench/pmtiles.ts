@@ -28,7 +28,7 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const MAXZOOM = arg('maxzoom', 12);
+const MAXZOOM = arg('maxzoom', 11);
 const ROUNDS = arg('rounds', 2);
 const CONCURRENCY = arg('concurrency', 4);
 // Lào Cai province and its border with Yunnan.
