@@ -5,6 +5,7 @@
  *
  *   node --import tsx scripts/bench/features-server.ts postgres://…/border_atlas_bench
  *   BENCH_LOG_LEVEL=info …   # log as `npm start` does (to stderr; the benchmark sends it to /dev/null)
+ *   BENCH_ANSWER_CACHE_MB=0 … # no answer cache: every page runs its SQL (default: as npm start)
  */
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
@@ -18,7 +19,13 @@ if (!url) {
 }
 const database = connect(url, { max: 10, statementTimeoutMs: 10 * 60_000 });
 const app = createApp({
-  config: { BODY_LIMIT: '100kb', RETRY_AFTER_S: 5 },
+  config: {
+    BODY_LIMIT: '100kb',
+    RETRY_AFTER_S: 5,
+    ...(process.env.BENCH_ANSWER_CACHE_MB === undefined
+      ? {}
+      : { ANSWER_CACHE_MB: Number(process.env.BENCH_ANSWER_CACHE_MB) }),
+  },
   database,
   logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }, pino.destination(2)),
 });

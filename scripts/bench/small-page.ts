@@ -91,19 +91,22 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function startOurs(url: string): Promise<Peer> {
+/** Ours as `npm start` serves it (a repeated page is kept per data version), or with the answer cache off. */
+async function startOurs(url: string, cache: boolean): Promise<Peer> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(projectRoot, 'scripts/bench/features-server.ts'), url],
     {
       cwd: projectRoot,
       stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, BENCH_LOG_LEVEL: 'info' },
+      env: { ...process.env, BENCH_LOG_LEVEL: 'info', ...(cache ? {} : { BENCH_ANSWER_CACHE_MB: '0' }) },
     },
   );
   const port = await waitPort(child, 'our server');
   return {
-    name: 'Border Atlas (Express, logging at info)',
+    name: cache
+      ? 'Border Atlas (logging at info, answer cache)'
+      : 'Border Atlas (answer cache off: SQL each time)',
     url: `http://127.0.0.1:${port}/ogc/collections/projects/items?limit=10`,
     pids: () => [child.pid!],
     stop: () => stopChild(child),
@@ -317,7 +320,7 @@ async function main(): Promise<void> {
   const peers: Peer[] = [];
   const notes: string[] = [];
   try {
-    peers.push(await startOurs(url));
+    peers.push(await startOurs(url, true), await startOurs(url, false));
     const qgis = await startQgis(url);
     if (typeof qgis === 'string') notes.push(`QGIS Server not measured: ${qgis}`);
     else peers.push(qgis);
@@ -351,11 +354,12 @@ async function main(): Promise<void> {
           `CPU ${s.cpu.toFixed(2)} ms/request  errors ${s.errors}`,
       ),
     ];
-    const ours = summary[0]!;
-    for (const other of summary.slice(1)) {
-      lines.push(
-        `  ratio ours / ${other.p.name}: ${(ours.rps / other.rps).toFixed(2)} (req/s), ${(other.cpu / ours.cpu).toFixed(2)} (CPU per request, theirs / ours)`,
-      );
+    for (const ours of summary.slice(0, 2)) {
+      for (const other of summary.slice(2)) {
+        lines.push(
+          `  ratio ${ours.p.name} / ${other.p.name}: ${(ours.rps / other.rps).toFixed(2)} (req/s), ${(other.cpu / ours.cpu).toFixed(2)} (CPU per request, theirs / ours)`,
+        );
+      }
     }
     lines.push(
       ...notes.map((n) => `  ${n}`),
