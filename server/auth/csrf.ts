@@ -8,18 +8,13 @@
  *   const value = await csrf.of(sessionToken);           // set as the ba_csrf cookie
  *   await csrf.matches(sessionToken, req.get('x-csrf-token'))   // true or false
  *
- * The key: a random value the first instance to need it stores in
- * `app_secrets` under the name `csrf` (the table of the cursor key,
- * migration 2026-11-30T0900); the others read the same row. It is written
- * only when missing, and ON CONFLICT keeps the first writer's value when two
- * instances start at once. A key given in `configured` (tests) is used
- * instead and the table stays untouched.
+ * The key: the shared secret `csrf` of server/db/app-secrets.ts (a random
+ * value the first instance stores, the others read), or `configured` (tests).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { appSecret } from '../db/app-secrets.ts';
 import type { DB } from '../db/types.ts';
-
-const SECRET_NAME = 'csrf';
 
 export interface CsrfTokens {
   /** The CSRF token of a session token (base64url, 43 characters). */
@@ -29,15 +24,7 @@ export interface CsrfTokens {
 }
 
 export function csrfTokens(db: Kysely<DB>, configured?: string): CsrfTokens {
-  let key: Promise<string> | undefined;
-  const secret = () => {
-    if (configured) return Promise.resolve(configured);
-    key ??= sharedKey(db).catch((e) => {
-      key = undefined; // a database outage must not pin the failure
-      throw e;
-    });
-    return key;
-  };
+  const secret = appSecret(db, 'csrf', configured);
   const of = async (sessionToken: string) =>
     createHmac('sha256', await secret())
       .update(`csrf:${sessionToken}`)
@@ -51,20 +38,4 @@ export function csrfTokens(db: Kysely<DB>, configured?: string): CsrfTokens {
       return got.length === want.length && timingSafeEqual(got, want);
     },
   };
-}
-
-async function sharedKey(db: Kysely<DB>): Promise<string> {
-  const read = async () =>
-    (await db.selectFrom('app_secrets').select('value').where('name', '=', SECRET_NAME).executeTakeFirst())
-      ?.value;
-  const found = await read();
-  if (found) return found;
-  await db
-    .insertInto('app_secrets')
-    .values({ name: SECRET_NAME, value: randomBytes(32).toString('base64url') })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .execute();
-  const stored = await read();
-  if (!stored) throw new Error('app_secrets: the CSRF key could not be stored');
-  return stored;
 }

@@ -23,8 +23,9 @@
  * to need it stores in `app_secrets` (migration 2026-11-30T0900); the others
  * read the same row.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { appSecret } from '../db/app-secrets.ts';
 import type { DB } from '../db/types.ts';
 import { badRequest, ProblemError } from '../http/problem.ts';
 
@@ -55,7 +56,6 @@ export interface CursorCodec {
 /** Longer than any cursor we make (a few sort keys of text); refused before any work. */
 const MAX_LENGTH = 4096;
 const MAC_BYTES = 16;
-const SECRET_NAME = 'cursor';
 
 /** The digest of what a cursor is bound to; `parts` are the request's query facts, in a fixed order. */
 export function cursorBinding(parts: unknown[]): string {
@@ -100,46 +100,7 @@ export function cursorCodec(secret: string): CursorCodec {
 
 /** The key that signs cursors: `configured` when given, else the database's shared one. */
 export function cursorSecret(db: Kysely<DB>, configured: string | undefined): () => Promise<string> {
-  let secret: Promise<string> | undefined;
-  return () => {
-    if (configured) return Promise.resolve(configured);
-    secret ??= sharedSecret(db).catch((e) => {
-      secret = undefined; // a database outage must not pin the failure
-      throw e;
-    });
-    return secret;
-  };
-}
-
-/**
- * Read first, written only when missing (a read-only replica never writes);
- * ON CONFLICT keeps the first writer's value when two instances start at once,
- * and the read after it returns that value to both.
- */
-async function sharedSecret(db: Kysely<DB>): Promise<string> {
-  const read = async () => {
-    try {
-      const row = await db
-        .selectFrom('app_secrets')
-        .select('value')
-        .where('name', '=', SECRET_NAME)
-        .executeTakeFirst();
-      return row?.value;
-    } catch (e) {
-      if ((e as { code?: string }).code !== '42P01') throw e;
-      throw new Error('app_secrets does not exist: migrate the database, or set CURSOR_SECRET');
-    }
-  };
-  const found = await read();
-  if (found) return found;
-  await db
-    .insertInto('app_secrets')
-    .values({ name: SECRET_NAME, value: randomBytes(32).toString('base64url') })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .execute();
-  const stored = await read();
-  if (!stored) throw new Error('app_secrets: the cursor key could not be stored');
-  return stored;
+  return appSecret(db, 'cursor', configured, 'or set CURSOR_SECRET');
 }
 
 function decode(payload: string): (PageCursor & { binding: string }) | undefined {
