@@ -81,6 +81,8 @@ const COLUMNS = [
   'after',
 ] as const;
 
+const AT = sql<string>`to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('at');
+
 export function auditRouter(db: Kysely<DB>, auth: Auth): Router {
   const r = Router();
 
@@ -90,20 +92,8 @@ export function auditRouter(db: Kysely<DB>, auth: Auth): Router {
       throw notFound(`no layer "${q.layer}"; layers: ${layerIds.join(', ')}`);
     let query = db
       .selectFrom('audit_log')
-      .select([
-        'id',
-        sql<string>`to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('at'),
-        'token_id',
-        'actor_name',
-        'layer',
-        'feature_id',
-        'operation',
-        'outcome',
-        'source_id',
-        'detail',
-        'before',
-        'after',
-      ])
+      // The CSV's columns, in their order; `at` as ISO 8601 in UTC.
+      .select(COLUMNS.map((c) => (c === 'at' ? AT : c)))
       .orderBy('audit_log.id', 'desc')
       .limit(q.limit);
     if (q.layer !== undefined) query = query.where('layer', '=', q.layer);
