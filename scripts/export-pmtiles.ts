@@ -17,6 +17,7 @@ import { ProblemError } from '../server/http/problem.ts';
 import { migrateAndSeed, prepareServer } from '../server/prepare.ts';
 import { MAX_ZOOM, parseLayers } from '../server/tiles/params.ts';
 import { type Bbox, countTiles, exportPmtiles } from '../server/tiles/pmtiles/export.ts';
+import { runMain } from './lib/run-main.ts';
 
 export class UsageError extends Error {}
 
@@ -174,14 +175,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      log(`failed: ${e instanceof Error ? e.message : String(e)}`);
-      process.exitCode = 1;
-    },
-  );
-}
+runMain(import.meta.url, main, log);

@@ -20,6 +20,7 @@ import { connect } from '../server/db/connect.ts';
 import { BOM, toCsv } from '../server/http/csv.ts';
 import { ProblemError } from '../server/http/problem.ts';
 import { migrateAndSeed, prepareServer } from '../server/prepare.ts';
+import { runMain } from './lib/run-main.ts';
 
 export class UsageError extends Error {}
 
@@ -128,14 +129,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      log(`failed: ${e instanceof Error ? e.message : String(e)}`);
-      process.exitCode = 1;
-    },
-  );
-}
+runMain(import.meta.url, main, log);

@@ -19,6 +19,7 @@ import { loadConfig } from '../server/config.ts';
 import { connect } from '../server/db/connect.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { prepareServer } from '../server/prepare.ts';
+import { runMain } from './lib/run-main.ts';
 
 const log = (m: string) => process.stderr.write(`token: ${m}\n`);
 
@@ -141,14 +142,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      log(`failed: ${e instanceof Error ? e.message : String(e)}`);
-      process.exitCode = 1;
-    },
-  );
-}
+runMain(import.meta.url, main, log);
