@@ -43,8 +43,19 @@ const FINGERPRINTED = [
 ] as const;
 
 /** md5 over every seeded table's rows, in key order. Table names are constants above. */
-export async function fingerprint(db: Kysely<DB>): Promise<string> {
-  const parts = FINGERPRINTED.map(
+export function fingerprint(db: Kysely<DB>): Promise<string> {
+  return tablesFingerprint(db, FINGERPRINTED);
+}
+
+/**
+ * md5 over the rows of `tables`, each in the order of its key columns
+ * ('a, b'): equal exactly when every row is. Names must be constants, not input.
+ */
+export async function tablesFingerprint(
+  db: Kysely<DB>,
+  tables: readonly (readonly [table: string, order: string])[],
+): Promise<string> {
+  const parts = tables.map(
     ([t, order]) =>
       sql`(SELECT coalesce(md5(string_agg(x::text, '|' ORDER BY ${sql.raw(
         order

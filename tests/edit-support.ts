@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import { seed } from '../seeds/index.ts';
+import { tablesFingerprint } from '../seeds/load.ts';
 import { createToken } from '../server/auth/tokens.ts';
 import type { Database } from '../server/db/connect.ts';
 
@@ -44,20 +45,8 @@ const TABLES = [
 ] as const;
 
 /** md5 over the ordered rows of every table a write may touch, and the data version. */
-export async function fingerprint(database: Database): Promise<string> {
-  const parts = TABLES.map(
-    ([t, order]) =>
-      sql`(SELECT coalesce(md5(string_agg(x::text, '|' ORDER BY ${sql.raw(
-        order
-          .split(', ')
-          .map((c) => `x.${c}`)
-          .join(', '),
-      )})), '') FROM ${sql.table(t)} x)`,
-  );
-  const { rows } = await sql<{ f: string }>`SELECT md5(concat_ws(',', ${sql.join(parts)})) AS f`.execute(
-    database.db,
-  );
-  return rows[0]!.f;
+export function fingerprint(database: Database): Promise<string> {
+  return tablesFingerprint(database.db, TABLES);
 }
 
 export async function dataVersion(database: Database): Promise<number> {
