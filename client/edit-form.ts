@@ -8,7 +8,9 @@
  * Pure helpers (fieldsFor, mergePatch, layerFor) are apart from the DOM
  * code so that what is sent can be reasoned about field by field.
  */
+
 import type { Collection, Props } from './api.ts';
+import { el } from './dom.ts';
 import type { CommuneChoice, Source } from './edit-api.ts';
 import { fieldLabel, t, valueLabel } from './i18n.ts';
 
@@ -84,16 +86,6 @@ export interface FormValues {
   uncertainty_m: number | null;
   source: SourceChoice | null;
 }
-
-const el = <K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<HTMLElementTagNameMap[K]> = {},
-  ...kids: (Node | string)[]
-): HTMLElementTagNameMap[K] => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-};
 
 function labelled(name: string, text: string, input: HTMLElement): HTMLLabelElement {
   const l = el('label', { className: 'field' }, el('span', { textContent: text }), input);

@@ -14,11 +14,13 @@
  * (`atlas:data-changed`), which ask again for the near-border list, the
  * statistics and the filtered selection.
  */
+
 import type { LngLat, VectorTileSource } from 'maplibre-gl';
 import { TerraDraw, TerraDrawLineStringMode, TerraDrawPointMode, TerraDrawSelectMode } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import type { Feature, Props } from './api.ts';
 import { conflictView } from './conflict.ts';
+import { el } from './dom.ts';
 import {
   communesNear,
   createFeature,
@@ -39,16 +41,6 @@ import { forgetItems } from './selection.ts';
 import type { WriteResult } from './session.ts';
 
 export const DATA_CHANGED = 'atlas:data-changed';
-
-const el = <K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<HTMLElementTagNameMap[K]> = {},
-  ...kids: (Node | string)[]
-): HTMLElementTagNameMap[K] => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-};
 
 /** Layers an editor may write (derived ones answer 405). */
 const READ_ONLY_LAYERS = new Set(['border-segments', 'countries']);

@@ -6,19 +6,10 @@
  * the editing tools, loaded on demand (client/editor.ts and the drawing
  * library are a chunk of their own): a viewer's page carries none of it.
  */
+import { el } from './dom.ts';
 import { t } from './i18n.ts';
 import type { Atlas } from './map.ts';
 import { canEdit, currentSession, onSession, type Session, session, signIn, signOut } from './session.ts';
-
-const el = <K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<HTMLElementTagNameMap[K]> = {},
-  ...kids: (Node | string)[]
-): HTMLElementTagNameMap[K] => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...kids);
-  return e;
-};
 
 /** Whether the browser holds a session's CSRF cookie: without it, asking GET /api/session would only 401. */
 function maybeSignedIn(): boolean {
