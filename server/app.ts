@@ -94,12 +94,14 @@ export function createApp({ config, database, logger }: AppDeps): App {
     pollMs: config.DATA_VERSION_POLL_MS ?? Number(defaults.DATA_VERSION_POLL_MS),
     onError: (e) => logger.debug({ err: e.message }, 'data version listener'),
   });
+  // Reads on a replica must reach the version this listener knows (server/db/replica.ts).
+  const unfollow = database.read.replicas?.follow(version);
   const tiles = createTiles({
     database,
     version,
     config,
     logger,
-    sources: [nearBorderTileSource(database.db)],
+    sources: [nearBorderTileSource(database.read.db)],
   });
   const app = expressApp(config, database, logger, version, tiles);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -113,6 +115,7 @@ export function createApp({ config, database, logger }: AppDeps): App {
     listen: (port: number, host: string, onListening?: () => void) =>
       httpServer(handler, config).listen(port, host, onListening),
     close: () => {
+      unfollow?.();
       closing ??= Promise.all([tiles.close(), version.stop()]).then(() => {});
       return closing;
     },
@@ -130,6 +133,7 @@ function expressApp(
   const metrics = createMetrics();
   const auth = createAuth(database.db, authOptions(config));
   for (const m of tiles.metrics) metrics.registry.registerMetric(m);
+  for (const m of database.read.replicas?.metrics ?? []) metrics.registry.registerMetric(m);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   // node:querystring, as 'simple', and the names whose bytes are not UTF-8 (readParams refuses them).
@@ -173,7 +177,7 @@ function expressApp(
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   const answerCacheMb = config.ANSWER_CACHE_MB ?? Number(defaults.ANSWER_CACHE_MB);
-  app.use(searchRouter(database.db, version, answerCacheMb));
+  app.use(searchRouter(database.read.db, version, answerCacheMb));
   app.use(openapiRouter());
   app.use(
     featuresRouter(database, version, {
@@ -182,7 +186,9 @@ function expressApp(
       pageCacheMb: answerCacheMb,
     }),
   );
-  app.use(analysisRouter(database.db, version, { ...config, acquire: () => limiter.acquire('analysis') }));
+  app.use(
+    analysisRouter(database.read.db, version, { ...config, acquire: () => limiter.acquire('analysis') }),
+  );
   app.use(sourcesRouter(database.db));
   app.use(sessionRouter(database.db, auth));
   app.use(

@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { connect } from './db/connect.ts';
+import { readUrls } from './db/replica.ts';
 import { migrateAndSeed, prepareServer } from './prepare.ts';
 
 async function main(): Promise<void> {
@@ -42,6 +43,12 @@ async function main(): Promise<void> {
     // Large pages never run more at once than the limiter lets through (server/http/limits.ts).
     exportMax: config.LIMIT_LARGE_PAGE_CONCURRENCY,
     onError: (e) => logger.warn({ err: e.message }, 'database connection lost'),
+    readUrls: readUrls(config.DATABASE_READ_URL),
+    replicaOptions: {
+      onDown: (replica, e) =>
+        logger.warn({ replica, err: e.message }, 'read replica down; reading on the primary'),
+      onUp: (replica) => logger.info({ replica }, 'read replica back'),
+    },
   });
   // The whole handler, tile cache hits before Express included, on a server
   // with the HTTP timeouts and problem answers to unparseable requests (server/app.ts).

@@ -18,11 +18,17 @@
  * (analysis/transaction.ts reads `timeoutsOf(db)`), the tile pool's for
  * tiles. `guardPool` also times every query of a request run inside
  * `queryTime.run(…)`, for Server-Timing (server/http/timing.ts).
+ *
+ * With read replicas (DATABASE_READ_URL, server/db/replica.ts), `read`
+ * holds the pools and the Kysely handle reads go through: the same kinds
+ * (API, export; tiles through `readPool`) on each replica, falling back to
+ * the primary. Without replicas `read` is the primary's own.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventEmitter } from 'node:events';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { type ReplicaOptions, ReplicaSet } from './replica.ts';
 import type { DB } from './types.ts';
 
 // numeric and bigint arrive as strings by default; our numerics are small
@@ -48,7 +54,18 @@ export interface Database {
   exportPool: pg.Pool;
   db: Kysely<DB>;
   timeouts: StatementTimeouts;
+  /** Where reads go: replicas when DATABASE_READ_URL names some, else `pool`, `exportPool` and `db` themselves. */
+  read: ReadSide;
   close(): Promise<void>;
+}
+
+/** Tiles, feature pages, analysis and search read through these; writes, sessions, the audit and the version listener never do. */
+export interface ReadSide {
+  pool: pg.Pool;
+  exportPool: pg.Pool;
+  db: Kysely<DB>;
+  /** Undefined without replicas. */
+  replicas: ReplicaSet | undefined;
 }
 
 export interface ConnectOptions {
@@ -61,6 +78,10 @@ export interface ConnectOptions {
   exportTimeoutMs?: number;
   tileTimeoutMs?: number;
   onError?: (e: Error) => void;
+  /** Read replicas (DATABASE_READ_URL: one URL or a comma-separated list); none by default. */
+  readUrls?: readonly string[];
+  /** Their retry delay and the log of their outages (server/db/replica.ts). */
+  replicaOptions?: ReplicaOptions;
 }
 
 const timeoutsByDb = new WeakMap<Kysely<DB>, StatementTimeouts>();
@@ -71,48 +92,97 @@ export function timeoutsOf(db: Kysely<DB>): StatementTimeouts {
 }
 
 export function connect(url: string, opts: ConnectOptions = {}): Database {
-  const read = opts.statementTimeoutMs ?? 30000;
+  const readMs = opts.statementTimeoutMs ?? 30000;
   const timeouts: StatementTimeouts = {
-    read,
-    analysis: opts.analysisTimeoutMs ?? read,
-    export: opts.exportTimeoutMs ?? read,
-    tile: opts.tileTimeoutMs ?? read,
+    read: readMs,
+    analysis: opts.analysisTimeoutMs ?? readMs,
+    export: opts.exportTimeoutMs ?? readMs,
+    tile: opts.tileTimeoutMs ?? readMs,
   };
   const options = {
     connectionString: url,
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30000,
   };
-  const pool = new pg.Pool({
-    ...options,
-    max: opts.max ?? 10,
-    statement_timeout: timeouts.read,
-    application_name: 'border-atlas',
-  });
-  guardPool(pool, (e) => opts.onError?.(e));
-  const exportPool = new pg.Pool({
-    ...options,
-    max: opts.exportMax ?? 2,
-    statement_timeout: timeouts.export,
-    // The same name as the main pool: operators (and tests/chaos.test.ts) find the service's sessions by it.
-    application_name: 'border-atlas',
-    allowExitOnIdle: true,
-  });
-  guardPool(exportPool, (e) => opts.onError?.(e));
+  const guarded = (p: pg.Pool) => {
+    guardPool(p, (e) => opts.onError?.(e));
+    return p;
+  };
+  const pool = guarded(
+    new pg.Pool({
+      ...options,
+      max: opts.max ?? 10,
+      statement_timeout: timeouts.read,
+      application_name: 'border-atlas',
+    }),
+  );
+  const exportPool = guarded(
+    new pg.Pool({
+      ...options,
+      max: opts.exportMax ?? 2,
+      statement_timeout: timeouts.export,
+      // The same name as the main pool: operators (and tests/chaos.test.ts) find the service's sessions by it.
+      application_name: 'border-atlas',
+      allowExitOnIdle: true,
+    }),
+  );
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   timeoutsByDb.set(db, timeouts);
+  const urls = opts.readUrls ?? [];
+  let read: ReadSide = { pool, exportPool, db, replicas: undefined };
+  if (urls.length > 0) {
+    const replicas = new ReplicaSet(urls, opts.replicaOptions);
+    const like = (primary: pg.Pool) =>
+      replicas.pool(primary, (url) => guarded(new pg.Pool({ ...primary.options, connectionString: url })));
+    const readPool = like(pool);
+    read = {
+      pool: readPool,
+      exportPool: like(exportPool),
+      db: new Kysely<DB>({ dialect: new PostgresDialect({ pool: readPool }) }),
+      replicas,
+    };
+    timeoutsByDb.set(read.db, timeouts);
+  }
   let closed = false;
   return {
     pool,
     exportPool,
     db,
     timeouts,
+    read,
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all([db.destroy(), exportPool.end()]);
+      // The read pools end their replica pools only; the primary's are ended here.
+      await Promise.all([
+        db.destroy(),
+        exportPool.end(),
+        ...(read.replicas ? [read.db.destroy(), read.exportPool.end()] : []),
+      ]);
     },
   };
+}
+
+/**
+ * `primary` as it is without replicas; with them, a pool routed as the read
+ * pools are (server/db/replica.ts) over `primary` and one pool of the same
+ * options on each replica. Its `end()` ends them all, `primary` included.
+ * The tile service makes its tile pool so:
+ *
+ *   const pool = withReplicas(database, new pg.Pool({ ...database.pool.options, max: 4 }), onLost);
+ */
+export function withReplicas(database: Database, primary: pg.Pool, onLost: (e: Error) => void): pg.Pool {
+  const replicas = database.read.replicas;
+  if (!replicas) return primary;
+  return replicas.pool(
+    primary,
+    (url) => {
+      const p = new pg.Pool({ ...primary.options, connectionString: url });
+      guardPool(p, onLost);
+      return p;
+    },
+    true,
+  );
 }
 
 /** Time spent in PostgreSQL by the queries of one request (summed; overlapping queries both count). */

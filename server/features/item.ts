@@ -27,7 +27,9 @@ export const itemQuery = z.object({
   'max-allowable-offset': offsetParam,
 });
 
-export function itemRoute({ db, pool }: Database): RequestHandler {
+export function itemRoute(database: Database): RequestHandler {
+  // A replica's when DATABASE_READ_URL names one (server/db/replica.ts).
+  const { db, pool } = database.read;
   return async (req, res) => {
     const layer = findLayer(req.params.collectionId);
     const fid = String(req.params.featureId);

@@ -42,14 +42,17 @@ import { BATCH } from './write.ts';
 const LARGE_PAGE_SETTINGS = 'SET LOCAL enable_hashjoin = off; SET LOCAL jit = off';
 
 export function itemsRoute(
-  { db, pool, exportPool }: Database,
+  { db: primary, read }: Database,
   dataVersion: DataVersion,
   /** largePageRows: pages with more rows read through the export pool (its own statement timeout), as the limiter counts them. */
   opts: { cursorSecret?: string; largePageRows?: number; pageCacheMb?: number } = {},
 ): RequestHandler {
+  // Pages and counts read on a replica when there is one (server/db/replica.ts); the key
+  // that signs cursors may have to be written, so it is the primary's.
+  const { db, pool, exportPool } = read;
   const count = matchedCounter(db);
   const pages = new AnswerCache(dataVersion, opts.pageCacheMb ?? 32);
-  const secret = cursorSecret(db, opts.cursorSecret);
+  const secret = cursorSecret(primary, opts.cursorSecret);
   return async (req, res) => {
     const layer = findLayer(req.params.collectionId);
     const p = parseItems(req, layer);

@@ -21,7 +21,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Metric } from 'prom-client';
 import { type Config, defaults } from '../config.ts';
-import { type Database, guardPool } from '../db/connect.ts';
+import { type Database, guardPool, withReplicas } from '../db/connect.ts';
 import type { DataVersion } from '../db/data-version.ts';
 import { TileCache } from './cache.ts';
 import { fastPath } from './fast-path.ts';
@@ -66,7 +66,7 @@ export function createTiles(deps: {
   // start (~0.5 s measured on the benchmark data, longer than most tiles),
   // and JIT compiles for statements whose estimated cost is high but whose
   // run is short.
-  const pool = new pg.Pool({
+  const primaryPool = new pg.Pool({
     ...base,
     max: config.TILE_PG_POOL_MAX,
     application_name: 'border-atlas-tiles',
@@ -75,7 +75,10 @@ export function createTiles(deps: {
     allowExitOnIdle: true,
     options: [base.options, '-c max_parallel_workers_per_gather=0 -c jit=off'].filter(Boolean).join(' '),
   });
-  guardPool(pool, (e) => deps.logger?.warn({ err: e.message }, 'tile connection lost'));
+  const lost = (e: Error) => deps.logger?.warn({ err: e.message }, 'tile connection lost');
+  guardPool(primaryPool, lost);
+  // With DATABASE_READ_URL, the same pool on each replica, the primary when they lag or are down (server/db/replica.ts).
+  const pool = withReplicas(deps.database, primaryPool, lost);
 
   const cache = new TileCache(config.TILE_CACHE_MB);
   const version = deps.version;
