@@ -59,13 +59,7 @@ interface Replica {
   label: string;
   down: boolean;
   retryAt: number;
-  /** Last time a session of it was found behind `behindFloor`: skipped for a moment without asking again. */
-  behindAt: number;
-  behindFloor: number;
 }
-
-/** A replica found behind is not asked again for this long (the primary answers meanwhile). */
-const BEHIND_SKIP_MS = 50;
 
 /** The data_version each replica session was last seen at: it only moves forward while the session lives. */
 const seen = new WeakMap<pg.PoolClient, number>();
@@ -105,8 +99,6 @@ export class ReplicaSet {
       label: replicaLabel(url),
       down: false,
       retryAt: 0,
-      behindAt: 0,
-      behindFloor: -1,
     }));
     this.retryMs = opts.retryMs ?? 5000;
     this.reads = new Counter({
@@ -154,7 +146,6 @@ export class ReplicaSet {
       const i = (start + k) % n;
       const r = this.replicas[i]!;
       if (r.down && now < r.retryAt) continue;
-      if (r.behindFloor === this.floor && now - r.behindAt < BEHIND_SKIP_MS) continue;
       candidates.push(i);
     }
     const busy = (p: pg.Pool) => p.totalCount - p.idleCount + p.waitingCount;
@@ -175,12 +166,6 @@ export class ReplicaSet {
     if (!r.down) return;
     r.down = false;
     this.opts.onUp?.(r.label);
-  }
-
-  markBehind(i: number, floor: number): void {
-    const r = this.replicas[i]!;
-    r.behindAt = Date.now();
-    r.behindFloor = floor;
   }
 }
 
@@ -272,7 +257,6 @@ class ReadPool extends pg.Pool {
     this.set.markUp(i);
     if (version >= floor) return client;
     client.release();
-    this.set.markBehind(i, floor);
     return 'behind';
   }
 }
