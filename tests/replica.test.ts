@@ -23,8 +23,10 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../server/app.ts';
+import { ConfigError, loadConfig } from '../server/config.ts';
 import { connect, type Database } from '../server/db/connect.ts';
 import { findPgBin, startPrivateCluster, stopPrivateCluster } from '../server/db/postgres-local.ts';
+import { readUrls } from '../server/db/replica.ts';
 import { dataVersion, newMarket, pickCommune, seedWithTokens, send } from './edit-support.ts';
 import { freePort, type PrivateCluster, privateCluster, waitFor } from './helpers.ts';
 import { getTile, tileOf } from './tiles-helpers.ts';
@@ -100,7 +102,7 @@ async function matched(layer: string, limit: number): Promise<number> {
   return (await r.json()).numberMatched;
 }
 
-beforeAll(async () => {
+async function setUp(): Promise<void> {
   primary = await privateCluster();
   await seedWithTokens(primary.database);
   await pickCommune(primary.database);
@@ -130,9 +132,9 @@ beforeAll(async () => {
   server = app.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
+}
 
-afterAll(async () => {
+async function tearDown(): Promise<void> {
   await new Promise<void>((r) => {
     server?.closeAllConnections();
     server ? server.close(() => r()) : r();
@@ -148,9 +150,12 @@ afterAll(async () => {
     rmSync(standbyDir, { recursive: true, force: true });
   }
   await primary?.remove();
-});
+}
 
 describe('DATABASE_READ_URL on a streaming standby', () => {
+  beforeAll(setUp);
+  afterAll(tearDown);
+
   it('is a hot standby of the primary, with its data', async () => {
     expect((await on<{ r: boolean }>(standbyUrl, 'SELECT pg_is_in_recovery() AS r'))[0]!.r).toBe(true);
     expect((await on<{ r: boolean }>(primary.url, 'SELECT pg_is_in_recovery() AS r'))[0]!.r).toBe(false);
@@ -247,5 +252,20 @@ describe('DATABASE_READ_URL on a streaming standby', () => {
       `down 127.0.0.1:${standbyPort}/postgres`,
       `up 127.0.0.1:${standbyPort}/postgres`,
     ]);
+  });
+});
+
+describe('DATABASE_READ_URL in the configuration', () => {
+  it('is empty by default (every read on the primary), one URL or a comma-separated list', () => {
+    expect(loadConfig({}).DATABASE_READ_URL).toBe('');
+    expect(readUrls(loadConfig({}).DATABASE_READ_URL)).toEqual([]);
+    const two = loadConfig({ DATABASE_READ_URL: 'postgres://a:5432/x, postgresql://u@b:5433/x' });
+    expect(readUrls(two.DATABASE_READ_URL)).toEqual(['postgres://a:5432/x', 'postgresql://u@b:5433/x']);
+  });
+
+  it('refuses what is not a postgres:// URL, naming the variable', () => {
+    for (const bad of ['mysql://a/x', 'postgres://a/x,standby', 'postgres://a b/x'])
+      expect(() => loadConfig({ DATABASE_READ_URL: bad })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_READ_URL: 'db2' })).toThrow(/DATABASE_READ_URL="db2"/);
   });
 });
