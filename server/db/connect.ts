@@ -21,7 +21,7 @@
  *
  * With read replicas (DATABASE_READ_URL, server/db/replica.ts), `read`
  * holds the pools and the Kysely handle reads go through: the same kinds
- * (API, export; tiles through `readPool`) on each replica, falling back to
+ * (API, export; tiles through `withReplicas`) on each replica, falling back to
  * the primary. Without replicas `read` is the primary's own.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -92,56 +92,49 @@ export function timeoutsOf(db: Kysely<DB>): StatementTimeouts {
 }
 
 export function connect(url: string, opts: ConnectOptions = {}): Database {
-  const readMs = opts.statementTimeoutMs ?? 30000;
+  const read = opts.statementTimeoutMs ?? 30000;
   const timeouts: StatementTimeouts = {
-    read: readMs,
-    analysis: opts.analysisTimeoutMs ?? readMs,
-    export: opts.exportTimeoutMs ?? readMs,
-    tile: opts.tileTimeoutMs ?? readMs,
+    read,
+    analysis: opts.analysisTimeoutMs ?? read,
+    export: opts.exportTimeoutMs ?? read,
+    tile: opts.tileTimeoutMs ?? read,
   };
   const options = {
     connectionString: url,
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30000,
   };
-  const guarded = (p: pg.Pool) => {
-    guardPool(p, (e) => opts.onError?.(e));
-    return p;
-  };
-  const pool = guarded(
-    new pg.Pool({
-      ...options,
-      max: opts.max ?? 10,
-      statement_timeout: timeouts.read,
-      application_name: 'border-atlas',
-    }),
-  );
-  const exportPool = guarded(
-    new pg.Pool({
-      ...options,
-      max: opts.exportMax ?? 2,
-      statement_timeout: timeouts.export,
-      // The same name as the main pool: operators (and tests/chaos.test.ts) find the service's sessions by it.
-      application_name: 'border-atlas',
-      allowExitOnIdle: true,
-    }),
-  );
+  const pool = new pg.Pool({
+    ...options,
+    max: opts.max ?? 10,
+    statement_timeout: timeouts.read,
+    application_name: 'border-atlas',
+  });
+  guardPool(pool, (e) => opts.onError?.(e));
+  const exportPool = new pg.Pool({
+    ...options,
+    max: opts.exportMax ?? 2,
+    statement_timeout: timeouts.export,
+    // The same name as the main pool: operators (and tests/chaos.test.ts) find the service's sessions by it.
+    application_name: 'border-atlas',
+    allowExitOnIdle: true,
+  });
+  guardPool(exportPool, (e) => opts.onError?.(e));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   timeoutsByDb.set(db, timeouts);
   const urls = opts.readUrls ?? [];
-  let read: ReadSide = { pool, exportPool, db, replicas: undefined };
+  let readSide: ReadSide = { pool, exportPool, db, replicas: undefined };
   if (urls.length > 0) {
     const replicas = new ReplicaSet(urls, opts.replicaOptions);
-    const like = (primary: pg.Pool) =>
-      replicas.pool(primary, (url) => guarded(new pg.Pool({ ...primary.options, connectionString: url })));
+    const like = (primary: pg.Pool) => routed(replicas, primary, (e) => opts.onError?.(e), false);
     const readPool = like(pool);
-    read = {
+    readSide = {
       pool: readPool,
       exportPool: like(exportPool),
       db: new Kysely<DB>({ dialect: new PostgresDialect({ pool: readPool }) }),
       replicas,
     };
-    timeoutsByDb.set(read.db, timeouts);
+    timeoutsByDb.set(readSide.db, timeouts);
   }
   let closed = false;
   return {
@@ -149,7 +142,7 @@ export function connect(url: string, opts: ConnectOptions = {}): Database {
     exportPool,
     db,
     timeouts,
-    read,
+    read: readSide,
     async close() {
       if (closed) return;
       closed = true;
@@ -157,7 +150,7 @@ export function connect(url: string, opts: ConnectOptions = {}): Database {
       await Promise.all([
         db.destroy(),
         exportPool.end(),
-        ...(read.replicas ? [read.db.destroy(), read.exportPool.end()] : []),
+        ...(readSide.replicas ? [readSide.db.destroy(), readSide.exportPool.end()] : []),
       ]);
     },
   };
@@ -173,16 +166,22 @@ export function connect(url: string, opts: ConnectOptions = {}): Database {
  */
 export function withReplicas(database: Database, primary: pg.Pool, onLost: (e: Error) => void): pg.Pool {
   const replicas = database.read.replicas;
-  if (!replicas) return primary;
-  return replicas.pool(
-    primary,
-    (url) => {
-      const p = new pg.Pool({ ...primary.options, connectionString: url });
-      guardPool(p, onLost);
-      return p;
-    },
-    true,
-  );
+  return replicas ? routed(replicas, primary, onLost, true) : primary;
+}
+
+/** `primary` routed with a pool of its options (sizes, timeouts, application_name) on each replica. */
+function routed(
+  replicas: ReplicaSet,
+  primary: pg.Pool,
+  onLost: (e: Error) => void,
+  ownsPrimary: boolean,
+): pg.Pool {
+  const make = (url: string) => {
+    const p = new pg.Pool({ ...primary.options, connectionString: url });
+    guardPool(p, onLost);
+    return p;
+  };
+  return replicas.pool(primary, make, ownsPrimary);
 }
 
 /** Time spent in PostgreSQL by the queries of one request (summed; overlapping queries both count). */
