@@ -273,9 +273,9 @@ HOW TO OPEN (no network needed)
 Files: index.html + assets/ (the map page), area.pmtiles (vector tiles, PMTiles v3),
 style.json (the map style), fonts/ (label glyphs), README.txt.
 
-Ghi công / Attribution: ${o.attribution}. Borders and countries derived from
-OpenStreetMap data, © OpenStreetMap contributors, available under the Open
-Database License (ODbL) 1.0: https://www.openstreetmap.org/copyright
+Ghi công / Attribution: ${o.attribution}.
+Borders and countries are derived from OpenStreetMap data, © OpenStreetMap contributors,
+available under the Open Database License (ODbL) 1.0: https://www.openstreetmap.org/copyright
 
 Nguồn / Sources:
 ${o.sources.map((s) => `- ${s.title}${s.publisher ? ` (${s.publisher})` : ''}${s.url ? `: ${s.url}` : ''}`).join('\n')}

@@ -44,6 +44,7 @@ export const defaults = {
   IMPORT_MAX_BYTES: '104857600', // largest file POST /api/import takes (100 MiB)
   REPORT_CACHE_MB: '32', // answers of the analysis and statistics reports kept until the data version changes, in megabytes
   ANSWER_CACHE_MB: '32', // small feature pages and search answers kept until the data version changes, in megabytes each; 0: off
+  PMTILES_ORIGINS: '', // other origins the web map may read PMTiles archives from (comma-separated https://host[:port]; Content-Security-Policy connect-src)
 };
 
 const schema = z
@@ -102,6 +103,18 @@ const schema = z
       .max(10 * 1024 ** 3),
     REPORT_CACHE_MB: z.coerce.number().min(1).max(65536),
     ANSWER_CACHE_MB: z.coerce.number().min(0).max(65536),
+    PMTILES_ORIGINS: z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o !== ''),
+      )
+      .refine((list) => list.every(isOrigin), {
+        message:
+          'origins such as https://tiles.example.org, separated by commas (scheme, host and port only)',
+      }),
   })
   // Node refuses a head timeout longer than the request's (the head is part of the request).
   .refine((c) => c.HTTP_REQUEST_TIMEOUT_MS === 0 || c.HTTP_HEADERS_TIMEOUT_MS <= c.HTTP_REQUEST_TIMEOUT_MS, {
