@@ -13,8 +13,10 @@
  * package's files) and README.txt (how to open it, attribution, sources).
  * The archive is stored in the zip uncompressed: its tiles are gzip already.
  *
- * Exit codes: 0 done, 2 bad arguments or an unknown province (the message
- * names the option), 1 anything else; on failure nothing is left at `out`.
+ * Connects like `npm start` (and, like it, takes SKIP_PREPARE=1 with
+ * DATABASE_URL to use a database as it is). Exit codes: 0 done, 2 bad
+ * arguments or an unknown province (the message names the option), 1
+ * anything else; on failure nothing is left at `out`.
  */
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -322,8 +324,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw e;
   }
   const config = loadConfig();
+  // As for npm start: SKIP_PREPARE=1 with DATABASE_URL exports the database as it is (the tests
+  // export the run's database, which other tests write to: no reseeding under them).
+  const asIs = process.env.SKIP_PREPARE === '1' && config.DATABASE_URL !== '';
   const url = config.DATABASE_URL || (await prepareServer(config, log)).url;
-  await migrateAndSeed(url, log);
+  if (!asIs) await migrateAndSeed(url, log);
   const database = connect(url, { max: 4 });
   // The tile pool lets the process exit when idle (allowExitOnIdle): hold it until the end.
   const keepAlive = setInterval(() => {}, 60_000);

@@ -15,6 +15,7 @@ import { PMTiles, type RangeResponse, type Source } from 'pmtiles';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { main as offlineMain } from '../scripts/export-offline.ts';
 import { main, progressBar } from '../scripts/export-pmtiles.ts';
+import { ConfigError, loadConfig } from '../server/config.ts';
 import { layers } from '../server/layers/index.ts';
 import { parseLayers } from '../server/tiles/params.ts';
 import { type Bbox, type Exported, exportPmtiles, tilesOf } from '../server/tiles/pmtiles/export.ts';
@@ -251,14 +252,39 @@ describe('npm run export:offline: bad arguments and unknown provinces exit 2 and
   ];
   for (const [argv, message] of cases) {
     it(argv.join(' '), async () => {
-      process.env.DATABASE_URL = inject('dbUrl');
+      const saved = { DATABASE_URL: process.env.DATABASE_URL, SKIP_PREPARE: process.env.SKIP_PREPARE };
+      // The run's database as it is (no reseeding under the other tests).
+      Object.assign(process.env, { DATABASE_URL: inject('dbUrl'), SKIP_PREPARE: '1' });
       const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
       try {
         expect(await offlineMain(argv)).toBe(2);
         expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(message);
       } finally {
         err.mockRestore();
+        for (const [k, v] of Object.entries(saved)) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
       }
-    });
+      // An unknown province is found out after connecting (and checking the seed): slow on a busy machine.
+    }, 120_000);
   }
+});
+
+describe('PMTILES_ORIGINS: where the web map may read archives from', () => {
+  it('reads a list of origins and refuses anything else, naming the variable', () => {
+    expect(
+      loadConfig({ PMTILES_ORIGINS: ' https://tiles.example, http://cdn.example:8443 ' }).PMTILES_ORIGINS,
+    ).toEqual(['https://tiles.example', 'http://cdn.example:8443']);
+    expect(loadConfig({}).PMTILES_ORIGINS).toEqual([]);
+    for (const value of ['https://tiles.example/archives', '*', 'tiles.example']) {
+      expect(() => loadConfig({ PMTILES_ORIGINS: value }), value).toThrow(ConfigError);
+      expect(() => loadConfig({ PMTILES_ORIGINS: value })).toThrow(/PMTILES_ORIGINS/);
+    }
+  });
+
+  it('the page’s Content-Security-Policy connects only to its own origin when none is listed', async () => {
+    const csp = (await fetch(`${app.base}/health`)).headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/connect-src 'self'(;|$)/);
+  });
 });

@@ -89,10 +89,18 @@ async function watched(origins: string[]): Promise<Watch> {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'offline-e2e-'));
   pkg = path.join(dir, 'package');
-  // The export connects like npm start: here, to the run's database.
-  process.env.DATABASE_URL = inject('dbUrl');
+  // The export connects like npm start: here, to the run's database, as it is (no reseeding under other tests).
+  const saved = { DATABASE_URL: process.env.DATABASE_URL, SKIP_PREPARE: process.env.SKIP_PREPARE };
+  Object.assign(process.env, { DATABASE_URL: inject('dbUrl'), SKIP_PREPARE: '1' });
   const out = path.join(dir, 'dien-bien.zip');
-  exitCodes.push(await main(['--province', '11', '--maxzoom', '10', out]));
+  try {
+    exitCodes.push(await main(['--province', '11', '--maxzoom', '10', out]));
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
   await run('unzip', ['-q', out, '-d', pkg]);
   browser = await launch();
 }, 600_000);
