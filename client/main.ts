@@ -67,6 +67,8 @@ async function start(): Promise<void> {
   const visible = new Set(state.layers?.filter((id) => known.has(id)) ?? cols.map((c) => c.id));
   const atlas = createMap(document.querySelector('#map')!, cols, tj, state.view, visible);
   const { map } = atlas;
+  // PMTiles archives in place of the server's tiles (?pmtiles=URL, or a file picked): client/pmtiles.ts, a chunk of its own.
+  map.once('load', () => void import('./pmtiles.ts').then((m) => m.offerArchives(map, message)));
 
   let near: NearResult | null = null;
   const layers = layersPanel(document.querySelector('#tab-layers')!, atlas, () => {

@@ -6,8 +6,9 @@
  *   npm run export:pmtiles -- --bbox 102,8,110,23.5 --maxzoom 10 --layers provinces,roads vn.pmtiles
  *
  * Tiles are rendered by the server's code (server/tiles/pmtiles/export.ts),
- * `--concurrency` at a time on the tile pool; progress (count, rate, ETA) on
- * stderr. Connects like `npm start`. Exit codes: 0 done, 2 bad arguments
+ * `--concurrency` at a time on the tile pool. A progress bar (count, rate,
+ * ETA) on stderr when it is a terminal, or with `--progress` (then a line
+ * every two seconds, for a log file); otherwise the first and last lines. Connects like `npm start`. Exit codes: 0 done, 2 bad arguments
  * (the message names the option), 1 anything else.
  */
 import { rmSync } from 'node:fs';
@@ -23,7 +24,7 @@ export class UsageError extends Error {}
 
 const log = (m: string) => process.stderr.write(`export:pmtiles: ${m}\n`);
 
-export const USAGE = `usage: npm run export:pmtiles -- --bbox w,s,e,n [--minzoom 0] [--maxzoom 14] [--layers all|a,b] [--concurrency 4] out.pmtiles
+export const USAGE = `usage: npm run export:pmtiles -- --bbox w,s,e,n [--minzoom 0] [--maxzoom 14] [--layers all|a,b] [--concurrency 4] [--progress] out.pmtiles
 `;
 
 export interface ExportArgs {
@@ -32,6 +33,8 @@ export interface ExportArgs {
   maxzoom: number;
   layers: string;
   concurrency: number;
+  /** --progress: progress lines even when stderr is not a terminal. */
+  progress: boolean;
   out: string;
 }
 
@@ -60,11 +63,16 @@ function bbox(v: string): Bbox {
 export function parseArgs(argv: readonly string[]): ExportArgs {
   const seen = new Map<string, string>();
   const positional: string[] = [];
-  const known = ['bbox', 'minzoom', 'maxzoom', 'layers', 'concurrency'];
+  const known = ['bbox', 'minzoom', 'maxzoom', 'layers', 'concurrency', 'progress'];
+  let progress = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith('--')) {
       positional.push(arg);
+      continue;
+    }
+    if (arg === '--progress') {
+      progress = true;
       continue;
     }
     const eq = arg.indexOf('=');
@@ -103,6 +111,7 @@ export function parseArgs(argv: readonly string[]): ExportArgs {
     maxzoom,
     layers,
     concurrency: Number(c),
+    progress,
     out: positional[0]!,
   };
 }
@@ -110,19 +119,32 @@ export function parseArgs(argv: readonly string[]): ExportArgs {
 const clock = (s: number) =>
   Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}` : '?';
 
-/** `done/total (pct) · rate tiles/s · ETA m:ss`, at most twice a second (and once at the end). */
-function progress(total: number): (done: number) => void {
+/**
+ * `[#####-----] done/total (pct) · rate tiles/s · ETA m:ss`: on a terminal,
+ * one line redrawn in place at most 10 times a second; for a log
+ * (`--progress` on a pipe), a line every two seconds; otherwise nothing
+ * (the first and last lines say what was done).
+ */
+export function progressBar(
+  total: number,
+  mode: 'tty' | 'lines' | 'off',
+  write: (s: string) => void = (s) => process.stderr.write(s),
+): (done: number) => void {
   const t0 = performance.now();
-  let last = 0;
+  let last = -Infinity;
+  const every = mode === 'tty' ? 100 : 2000;
   return (done) => {
+    if (mode === 'off') return;
     const now = performance.now();
-    if (done < total && now - last < 500) return;
+    if (done < total && now - last < every) return;
     last = now;
     const rate = done / ((now - t0) / 1000 || 1e-9);
     const eta = (total - done) / rate;
-    log(
-      `${done}/${total} tiles (${((100 * done) / total).toFixed(1)}%) · ${rate.toFixed(0)} tiles/s · ETA ${clock(eta)}`,
-    );
+    const width = 24;
+    const filled = Math.round((width * done) / total);
+    const text = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} tiles (${((100 * done) / total).toFixed(1)}%) · ${rate.toFixed(0)} tiles/s · ETA ${clock(eta)}`;
+    if (mode === 'tty') write(`\r\x1b[2K${text}${done === total ? '\n' : ''}`);
+    else write(`export:pmtiles: ${text}\n`);
   };
 }
 
@@ -163,7 +185,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const r = await exportPmtiles(database, {
       ...args,
       layers: parseLayers(args.layers),
-      onProgress: progress(total),
+      onProgress: progressBar(total, process.stderr.isTTY ? 'tty' : args.progress ? 'lines' : 'off'),
     });
     log(
       `wrote ${args.out}: ${(r.bytes / 1024).toFixed(1)} KiB, ${r.addressedTiles} tiles with content in ${r.tileEntries} entries, ${r.tileContents} distinct (${r.rendered - r.addressedTiles} empty, not stored), ${r.leafDirectories} leaf directories, data version ${r.dataVersion}, ${r.seconds.toFixed(1)} s`,

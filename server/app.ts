@@ -70,7 +70,8 @@ export interface AppDeps {
         HttpTimeouts &
         LimitsConfig
     > &
-    Partial<Pick<Config, 'WRITE_RATE_LIMIT' | 'CORS_WRITE_ORIGINS' | 'IMPORT_MAX_BYTES'>>;
+    Partial<Pick<Config, 'WRITE_RATE_LIMIT' | 'CORS_WRITE_ORIGINS' | 'IMPORT_MAX_BYTES'>> &
+    Partial<Pick<Config, 'PMTILES_ORIGINS'>>;
   database: Database;
   logger: Logger;
 }
@@ -157,7 +158,8 @@ function expressApp(
           'child-src': ["'self'", 'blob:'],
           'img-src': ["'self'", 'data:', 'blob:'],
           'style-src': ["'self'", "'unsafe-inline'"],
-          'connect-src': ["'self'"],
+          // PMTILES_ORIGINS: where the map may read .pmtiles archives from (client/pmtiles.ts, docs/offline.md).
+          'connect-src': ["'self'", ...(config.PMTILES_ORIGINS ?? [])],
         },
       },
     }),

@@ -45,6 +45,7 @@ export const defaults = {
   REPORT_CACHE_MB: '32', // answers of the analysis and statistics reports kept until the data version changes, in megabytes
   ANSWER_CACHE_MB: '32', // small feature pages and search answers kept until the data version changes, in megabytes each; 0: off
   DATABASE_READ_URL: '', // read replicas (comma-separated postgres:// URLs) for tiles, features, analysis, search; empty: the primary
+  PMTILES_ORIGINS: '', // other origins the web map may read PMTiles archives from (comma-separated https://host[:port]; Content-Security-Policy connect-src)
 };
 
 const schema = z
@@ -107,6 +108,18 @@ const schema = z
       .string()
       .refine((s) => s.split(',').every((u) => u.trim() === '' || /^postgres(ql)?:\/\/\S+$/.test(u.trim())), {
         message: 'empty, or postgres:// or postgresql:// URLs separated by commas',
+      }),
+    PMTILES_ORIGINS: z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o !== ''),
+      )
+      .refine((list) => list.every(isOrigin), {
+        message:
+          'origins such as https://tiles.example.org, separated by commas (scheme, host and port only)',
       }),
   })
   // Node refuses a head timeout longer than the request's (the head is part of the request).

@@ -1,28 +1,18 @@
 /**
  * OGC API - Tiles under /ogc: found from the landing page alone, the tile
  * matrix set and tileset documents, tiles that are byte for byte (and cache
- * entry for cache entry) the ones /tiles serves, bad input as problems, and
- * two real clients: GDAL's OGCAPI driver (Debian's 3.6) and OpenLayers'
- * OGCVectorTile source in Chromium.
+ * entry for cache entry) the ones /tiles serves, and bad input as problems.
+ * The real clients have files of their own: GDAL in tests/ogc-tiles-gdal.test.ts,
+ * OpenLayers in Chromium in tests/e2e/ogc-openlayers.test.ts.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
-import { build } from 'esbuild';
 import { PbfReader } from 'pbf';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { layers } from '../server/layers/index.ts';
-import { projectRoot } from '../server/prepare.ts';
-import { launch } from './e2e/browser.ts';
 import { useApp } from './helpers.ts';
 import { featuresInTile, layerCounts, rawGet, tileOf } from './tiles-helpers.ts';
 
-const run = promisify(execFile);
 const app = useApp();
 const { database } = app;
 
@@ -243,148 +233,4 @@ describe('OGC API - Tiles: bad input', () => {
       if (status === 404) expect(body.detail).not.toContain('no resource at');
     });
   }
-});
-
-const gdalEnv = (debug = false) => ({
-  ...process.env,
-  CPL_DEBUG: debug ? 'ON' : 'OFF',
-  GDAL_HTTP_TIMEOUT: '30',
-  // Each run fetches afresh: GDAL's HTTP cache would hide a regression.
-  GDAL_HTTP_USE_CACHE: 'NO',
-});
-
-describe('GDAL (OGCAPI driver) on /ogc', () => {
-  it('ogrinfo OGCAPI:…/ogc lists every collection', async () => {
-    const { stdout } = await run('ogrinfo', ['-ro', '-so', `OGCAPI:${app.base}/ogc`], { env: gdalEnv() });
-    for (const l of layers) expect(stdout).toContain(`OGCAPI:${app.base}/ogc/collections/${l.id}`);
-  });
-
-  it('with API=TILES, follows a collection to its tileset and the tile matrix set (GDAL 3.6 reads the TMS 1.0 names)', async () => {
-    // Debian's GDAL 3.6 goes collection → tilesets → tileset → tiling scheme,
-    // then makes no vector layer from them; newer GDAL reads the tiles. The
-    // requests show the discovery works from the collection document alone.
-    const { stderr } = await run(
-      'ogrinfo',
-      ['-ro', '-so', '-oo', 'API=TILES', `OGCAPI:${app.base}/ogc/collections/projects`],
-      { env: gdalEnv(true) },
-    ).catch((e: { stderr: string }) => e);
-    expect(stderr).toContain(`Fetch(${app.base}/ogc/collections/projects/tiles)`);
-    expect(stderr).toContain(`Fetch(${app.base}/ogc/collections/projects/tiles/WebMercatorQuad)`);
-    expect(stderr).toContain(`Fetch(${app.base}/ogc/tileMatrixSets/WebMercatorQuad)`);
-    // The TMS parser had what it needs: no "Invalid tiling matrix set name" (what 2.0-only JSON gives).
-    expect(stderr).not.toContain('Invalid tiling matrix set');
-  });
-});
-
-/** A small OpenLayers page, bundled here (not part of the client): one OGCVectorTile layer of `?collection=`. */
-const OL_PAGE = `
-import Map from 'ol/Map.js';
-import View from 'ol/View.js';
-import MVT from 'ol/format/MVT.js';
-import VectorTileLayer from 'ol/layer/VectorTile.js';
-import { fromLonLat } from 'ol/proj.js';
-import OGCVectorTile from 'ol/source/OGCVectorTile.js';
-
-const collection = new URLSearchParams(location.search).get('collection');
-const source = new OGCVectorTile({
-  url: location.origin + '/ogc/collections/' + collection + '/tiles/WebMercatorQuad',
-  format: new MVT(),
-});
-const layer = new VectorTileLayer({ source });
-const map = new Map({
-  target: 'map',
-  layers: [layer],
-  view: new View({ center: fromLonLat([${KIM_SON.lon}, ${KIM_SON.lat}]), zoom: 10 }),
-});
-// The first rendercomplete comes before the tileset is read: wait for the source, then for a full render.
-const rendered = () => new Promise((resolve) => map.once('rendercomplete', resolve));
-const ready = () =>
-  new Promise((resolve) => {
-    if (source.getState() === 'ready') return resolve();
-    source.on('change', () => source.getState() === 'ready' && resolve());
-  });
-window.olDone = ready()
-  .then(rendered)
-  .then(() => {
-    const extent = map.getView().calculateExtent(map.getSize());
-    const features = layer.getFeaturesInExtent(extent);
-    const canvas = map.getViewport().querySelector('canvas');
-    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    let painted = 0;
-    for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
-    return {
-      features: features.length,
-      layers: [...new Set(features.map((f) => f.get('layer')))].sort(),
-      painted,
-    };
-  });
-`;
-
-describe('OpenLayers (OGCVectorTile source) in Chromium', () => {
-  let browser: Browser;
-  let bundle: string;
-  beforeAll(async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'ol-page-'));
-    try {
-      const out = path.join(dir, 'page.js');
-      await build({
-        stdin: { contents: OL_PAGE, resolveDir: projectRoot, loader: 'js' },
-        bundle: true,
-        format: 'esm',
-        outfile: out,
-        logLevel: 'error',
-      });
-      bundle = await readFile(out, 'utf8');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-    browser = await launch();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  it('finds the tiles from the collection alone, asks tileMatrix/tileRow/tileCol right, and renders features', async () => {
-    const context = await browser.newContext({ viewport: { width: 512, height: 512 } });
-    try {
-      // The page and its script are answered here, at the app's origin; everything else goes to the app.
-      await context.route(`${app.base}/__ol/**`, (route) =>
-        route.request().url().includes('page.js')
-          ? route.fulfill({ contentType: 'text/javascript', body: bundle })
-          : route.fulfill({
-              contentType: 'text/html',
-              body: '<!doctype html><html><body style="margin:0"><div id="map" style="width:512px;height:512px"></div><script type="module" src="/__ol/page.js"></script></body></html>',
-            }),
-      );
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      const tileUrls: string[] = [];
-      page.on('response', (r) => {
-        if (/\/tiles\/WebMercatorQuad\/\d+\/\d+\/\d+/.test(r.url()))
-          tileUrls.push(`${r.status()} ${r.url()}`);
-      });
-      await page.goto(`${app.base}/__ol/index.html?collection=all`);
-      await page.waitForFunction(() => 'olDone' in window, null, { timeout: 30_000 });
-      const result = await page.evaluate(
-        () =>
-          (window as unknown as { olDone: Promise<{ features: number; layers: string[]; painted: number }> })
-            .olDone,
-      );
-      expect(errors).toEqual([]);
-      // The tile under the view's centre was asked as tileMatrix/tileRow/tileCol = z/y/x.
-      const asked = tileUrls.map((u) =>
-        /^(\d+) .*\/WebMercatorQuad\/(\d+)\/(\d+)\/(\d+)$/.exec(u)!.slice(1).map(Number),
-      );
-      expect(asked.length).toBeGreaterThan(0);
-      const z = asked[0]![1]!;
-      const centre = tileOf(KIM_SON.lon, KIM_SON.lat, z);
-      expect(asked).toContainEqual([200, z, centre.y, centre.x]);
-      expect(result.features).toBeGreaterThan(10);
-      expect(result.layers).toEqual(expect.arrayContaining(['communes', 'roads']));
-      expect(result.painted).toBeGreaterThan(1000);
-    } finally {
-      await context.close();
-    }
-  });
 });

@@ -12,8 +12,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PMTiles, type RangeResponse, type Source } from 'pmtiles';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../scripts/export-pmtiles.ts';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { main as offlineMain } from '../scripts/export-offline.ts';
+import { main, progressBar } from '../scripts/export-pmtiles.ts';
+import { ConfigError, loadConfig } from '../server/config.ts';
 import { layers } from '../server/layers/index.ts';
 import { parseLayers } from '../server/tiles/params.ts';
 import { type Bbox, type Exported, exportPmtiles, tilesOf } from '../server/tiles/pmtiles/export.ts';
@@ -203,4 +205,86 @@ describe('bad arguments exit 2 and name the option', () => {
       }
     });
   }
+});
+
+describe('the progress bar: count, rate, ETA', () => {
+  it('on a terminal: one line redrawn in place, ended at 100%', () => {
+    const out: string[] = [];
+    const bar = progressBar(4, 'tty', (t) => out.push(t));
+    for (let i = 1; i <= 4; i++) bar(i);
+    // Carriage return and erase-line: the bar is redrawn over itself.
+    expect(out[0]!.startsWith('\r\u001b[2K')).toBe(true);
+    expect(out[0]!.slice(5)).toMatch(
+      /^\[#{6}-{18}\] 1\/4 tiles \(25\.0%\) · \d+ tiles\/s · ETA (\d+:\d\d|\?)$/,
+    );
+    expect(out.at(-1)).toMatch(/\[#{24}\] 4\/4 tiles \(100\.0%\) · \d+ tiles\/s · ETA 0:00\n$/);
+  });
+
+  it('with --progress on a pipe: whole lines; without it, nothing', () => {
+    const lines: string[] = [];
+    const bar = progressBar(2, 'lines', (t) => lines.push(t));
+    bar(1);
+    bar(2);
+    expect(lines.every((l) => l.startsWith('export:pmtiles: [') && l.endsWith('\n'))).toBe(true);
+    expect(lines.at(-1)).toContain('2/2 tiles (100.0%)');
+    const none: string[] = [];
+    const off = progressBar(2, 'off', (t) => none.push(t));
+    off(1);
+    off(2);
+    expect(none).toEqual([]);
+  });
+});
+
+describe('npm run export:offline: bad arguments and unknown provinces exit 2 and name the option', () => {
+  const cases: [string[], RegExp][] = [
+    [['out.zip'], /--province is required/],
+    [['--province', 'x1', 'out.zip'], /--province must be a two-digit province code/],
+    [['--province', '11', '--maxzoom', '15', 'out.zip'], /--maxzoom must be an integer from 0 to 14/],
+    [['--province', '11', '--minzoom', '9', '--maxzoom', '3', 'out.zip'], /--minzoom \(9\) must not exceed/],
+    [['--province', '11', '--concurrency', '0', 'out.zip'], /--concurrency must be/],
+    [['--province', '11', '--bbox', '1,2,3,4', 'out.zip'], /unknown option --bbox/],
+    [['--province', '11', 'out.pmtiles'], /the output must be a \.zip file/],
+    [['--province', '11'], /name the output \.zip file/],
+    [
+      ['--province', '99', path.join(tmpdir(), 'never.zip')],
+      /--province: no province "99"; known: 11 \(Điện Biên\)/,
+    ],
+  ];
+  for (const [argv, message] of cases) {
+    it(argv.join(' '), async () => {
+      const saved = { DATABASE_URL: process.env.DATABASE_URL, SKIP_PREPARE: process.env.SKIP_PREPARE };
+      // The run's database as it is (no reseeding under the other tests).
+      Object.assign(process.env, { DATABASE_URL: inject('dbUrl'), SKIP_PREPARE: '1' });
+      const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        expect(await offlineMain(argv)).toBe(2);
+        expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(message);
+      } finally {
+        err.mockRestore();
+        for (const [k, v] of Object.entries(saved)) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
+      }
+      // An unknown province is found out after connecting (and checking the seed): slow on a busy machine.
+    }, 120_000);
+  }
+});
+
+describe('PMTILES_ORIGINS: where the web map may read archives from', () => {
+  it('reads a list of origins and refuses anything else, naming the variable', () => {
+    expect(
+      loadConfig({ PMTILES_ORIGINS: ' https://tiles.example, http://cdn.example:8443 ' }).PMTILES_ORIGINS,
+    ).toEqual(['https://tiles.example', 'http://cdn.example:8443']);
+    expect(loadConfig({}).PMTILES_ORIGINS).toEqual([]);
+    for (const value of ['https://tiles.example/archives', '*', 'tiles.example']) {
+      expect(() => loadConfig({ PMTILES_ORIGINS: value }), value).toThrow(ConfigError);
+      expect(() => loadConfig({ PMTILES_ORIGINS: value })).toThrow(/PMTILES_ORIGINS/);
+    }
+  });
+
+  it('the page’s Content-Security-Policy connects only to its own origin when none is listed', async () => {
+    const csp = (await fetch(`${app.base}/health`)).headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/connect-src 'self'(;|$)/);
+  });
 });
