@@ -45,7 +45,7 @@ export const defaults = {
   REPORT_CACHE_MB: '32', // answers of the analysis and statistics reports kept until the data version changes, in megabytes
   ANSWER_CACHE_MB: '32', // small feature pages and search answers kept until the data version changes, in megabytes each; 0: off
   REDIS_URL: '', // redis://host:port shared by all instances (rate-limit counters, tile cache); empty: each process on its own
-  WORKERS: '0', // server processes of npm start/serve (node:cluster); 0: one per core; --workers N overrides
+  WORKERS: '', // server processes behind one port (node:cluster); empty: one process, no cluster; 0: one per core; --workers N overrides
 };
 
 const schema = z
@@ -107,7 +107,7 @@ const schema = z
     REDIS_URL: z.string().refine((s) => s === '' || /^rediss?:\/\/[^\s]+$/.test(s), {
       message: 'empty, or a redis:// or rediss:// URL',
     }),
-    WORKERS: z.coerce.number().int().min(0).max(256),
+    WORKERS: z.string().regex(/^(|\d{1,3})$/, 'empty, or a number of processes (0: one per core)'),
   })
   // Node refuses a head timeout longer than the request's (the head is part of the request).
   .refine((c) => c.HTTP_REQUEST_TIMEOUT_MS === 0 || c.HTTP_HEADERS_TIMEOUT_MS <= c.HTTP_REQUEST_TIMEOUT_MS, {
