@@ -82,7 +82,11 @@ describe('npm start -- --workers 2', () => {
     expect(new Set(pids).size).toBe(2);
     for (let i = 0; i < 6; i++) expect(await get('/ready')).toBe(200);
     // Both workers served some of them (the request log names the worker).
-    const served = new Set(lines().filter((l) => l.msg === 'GET /ready 200').map((l) => l.worker));
+    const served = new Set(
+      lines()
+        .filter((l) => l.msg === 'GET /ready 200')
+        .map((l) => l.worker),
+    );
     expect([...served].sort()).toEqual([1, 2]);
   });
 
@@ -90,7 +94,9 @@ describe('npm start -- --workers 2', () => {
     const victim = started()[0]?.workerPid as number;
     process.kill(victim, 'SIGKILL');
     expect(await waitFor(async () => started().length === 3, 60_000)).toBe(true);
-    expect(lines().some((l) => l.msg === 'worker exited; starting another' && l.workerPid === victim)).toBe(true);
+    expect(lines().some((l) => l.msg === 'worker exited; starting another' && l.workerPid === victim)).toBe(
+      true,
+    );
     // The other worker answers meanwhile; then the new one has its port too.
     expect(await get('/ready')).toBe(200);
     expect(
@@ -122,7 +128,8 @@ describe('npm start -- --workers 2', () => {
     child.kill('SIGTERM');
     expect(
       await waitFor(
-        async () => lines().filter((l) => l.msg === 'draining requests' && l.worker !== undefined).length === 2,
+        async () =>
+          lines().filter((l) => l.msg === 'draining requests' && l.worker !== undefined).length === 2,
         30_000,
       ),
     ).toBe(true);
