@@ -176,3 +176,13 @@ describe.skipIf(!existsSync(NGINX))('nginx (deploy/nginx.conf) in front of two i
     }
   });
 });
+
+describe('docs/deploy.md', () => {
+  it.each(['deploy/nginx.conf', 'deploy/border-atlas.service', 'deploy/border-atlas.env'])(
+    'shows %s as it is',
+    (file) => {
+      const doc = readFileSync(path.join(root, 'docs/deploy.md'), 'utf8');
+      expect(doc).toContain(readFileSync(path.join(root, file), 'utf8'));
+    },
+  );
+});
