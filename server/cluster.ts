@@ -44,17 +44,22 @@ const HEADROOM = 10;
  */
 export function workerCount(argv: readonly string[], env: string): number | null {
   let raw: string | undefined = env === '' ? undefined : env;
+  let from = 'WORKERS';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--workers') {
       const next = argv[i + 1];
       raw = next !== undefined && !next.startsWith('--') ? next : '0';
-    } else if (a.startsWith('--workers=')) raw = a.slice('--workers='.length);
+      from = '--workers';
+    } else if (a.startsWith('--workers=')) {
+      raw = a.slice('--workers='.length);
+      from = '--workers';
+    }
   }
   if (raw === undefined) return null;
   if (!/^\d{1,3}$/.test(raw) || Number(raw) > 256)
     throw new ConfigError(
-      `invalid configuration:\n  --workers=${JSON.stringify(raw)}: a number from 0 (one per core) to 256`,
+      `invalid configuration:\n  ${from}=${JSON.stringify(raw)}: a number from 0 (one per core) to 256`,
     );
   const n = Number(raw);
   return n === 0 ? availableParallelism() : n;
@@ -73,7 +78,7 @@ export function connectionsPerWorker(c: PoolConfig): number {
  * in proportion (at least 2 and 1). Returns the env overrides to pass on.
  *
  *   poolBudget({PG_POOL_MAX: 10, TILE_PG_POOL_MAX: 4, LIMIT_LARGE_PAGE_CONCURRENCY: 2}, 8, 87)
- *   // 17 a worker would need 136; → { PG_POOL_MAX: '6', TILE_PG_POOL_MAX: '2' } (10 a worker, 80)
+ *   // 17 a worker would need 136; → { PG_POOL_MAX: '5', TILE_PG_POOL_MAX: '2' } (10 a worker, 80)
  */
 export function poolBudget(c: PoolConfig, workers: number, available: number): Record<string, string> {
   const need = connectionsPerWorker(c);

@@ -6,8 +6,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectionsPerWorker, poolBudget, workerCount } from '../server/cluster.ts';
+import { ConfigError } from '../server/config.ts';
 import { waitFor } from './helpers.ts';
 
 const root = path.join(import.meta.dirname, '..');
@@ -143,4 +146,55 @@ describe('npm start -- --workers 2', () => {
     expect(await exited).toBe(0);
     expect(lines().filter((l) => l.msg === 'stopped')).toHaveLength(3); // two workers and the primary
   }, 60_000);
+});
+
+describe('workerCount (--workers and WORKERS)', () => {
+  it('is null without either, so npm start stays one process', () => {
+    expect(workerCount([], '')).toBeNull();
+  });
+  it('takes --workers N, --workers=N, and one per core for --workers alone or 0; the flag beats WORKERS', () => {
+    expect(workerCount(['--workers', '3'], '')).toBe(3);
+    expect(workerCount(['--workers=2'], '5')).toBe(2);
+    expect(workerCount(['--workers'], '')).toBe(availableParallelism());
+    expect(workerCount(['--workers', '--other'], '')).toBe(availableParallelism());
+    expect(workerCount([], '0')).toBe(availableParallelism());
+    expect(workerCount([], '4')).toBe(4);
+  });
+  it.each([
+    [['--workers', 'two'], '', '--workers="two"'],
+    [['--workers=-1'], '', '--workers="-1"'],
+    [['--workers', '1000'], '', '--workers="1000"'],
+    [[], '300', 'WORKERS="300"'],
+  ])('refuses %j (WORKERS=%j) naming it', (argv, env, named) => {
+    expect(() => workerCount(argv, env)).toThrow(ConfigError);
+    expect(() => workerCount(argv, env)).toThrow(named);
+  });
+  it('a bad --workers stops server/main.ts with status 2 and the message', async () => {
+    const bad = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server/main.ts', '--workers', 'many'], {
+      cwd: root,
+      env: { ...process.env, PORT: '0' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    bad.stderr?.on('data', (d) => {
+      err += d;
+    });
+    expect(await new Promise((r) => bad.on('exit', r))).toBe(2);
+    expect(err).toContain('--workers="many"');
+  });
+});
+
+describe('poolBudget', () => {
+  const defaults = { PG_POOL_MAX: 10, TILE_PG_POOL_MAX: 4, LIMIT_LARGE_PAGE_CONCURRENCY: 2 };
+  it('leaves the pools alone when every worker fits', () => {
+    expect(connectionsPerWorker(defaults)).toBe(17);
+    expect(poolBudget(defaults, 2, 87)).toEqual({});
+  });
+  it('cuts the API and tile pools so that N workers fit in what the server allows', () => {
+    const cut = poolBudget(defaults, 8, 87);
+    const per = Number(cut.PG_POOL_MAX) + Number(cut.TILE_PG_POOL_MAX) + 2 + 1;
+    expect(per * 8).toBeLessThanOrEqual(87);
+    expect(Number(cut.PG_POOL_MAX)).toBeGreaterThanOrEqual(2);
+    expect(Number(cut.TILE_PG_POOL_MAX)).toBeGreaterThanOrEqual(1);
+  });
 });
