@@ -8,16 +8,17 @@ import http from 'node:http';
 import net from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionsPerWorker, poolBudget, workerCount } from '../server/cluster.ts';
 import { ConfigError } from '../server/config.ts';
-import { waitFor } from './helpers.ts';
+import { scratchDatabase, waitFor } from './helpers.ts';
 
 const root = path.join(import.meta.dirname, '..');
 let child: ChildProcess;
 let out = '';
 let port = 0;
 let exited: Promise<number | null>;
+let drop: (() => Promise<void>) | undefined;
 
 interface Line {
   msg?: string;
@@ -51,36 +52,52 @@ function get(p: string): Promise<number> {
   });
 }
 
-beforeAll(async () => {
-  child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server/main.ts', '--workers', '2'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: inject('dbUrl'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  exited = new Promise((r) => child.on('exit', (c) => r(c)));
-  const up = await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${out}`);
-    return lines().filter((l) => l.msg?.startsWith('Border Atlas listening') && l.worker).length === 2;
-  }, 120_000);
-  if (!up) throw new Error(`two workers did not start:\n${out}`);
-  port = lines().find((l) => l.msg?.endsWith('(2 workers)'))?.port ?? 0;
-}, 150_000);
-
-afterAll(() => {
-  if (child.exitCode === null) child.kill('SIGKILL');
-});
-
 describe('npm start -- --workers 2', () => {
+  beforeAll(async () => {
+    // A database of its own (migrated, empty): the primary seeds it, and no other test's
+    // server/main.ts prepares the same database at the same time.
+    const scratch = await scratchDatabase();
+    drop = scratch.drop;
+    child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server/main.ts', '--workers', '2'], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: scratch.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d) => {
+      out += d;
+    });
+    child.stderr?.on('data', (d) => {
+      out += d;
+    });
+    exited = new Promise((r) => child.on('exit', (c) => r(c)));
+    const up = await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${out}`);
+      return lines().filter((l) => l.msg?.startsWith('Border Atlas listening') && l.worker).length === 2;
+    }, 240_000);
+    if (!up) throw new Error(`two workers did not start:\n${out}`);
+    port = lines().find((l) => l.msg?.endsWith('(2 workers)'))?.port ?? 0;
+  }, 300_000);
+
+  afterAll(async () => {
+    // After a failure: the primary and its workers too, not only tsx in front of them.
+    const pids = started().flatMap((l) => [l.pid, l.workerPid]);
+    for (const pid of new Set(pids))
+      try {
+        if (pid) process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    if (child && child.exitCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    await drop?.();
+  });
+
   it('prepares the database once in the primary, then two workers answer on one port', async () => {
     expect(port).toBeGreaterThan(0);
     // migrateAndSeed ran in the primary only (the workers have SKIP_PREPARE=1).
-    expect(lines().filter((l) => l.msg?.startsWith('seed data'))).toHaveLength(1);
+    expect(lines().filter((l) => l.msg?.startsWith('seed data loaded'))).toHaveLength(1);
     const pids = started().map((l) => l.workerPid);
     expect(new Set(pids).size).toBe(2);
     for (let i = 0; i < 6; i++) expect(await get('/ready')).toBe(200);
