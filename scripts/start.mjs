@@ -15,4 +15,5 @@ const glyphs = spawnSync(bin('tsx'), ['scripts/build-glyphs.ts', '--if-stale'], 
   stdio: 'inherit',
 });
 if (glyphs.status !== 0) process.exit(glyphs.status ?? 1);
-process.exit(await runForeground(bin('tsx'), ['server/main.ts']));
+// `npm start -- --workers 2`: the arguments go on to the server (server/cluster.ts).
+process.exit(await runForeground(bin('tsx'), ['server/main.ts', ...process.argv.slice(2)]));

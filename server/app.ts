@@ -46,6 +46,7 @@ import { type HttpTimeouts, httpServer } from './http/server.ts';
 import { serverTiming } from './http/timing.ts';
 import { importRouter } from './import/http.ts';
 import { openapiRouter } from './openapi.ts';
+import type { Redis } from './redis.ts';
 import { searchRouter } from './search/route.ts';
 import { sourcesRouter } from './sources/route.ts';
 import { createTiles, type TileConfig, type TileService } from './tiles/index.ts';
@@ -74,6 +75,8 @@ export interface AppDeps {
     Partial<Pick<Config, 'PMTILES_ORIGINS'>>;
   database: Database;
   logger: Logger;
+  /** REDIS_URL's client (server/redis.ts), one per process: rate-limit counters shared by instances. The caller closes it. */
+  redis?: Redis;
 }
 
 /** A node:http request handler with the parts tests and scripts reach for. */
@@ -90,7 +93,7 @@ export interface App {
   close(): Promise<void>;
 }
 
-export function createApp({ config, database, logger }: AppDeps): App {
+export function createApp({ config, database, logger, redis }: AppDeps): App {
   const version = new DataVersion(database.pool, {
     pollMs: config.DATA_VERSION_POLL_MS ?? Number(defaults.DATA_VERSION_POLL_MS),
     onError: (e) => logger.debug({ err: e.message }, 'data version listener'),
@@ -104,7 +107,7 @@ export function createApp({ config, database, logger }: AppDeps): App {
     logger,
     sources: [nearBorderTileSource(database.read.db)],
   });
-  const app = expressApp(config, database, logger, version, tiles);
+  const app = expressApp(config, database, logger, version, tiles, redis);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (!tiles.serveHit(req, res)) app(req, res);
   };
@@ -129,10 +132,14 @@ function expressApp(
   logger: Logger,
   version: DataVersion,
   tiles: TileService,
+  redis?: Redis,
 ): Express {
   const app = express();
   const metrics = createMetrics();
-  const auth = createAuth(database.db, authOptions(config));
+  const auth = createAuth(database.db, {
+    ...authOptions(config),
+    sharedCounters: redis ? { redis, log: logger } : null,
+  });
   for (const m of tiles.metrics) metrics.registry.registerMetric(m);
   for (const m of database.read.replicas?.metrics ?? []) metrics.registry.registerMetric(m);
   app.disable('x-powered-by');

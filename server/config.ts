@@ -46,6 +46,8 @@ export const defaults = {
   ANSWER_CACHE_MB: '32', // small feature pages and search answers kept until the data version changes, in megabytes each; 0: off
   DATABASE_READ_URL: '', // read replicas (comma-separated postgres:// URLs) for tiles, features, analysis, search; empty: the primary
   PMTILES_ORIGINS: '', // other origins the web map may read PMTiles archives from (comma-separated https://host[:port]; Content-Security-Policy connect-src)
+  REDIS_URL: '', // redis://host:port shared by all instances (rate-limit counters, tile cache); empty: each process on its own
+  WORKERS: '', // server processes behind one port (node:cluster); empty: one process, no cluster; 0: one per core; --workers N overrides
 };
 
 const schema = z
@@ -121,6 +123,10 @@ const schema = z
         message:
           'origins such as https://tiles.example.org, separated by commas (scheme, host and port only)',
       }),
+    REDIS_URL: z.string().refine((s) => s === '' || /^rediss?:\/\/[^\s]+$/.test(s), {
+      message: 'empty, or a redis:// or rediss:// URL',
+    }),
+    WORKERS: z.string().regex(/^(|\d{1,3})$/, 'empty, or a number of processes (0: one per core)'),
   })
   // Node refuses a head timeout longer than the request's (the head is part of the request).
   .refine((c) => c.HTTP_REQUEST_TIMEOUT_MS === 0 || c.HTTP_HEADERS_TIMEOUT_MS <= c.HTTP_REQUEST_TIMEOUT_MS, {

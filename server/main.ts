@@ -1,21 +1,28 @@
 /**
  * Starts the service: prepare the database (unless SKIP_PREPARE=1), build the
- * app, listen, and drain on SIGTERM/SIGINT.
+ * app, listen, and drain on SIGTERM/SIGINT. With `--workers N` (or WORKERS)
+ * this process becomes the cluster primary and N workers run the rest
+ * (server/cluster.ts).
  *
- *   tsx server/main.ts
+ *   tsx server/main.ts [--workers N]
  */
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createApp } from './app.ts';
+import { runPrimary, workerCount } from './cluster.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { connect } from './db/connect.ts';
 import { readUrls } from './db/replica.ts';
 import { migrateAndSeed, prepareServer } from './prepare.ts';
+import { closeRedis, connectRedis } from './redis.ts';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
+  let workers: number | null;
   try {
     config = loadConfig();
+    workers = cluster.isPrimary ? workerCount(process.argv.slice(2), config.WORKERS) : null;
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
@@ -23,7 +30,11 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = pino({
+    level: config.LOG_LEVEL,
+    ...(cluster.isWorker ? { base: { pid: process.pid, worker: cluster.worker?.id } } : {}),
+  });
+  if (workers !== null) return runPrimary(config, logger, workers);
   const log = (m: string) => logger.info(m);
 
   // SKIP_PREPARE=1 with DATABASE_URL serves a database as it is (the
@@ -52,7 +63,9 @@ async function main(): Promise<void> {
   });
   // The whole handler, tile cache hits before Express included, on a server
   // with the HTTP timeouts and problem answers to unparseable requests (server/app.ts).
-  const app = createApp({ config, database, logger });
+  // REDIS_URL: state shared by instances (rate-limit counters); the service runs on while Redis is down.
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger) : undefined;
+  const app = createApp({ config, database, logger, ...(redis ? { redis } : {}) });
   const server = app.listen(config.PORT, config.HOST, () => {
     const { port } = server.address() as AddressInfo;
     logger.info({ port, database: prepared.origin }, `Border Atlas listening on http://127.0.0.1:${port}/`);
@@ -70,6 +83,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       await app.close();
+      if (redis) await closeRedis(redis);
       await database.close();
       logger.info('stopped');
       process.exit(0);

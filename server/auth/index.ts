@@ -30,7 +30,7 @@ import type { DB } from '../db/types.ts';
 import { ProblemError } from '../http/problem.ts';
 import { writeOrigin } from './cors.ts';
 import { type CsrfTokens, csrfTokens } from './csrf.ts';
-import { writeRateLimit } from './rate-limit.ts';
+import { type SharedCounters, writeRateLimit } from './rate-limit.ts';
 import { type Role, roleRank, verifyToken } from './tokens.ts';
 
 export { type Role, roles } from './tokens.ts';
@@ -69,9 +69,16 @@ export interface AuthOptions {
   writeOrigins?: readonly string[];
   /** Key of the CSRF tokens; empty: the database's shared one (app_secrets). Tests only. */
   csrfSecret?: string;
+  /** Rate-limit counters shared by all instances (REDIS_URL); null: each process counts alone. */
+  sharedCounters?: SharedCounters;
 }
 
-const DEFAULT_OPTIONS: Required<AuthOptions> = { writeRateLimit: 120, writeOrigins: [], csrfSecret: '' };
+const DEFAULT_OPTIONS: Required<AuthOptions> = {
+  writeRateLimit: 120,
+  writeOrigins: [],
+  csrfSecret: '',
+  sharedCounters: null,
+};
 
 /** The AuthOptions of a configuration (server/config.ts). */
 export function authOptions(
@@ -127,7 +134,7 @@ export function credentials(req: {
 export function createAuth(db: Kysely<DB>, given: AuthOptions = {}): Auth {
   const options: Required<AuthOptions> = { ...DEFAULT_OPTIONS, ...given };
   const csrf = csrfTokens(db, options.csrfSecret || undefined);
-  const limit = writeRateLimit(options.writeRateLimit);
+  const limit = writeRateLimit(options.writeRateLimit, options.sharedCounters);
 
   async function identify(req: Request): Promise<(Actor & { token: string }) | null> {
     const found = credentials(req);

@@ -43,7 +43,9 @@ export function sessionRouter(db: Kysely<DB>, auth: Auth): Router {
   const router = Router();
   const noStore = (res: Response) => res.setHeader('Cache-Control', 'no-store');
 
-  router.post('/api/session', loginRateLimit(auth.options.writeRateLimit), async (req, res) => {
+  // Counted in Redis when the service has one (shared by instances), else per process.
+  const limit = loginRateLimit(auth.options.writeRateLimit, auth.options.sharedCounters);
+  router.post('/api/session', limit, async (req, res) => {
     noStore(res);
     const origin = req.headers.origin;
     if (origin !== undefined && !writeOrigin(req, origin, auth.options.writeOrigins))

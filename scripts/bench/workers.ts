@@ -1,0 +1,154 @@
+/**
+ * npm run bench:workers — 2 workers against 1 on a warm tile (issue 13):
+ * `server/main.ts --workers N` (SKIP_PREPARE=1 on the benchmark data), wrk
+ * with 32 connections asking for one z10 tile of the composite layer `all`
+ * (gzip accepted), both measured in the same run, rounds alternating.
+ * Target on two cores: 2 workers ≥ 1.7 × 1 worker. wrk runs on the same
+ * machine and takes CPU too, so on two cores the ratio understates it.
+ *
+ *   npm run bench:workers
+ *   npm run bench:workers -- --seconds 10 --rounds 1 --connections 32
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { connect } from '../../server/db/connect.ts';
+import { projectRoot } from '../../server/prepare.ts';
+import { runMain } from '../lib/run-main.ts';
+import { benchDatabase } from './generate.ts';
+
+const log = (m: string) => process.stderr.write(`[bench workers] ${m}\n`);
+
+export function arg(argv: readonly string[], name: string, fallback: number): number {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+}
+
+/** The z10 tile holding the most benchmark projects: one busy composite tile. */
+export async function busyTile(url: string): Promise<string> {
+  const database = connect(url, { max: 1 });
+  try {
+    const { rows } = await sql<{ x: number; y: number }>`
+      SELECT floor((ST_X(g) + 20037508.342789244) / (40075016.68557849 / 1024))::int AS x,
+             floor((20037508.342789244 - ST_Y(g)) / (40075016.68557849 / 1024))::int AS y
+      FROM (SELECT ST_Transform(geom, 3857) AS g FROM projects WHERE geom IS NOT NULL) p
+      GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2 LIMIT 1`.execute(database.db);
+    const t = rows[0];
+    if (!t) throw new Error('no projects in the benchmark database');
+    return `/tiles/all/10/${t.x}/${t.y}.mvt`;
+  } finally {
+    await database.close();
+  }
+}
+
+export interface Server {
+  base: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** server/main.ts with `args` on a free port against `url`, as it is (SKIP_PREPARE=1). */
+export function startMain(url: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Server> {
+  const child = spawn(path.join(projectRoot, 'node_modules/.bin/tsx'), ['server/main.ts', ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, DATABASE_URL: url, SKIP_PREPARE: '1', PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let out = '';
+  const want = args.includes('--workers') ? /"port":(\d+),"workers"/ : /"port":(\d+)/;
+  return new Promise((resolve, reject) => {
+    const look = (d: Buffer) => {
+      out = (out + d).slice(-20_000);
+      const m = want.exec(out);
+      if (!m) return;
+      child.stdout?.off('data', look);
+      child.stdout?.resume();
+      resolve({
+        base: `http://127.0.0.1:${m[1]}`,
+        child,
+        stop: async () => {
+          if (child.exitCode === null) child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    };
+    child.stdout?.on('data', look);
+    child.stderr?.on('data', (d) => {
+      out += d;
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`server/main.ts exited ${code} before listening:\n${out}`)),
+    );
+  });
+}
+
+/** wrk's requests/s and error count for `url` (gzip accepted, like a browser). */
+export function wrk(url: string, seconds: number, connections: number): { rps: number; errors: number } {
+  const out = execFileSync(
+    'wrk',
+    ['-t2', `-c${connections}`, `-d${seconds}s`, '-H', 'Accept-Encoding: gzip', '--timeout', '10s', url],
+    { encoding: 'utf8' },
+  );
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const socket = /Socket errors: (.*)/.exec(out)?.[1] ?? '';
+  const errors = non2xx + [...socket.matchAll(/(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN), errors };
+}
+
+/** Enough requests that every worker has rendered and cached the tile; its gzip size in bytes. */
+export async function warm(url: string, times = 20): Promise<number> {
+  let bytes = 0;
+  for (let i = 0; i < times; i++) {
+    const r = await fetch(url, { headers: { 'accept-encoding': 'gzip' } });
+    if (r.status !== 200) throw new Error(`${url}: ${r.status}`);
+    await r.arrayBuffer();
+    bytes = Number(r.headers.get('content-length'));
+  }
+  return bytes;
+}
+
+export function haveWrk(): boolean {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (e) {
+    // wrk --version exits 1 after printing its version
+    return (e as { status?: number }).status === 1;
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const seconds = arg(argv, 'seconds', 10);
+  const rounds = arg(argv, 'rounds', 1);
+  const connections = arg(argv, 'connections', 32);
+  if (!haveWrk()) throw new Error('wrk not found (apt-get install -y wrk)');
+  const url = process.env.BENCH_DATABASE_URL ?? (await benchDatabase());
+  const tile = await busyTile(url);
+  log(`tile ${tile}, ${connections} connections, ${seconds} s a run, ${rounds} round(s)`);
+  const rps: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  let size = 0;
+  for (let round = 0; round < rounds; round++)
+    for (const n of [1, 2] as const) {
+      const server = await startMain(url, ['--workers', String(n)], { LOG_LEVEL: 'info' });
+      try {
+        size = await warm(`${server.base}${tile}`);
+        const r = wrk(`${server.base}${tile}`, seconds, connections);
+        if (r.errors > 0) throw new Error(`${r.errors} errors with ${n} worker(s)`);
+        rps[n].push(r.rps);
+        log(`${n} worker(s): ${Math.round(r.rps)} req/s`);
+      } finally {
+        await server.stop();
+      }
+    }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const one = median(rps[1]);
+  const two = median(rps[2]);
+  const ratio = two / one;
+  process.stdout.write(
+    `warm z10 tile of all (${size} bytes gzip), wrk -c${connections}: 1 worker ${Math.round(one)} req/s, 2 workers ${Math.round(two)} req/s, ratio ${ratio.toFixed(2)} (target >= 1.7 on two quiet cores)\n`,
+  );
+  return 0;
+}
+
+runMain(import.meta.url, main, log);
