@@ -46,6 +46,7 @@ import { type HttpTimeouts, httpServer } from './http/server.ts';
 import { serverTiming } from './http/timing.ts';
 import { importRouter } from './import/http.ts';
 import { openapiRouter } from './openapi.ts';
+import type { Redis } from './redis.ts';
 import { searchRouter } from './search/route.ts';
 import { sourcesRouter } from './sources/route.ts';
 import { createTiles, type TileConfig, type TileService } from './tiles/index.ts';
@@ -73,6 +74,8 @@ export interface AppDeps {
     Partial<Pick<Config, 'WRITE_RATE_LIMIT' | 'CORS_WRITE_ORIGINS' | 'IMPORT_MAX_BYTES'>>;
   database: Database;
   logger: Logger;
+  /** REDIS_URL's client (server/redis.ts), one per process: rate-limit counters shared by instances. The caller closes it. */
+  redis?: Redis;
 }
 
 /** A node:http request handler with the parts tests and scripts reach for. */
@@ -89,7 +92,7 @@ export interface App {
   close(): Promise<void>;
 }
 
-export function createApp({ config, database, logger }: AppDeps): App {
+export function createApp({ config, database, logger, redis }: AppDeps): App {
   const version = new DataVersion(database.pool, {
     pollMs: config.DATA_VERSION_POLL_MS ?? Number(defaults.DATA_VERSION_POLL_MS),
     onError: (e) => logger.debug({ err: e.message }, 'data version listener'),
@@ -100,6 +103,8 @@ export function createApp({ config, database, logger }: AppDeps): App {
     config,
     logger,
     sources: [nearBorderTileSource(database.db)],
+    // Level 2 of the tile cache (server/tiles/redis-cache.ts).
+    redis,
   });
   const app = expressApp(config, database, logger, version, tiles);
   const handler = (req: IncomingMessage, res: ServerResponse) => {

@@ -31,8 +31,7 @@ export function fastPath(state: TileState): (req: IncomingMessage, res: ServerRe
     if (url === undefined || !url.startsWith('/tiles/')) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const version = state.version.current;
-    const common = state.commonHeaders;
-    if (version === undefined || common === undefined) return false;
+    if (version === undefined) return false;
     const m = TILE_PATH.exec(url);
     if (!m) return false;
     let layers: string;
@@ -41,10 +40,11 @@ export function fastPath(state: TileState): (req: IncomingMessage, res: ServerRe
     } catch {
       return false;
     }
-    const tile = state.cache.get(tileKey(version, layers, Number(m[2]), Number(m[3]), Number(m[4])));
+    const key = tileKey(version, layers, Number(m[2]), Number(m[3]), Number(m[4]));
+    const tile = state.cache.get(key);
     if (!tile) return false;
     state.counters.hits.inc();
-    sendTile(req, res, tile, state.cacheControl, common);
+    sendTile(req, res, tile, state.cacheControl, (t) => state.cache.identity(key, t));
     return true;
   };
 }
