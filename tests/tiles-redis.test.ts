@@ -13,13 +13,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { pino } from 'pino';
+import { Counter } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../server/app.ts';
 import { closeRedis, connectRedis, type Redis, waitRedisReady } from '../server/redis.ts';
+import { decodeTile, RedisTileCache } from '../server/tiles/redis-cache.ts';
 import { dataVersion, newMarket, pickCommune, seedWithTokens, send } from './edit-support.ts';
 import { freePort, scratchDatabase, waitFor } from './helpers.ts';
 import { rawGet, tileOf } from './tiles-helpers.ts';
@@ -210,7 +212,8 @@ describe('tile cache level 2 (Redis) across two instances', () => {
 
   it('goes on without Redis, logs it once, and uses it again when it is back', async () => {
     const [one, two] = instances as [Instance, Instance];
-    const cached = tileOf(105.85, 21.03, 8); // in both instances' own caches (first test)
+    const cached = tileOf(105.85, 21.03, 8);
+    expect((await rawGet(tileUrl(two, 'all', cached), gz)).status).toBe(200); // now in instance 2's own cache
     await stopRedis();
     const downLines = (i: Instance) => i.lines.filter((l) => l.includes('redis down')).length;
     expect(await waitFor(async () => downLines(one) > 0 && downLines(two) > 0, 10_000)).toBe(true);
@@ -243,5 +246,30 @@ describe('tile cache level 2 (Redis) across two instances', () => {
     expect(await redisHits(two)).toBe(h0 + 1);
     expect(downLines(one)).toBe(1);
     expect(downLines(two)).toBe(1);
+  });
+
+  it('files a render under the version its own statement read, never under the version asked', async () => {
+    const client = instances[0]!.redis;
+    const counter = (name: string) => new Counter({ name, help: name, registers: [] });
+    const counters = {
+      hits: counter('h'),
+      misses: counter('m'),
+      waited: counter('w'),
+      errors: counter('e'),
+    };
+    const l2 = new RedisTileCache(client, scratch.database.db, { ttlS: 60, lockMs: 1000 }, counters);
+    const tile = { gzip: gzipSync(Buffer.from('mvt')), bytes: 3, etag: 'W/"t"' };
+    const id = `test-${Date.now()}/1/0/0`;
+    // Asked at 5, the render read 6 (an edit committed in between): the bytes are version 6's.
+    const r = await l2.through(5, id, async () => ({ version: 6, tile }));
+    expect(r).toMatchObject({ version: 6, source: 'render' });
+    expect(await client.exists(await l2.key(5, id))).toBe(0);
+    const stored = await client.getBuffer(await l2.key(6, id));
+    expect(decodeTile(stored!)).toEqual(tile);
+    expect(await client.ttl(await l2.key(6, id))).toBeGreaterThan(0);
+    // Asked at 6 now: from Redis, no render.
+    const again = await l2.through(6, id, () => Promise.reject(new Error('must not render')));
+    expect(again.source).toBe('redis');
+    expect(again.tile).toEqual(tile);
   });
 });
