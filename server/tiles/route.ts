@@ -79,7 +79,9 @@ export async function answerTile(
   };
   const tile = await state.cache.through(filed, async () => {
     // Level 2 (Redis) when there is one: another instance may have rendered it.
-    const { version, tile } = state.redis ? await state.redis.through(asked, id, render) : await render();
+    // (Not before the version is known: the key must name one.)
+    const { version, tile } =
+      state.redis && asked >= 0 ? await state.redis.through(asked, id, render) : await render();
     filed = tileKey(version, t.key, t.z, t.x, t.y);
     return { key: filed, tile };
   });
