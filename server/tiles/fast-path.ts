@@ -7,12 +7,9 @@
  *
  *   (req, res) => tiles.serveHit(req, res) || express(req, res)   // createApp's handler (server/app.ts)
  *
- * The headers Express's middleware adds (helmet, CORS) are learnt from the
- * first tile Express serves (server/tiles/route.ts), so the two paths cannot
- * drift apart; a hit is only possible after a miss has gone through Express.
- * That holds while those headers are the same for every request (they are:
- * CORS is `*`); a middleware that adds a per-request header (a request id)
- * would have to be mirrored here.
+ * A tile sends the same few headers on both paths (server/tiles/respond.ts:
+ * the tile's own and Access-Control-Allow-Origin; no page policies), so a
+ * hit needs nothing learnt from Express and the two paths cannot drift apart.
  * Hits are counted in /metrics but not logged one by one.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

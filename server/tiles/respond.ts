@@ -8,7 +8,7 @@
  *   empty tile            → 204 (with an ETag when the tile has one: the
  *                           GeoJSON sources give empty tiles one)
  *   Accept-Encoding gzip  → 200 gzip bytes as stored
- *   otherwise             → 200 identity (gunzipped on the way out)
+ *   otherwise             → 200 identity (gunzipped once, then kept: TileCache.identity)
  *
  * with the same few headers on both paths (sendTile below).
  */
