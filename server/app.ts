@@ -106,6 +106,8 @@ export function createApp({ config, database, logger, redis }: AppDeps): App {
     config,
     logger,
     sources: [nearBorderTileSource(database.read.db)],
+    // Level 2 of the tile cache (server/tiles/redis-cache.ts).
+    redis,
   });
   const app = expressApp(config, database, logger, version, tiles, redis);
   const handler = (req: IncomingMessage, res: ServerResponse) => {

@@ -48,6 +48,8 @@ export const defaults = {
   PMTILES_ORIGINS: '', // other origins the web map may read PMTiles archives from (comma-separated https://host[:port]; Content-Security-Policy connect-src)
   REDIS_URL: '', // redis://host:port shared by all instances (rate-limit counters, tile cache); empty: each process on its own
   WORKERS: '', // server processes behind one port (node:cluster); empty: one process, no cluster; 0: one per core; --workers N overrides
+  REDIS_TILE_TTL_S: '86400', // seconds a tile stays in Redis (keys of older data versions are never read again and expire)
+  REDIS_TILE_LOCK_MS: '3000', // a tile's render lock in Redis, and the longest another instance waits on it before rendering itself
 };
 
 const schema = z
@@ -127,6 +129,12 @@ const schema = z
       message: 'empty, or a redis:// or rediss:// URL',
     }),
     WORKERS: z.string().regex(/^(|\d{1,3})$/, 'empty, or a number of processes (0: one per core)'),
+    REDIS_TILE_TTL_S: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(365 * 86400),
+    REDIS_TILE_LOCK_MS: z.coerce.number().int().min(10).max(600000),
   })
   // Node refuses a head timeout longer than the request's (the head is part of the request).
   .refine((c) => c.HTTP_REQUEST_TIMEOUT_MS === 0 || c.HTTP_HEADERS_TIMEOUT_MS <= c.HTTP_REQUEST_TIMEOUT_MS, {

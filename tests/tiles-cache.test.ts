@@ -1,4 +1,5 @@
 /** The tile cache on its own (server/tiles/cache.ts): bounded in bytes, one render per key at a time. */
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type CachedTile, TileCache, tileKey } from '../server/tiles/cache.ts';
 
@@ -49,5 +50,19 @@ describe('tile cache', () => {
     await expect(cache.through('k', () => Promise.reject(new Error('database away')))).rejects.toThrow();
     const t = await cache.through('k', async () => ({ key: 'k', tile: tile(1) }));
     expect(t.bytes).toBe(1024);
+  });
+
+  it('keeps the uncompressed bytes after the first identity request, and counts them in its bound', async () => {
+    const cache = new TileCache(1);
+    const mvt = Buffer.alloc(50 * 1024, 7);
+    const gz: CachedTile = { gzip: gzipSync(mvt), bytes: mvt.length, etag: 'W/"m"' };
+    await cache.through('m', async () => ({ key: 'm', tile: gz }));
+    const before = cache.size.bytes;
+    expect(cache.identity('m', gz).equals(mvt)).toBe(true);
+    const kept = cache.get('m')!;
+    expect(kept.identity?.equals(mvt)).toBe(true);
+    expect(cache.size.bytes).toBe(before + mvt.length);
+    // The next identity request is the kept copy, not a new gunzip.
+    expect(cache.identity('m', kept)).toBe(kept.identity);
   });
 });

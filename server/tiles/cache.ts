@@ -1,6 +1,7 @@
 /**
  * The tile cache: an in-process LRU of gzip-compressed tiles, bounded in
- * bytes. Keys start with the data version the tile was read at, so a bump
+ * bytes (level 1; Redis, when REDIS_URL is set, is level 2:
+ * server/tiles/redis-cache.ts). Keys start with the data version the tile was read at, so a bump
  * (seed, import, write) makes every older entry unreachable; the cache also
  * empties itself when told the version changed, to give the memory back.
  *
@@ -11,6 +12,7 @@
  *   const cache = new TileCache(64);            // MB
  *   cache.get(tileKey(7, 'all', 8, 203, 112))   // → CachedTile | undefined
  */
+import { gunzipSync } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
 
 export interface CachedTile {
@@ -20,6 +22,12 @@ export interface CachedTile {
   bytes: number;
   /** Weak validator from the content, so an unchanged tile keeps its ETag across versions. */
   etag: string;
+  /**
+   * The uncompressed MVT, kept once a client that does not accept gzip has
+   * asked for this tile (TileCache.identity), so that such clients do not
+   * cost a gunzip per request; absent until then (most clients take gzip).
+   */
+  identity?: Buffer;
 }
 
 /** Per-entry bookkeeping on top of the bytes (key, object, LRU links). */
@@ -48,6 +56,16 @@ export class SharedCache<V extends {}> {
 
   get(key: string): V | undefined {
     return this.lru.get(key);
+  }
+
+  /** The entry without touching its recency. */
+  peek(key: string): V | undefined {
+    return this.lru.peek(key);
+  }
+
+  /** Files `value` under `key` (replacing an entry re-counts its size). */
+  set(key: string, value: V): void {
+    this.lru.set(key, value);
   }
 
   /** The cached value, or `load()`'s, shared with every concurrent caller of the same key. */
@@ -82,12 +100,25 @@ export class TileCache {
   constructor(maxMegabytes: number) {
     this.shared = new SharedCache<CachedTile>({
       maxSize: maxMegabytes * 1024 * 1024,
-      size: (t) => t.gzip.length + OVERHEAD,
+      size: (t) => t.gzip.length + (t.identity?.length ?? 0) + OVERHEAD,
     });
   }
 
   get(key: string): CachedTile | undefined {
     return this.shared.get(key);
+  }
+
+  /**
+   * The tile's uncompressed bytes. The first identity request of a tile
+   * gunzips it and, when `key` still holds that tile, files a copy holding
+   * both encodings (so the byte bound counts them); later ones are a copy
+   * of the kept bytes. A tile gzip clients only ask for stays compressed.
+   */
+  identity(key: string, tile: CachedTile): Buffer {
+    if (tile.identity) return tile.identity;
+    const identity = gunzipSync(tile.gzip);
+    if (this.shared.peek(key) === tile) this.shared.set(key, { ...tile, identity });
+    return identity;
   }
 
   /** The cached tile, or `render()`'s, shared with every concurrent caller of the same key. */

@@ -7,12 +7,9 @@
  *
  *   (req, res) => tiles.serveHit(req, res) || express(req, res)   // createApp's handler (server/app.ts)
  *
- * The headers Express's middleware adds (helmet, CORS) are learnt from the
- * first tile Express serves (server/tiles/route.ts), so the two paths cannot
- * drift apart; a hit is only possible after a miss has gone through Express.
- * That holds while those headers are the same for every request (they are:
- * CORS is `*`); a middleware that adds a per-request header (a request id)
- * would have to be mirrored here.
+ * A tile sends the same few headers on both paths (server/tiles/respond.ts:
+ * the tile's own and Access-Control-Allow-Origin; no page policies), so a
+ * hit needs nothing learnt from Express and the two paths cannot drift apart.
  * Hits are counted in /metrics but not logged one by one.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -31,8 +28,7 @@ export function fastPath(state: TileState): (req: IncomingMessage, res: ServerRe
     if (url === undefined || !url.startsWith('/tiles/')) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const version = state.version.current;
-    const common = state.commonHeaders;
-    if (version === undefined || common === undefined) return false;
+    if (version === undefined) return false;
     const m = TILE_PATH.exec(url);
     if (!m) return false;
     let layers: string;
@@ -41,10 +37,11 @@ export function fastPath(state: TileState): (req: IncomingMessage, res: ServerRe
     } catch {
       return false;
     }
-    const tile = state.cache.get(tileKey(version, layers, Number(m[2]), Number(m[3]), Number(m[4])));
+    const key = tileKey(version, layers, Number(m[2]), Number(m[3]), Number(m[4]));
+    const tile = state.cache.get(key);
     if (!tile) return false;
     state.counters.hits.inc();
-    sendTile(req, res, tile, state.cacheControl, common);
+    sendTile(req, res, tile, state.cacheControl, (t) => state.cache.identity(key, t));
     return true;
   };
 }

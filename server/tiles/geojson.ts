@@ -25,7 +25,7 @@ import type { DataVersion } from '../db/data-version.ts';
 import { type CachedTile, SharedCache, tileKey } from './cache.ts';
 import { tileCoords } from './params.ts';
 import { packTile } from './render.ts';
-import { sendTile } from './respond.ts';
+import { dropPageHeaders, sendTile } from './respond.ts';
 import type { TileState } from './state.ts';
 
 export interface GeoJsonSource {
@@ -80,6 +80,7 @@ export function geojsonRoute(state: TileState, source: GeoJsonSource): RequestHa
   const indexes = indexCache(source, state.version);
   const cacheControl = source.cacheControl ?? state.cacheControl;
   return async (req, res) => {
+    dropPageHeaders(res);
     const { z, x, y } = tileCoords(req.params as { z?: string; x?: string; y?: string });
     const { key, load } = source.query(req.query as Record<string, unknown>);
     // The version is read before the features: data newer than the key can
@@ -93,6 +94,6 @@ export function geojsonRoute(state: TileState, source: GeoJsonSource): RequestHa
       const mvt = Buffer.from(vtpbf.fromGeojsonVt({ [source.layer]: cut }, { version: 2 }));
       return { key: at, tile: (await packTile(mvt)).tile };
     });
-    sendTile(req, res, tile, cacheControl, []);
+    sendTile(req, res, tile, cacheControl, (t) => state.cache.identity(at, t));
   };
 }

@@ -2,7 +2,8 @@
  * The tile subsystem, wired in request order:
  *
  *   fast-path.ts  cache hit? answer before Express
- *   route.ts      Express: parse (params.ts) → cache (cache.ts) → render
+ *   route.ts      Express: parse (params.ts) → cache (cache.ts) → Redis
+ *                 (redis-cache.ts, with REDIS_URL) → render
  *                 (render.ts: sql.ts + generalise.ts in PostGIS) → respond.ts
  *   tilejson.ts   /tiles/{layers}.json
  *   geojson.ts    GeoJSON sources (near-border), through the same cache and answers
@@ -23,19 +24,26 @@ import type { Metric } from 'prom-client';
 import { type Config, defaults } from '../config.ts';
 import { type Database, guardPool, withReplicas } from '../db/connect.ts';
 import type { DataVersion } from '../db/data-version.ts';
+import type { Redis } from '../redis.ts';
 import { TileCache } from './cache.ts';
 import { fastPath } from './fast-path.ts';
 import type { GeoJsonSource } from './geojson.ts';
 import { ogcTilesRouter } from './ogc.ts';
+import { RedisTileCache } from './redis-cache.ts';
 import { tilesRouter } from './route.ts';
 import { type TileState, tileMetrics } from './state.ts';
 
-export type TileConfig = Pick<Config, 'TILE_CACHE_MB' | 'TILE_CACHE_CONTROL' | 'TILE_PG_POOL_MAX'>;
+export type TileConfig = Pick<
+  Config,
+  'TILE_CACHE_MB' | 'TILE_CACHE_CONTROL' | 'TILE_PG_POOL_MAX' | 'REDIS_TILE_TTL_S' | 'REDIS_TILE_LOCK_MS'
+>;
 
 export const tileDefaults: TileConfig = {
   TILE_CACHE_MB: Number(defaults.TILE_CACHE_MB),
   TILE_CACHE_CONTROL: defaults.TILE_CACHE_CONTROL,
   TILE_PG_POOL_MAX: Number(defaults.TILE_PG_POOL_MAX),
+  REDIS_TILE_TTL_S: Number(defaults.REDIS_TILE_TTL_S),
+  REDIS_TILE_LOCK_MS: Number(defaults.REDIS_TILE_LOCK_MS),
 };
 
 export interface TileService {
@@ -57,6 +65,8 @@ export function createTiles(deps: {
   logger?: Logger;
   /** Query results served as tiles (server/tiles/geojson.ts). */
   sources?: readonly GeoJsonSource[];
+  /** The process's Redis client (REDIS_URL, server/redis.ts): level 2 of the cache. Closed by its owner. */
+  redis?: Redis;
 }): TileService {
   const config = { ...tileDefaults, ...deps.config };
   const base = deps.database.pool.options;
@@ -82,16 +92,28 @@ export function createTiles(deps: {
 
   const cache = new TileCache(config.TILE_CACHE_MB);
   const version = deps.version;
-  // Entries of older versions can never be asked for again.
-  version.onChange(() => cache.clear());
   const { counters, metrics } = tileMetrics(cache, version);
+  const redis = deps.redis
+    ? new RedisTileCache(
+        deps.redis,
+        deps.database.db,
+        { ttlS: config.REDIS_TILE_TTL_S, lockMs: config.REDIS_TILE_LOCK_MS },
+        counters.redis,
+      )
+    : undefined;
+  version.onChange((now, previous) => {
+    // Entries of older versions can never be asked for again.
+    cache.clear();
+    // Gone back: a database created afresh, whose versions repeat old numbers.
+    if (previous !== undefined && now < previous) redis?.forgetNamespace();
+  });
   const state: TileState = {
     db: deps.database.db,
     pool,
     version,
     cache,
+    redis,
     cacheControl: config.TILE_CACHE_CONTROL,
-    commonHeaders: undefined,
     extents: { version: undefined, byLayer: new Map() },
     counters,
     metrics,

@@ -8,10 +8,9 @@
  *   empty tile            → 204 (with an ETag when the tile has one: the
  *                           GeoJSON sources give empty tiles one)
  *   Accept-Encoding gzip  → 200 gzip bytes as stored
- *   otherwise             → 200 identity (gunzipped on the way out)
+ *   otherwise             → 200 identity (gunzipped once, then kept: TileCache.identity)
  *
- * plus Cache-Control, Vary: Accept-Encoding and, on the fast path, the
- * security and CORS headers Express would have added (`common`).
+ * with the same few headers on both paths (sendTile below).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
@@ -54,34 +53,57 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
 }
 
 /**
- * `common` is a flat [name, value, ...] list added to every answer (empty
- * when Express already set those headers on `res`).
+ * Headers the middleware set before a tile route ran (helmet's page
+ * policies, CORS's exposed-headers list, Vary: Origin) are dropped: a tile
+ * sends what a tile needs and nothing else (see sendTile). Called first by
+ * the routes that answer tiles through Express, so a miss and the hits that
+ * follow it send the same headers.
+ */
+export function dropPageHeaders(res: ServerResponse): void {
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+}
+
+const uncompressed = (tile: CachedTile) => tile.identity ?? gunzipSync(tile.gzip);
+
+/**
+ * The answer for `tile`, with only the headers a tile needs: Content-Type,
+ * Content-Length, Content-Encoding and Vary (the body depends on
+ * Accept-Encoding), Cache-Control, ETag, and Access-Control-Allow-Origin: *
+ * (other sites' maps fetch tiles with CORS; reads are open to every origin,
+ * server/auth/cors.ts). No page policies (Content-Security-Policy and the
+ * rest of helmet's): they mean nothing on a binary tile and cost about a
+ * kilobyte on every hit. `identity` gives the uncompressed bytes
+ * (TileCache.identity keeps them for the next such request).
  */
 export function sendTile(
   req: IncomingMessage,
   res: ServerResponse,
   tile: CachedTile,
   cacheControl: string,
-  common: readonly string[],
+  identity: (tile: CachedTile) => Buffer = uncompressed,
 ): void {
-  const validators = tile.etag
-    ? ['ETag', tile.etag, 'Cache-Control', cacheControl]
-    : ['Cache-Control', cacheControl];
-  if (tile.bytes > 0) validators.push('Vary', 'Accept-Encoding');
-  if (etagMatches(req.headers['if-none-match'], tile.etag)) {
-    res.writeHead(304, [...common, ...validators]);
-    res.end();
-    return;
+  const head =
+    tile.bytes > 0
+      ? ['Cache-Control', cacheControl, 'Access-Control-Allow-Origin', '*', 'Vary', 'Accept-Encoding']
+      : ['Cache-Control', cacheControl, 'Access-Control-Allow-Origin', '*'];
+  if (tile.etag) {
+    head.push('ETag', tile.etag);
+    const inm = req.headers['if-none-match'];
+    if (inm !== undefined && etagMatches(inm, tile.etag)) {
+      res.writeHead(304, head);
+      res.end();
+      return;
+    }
   }
   if (tile.bytes === 0) {
-    res.writeHead(204, [...common, ...validators]);
+    res.writeHead(204, head);
     res.end();
     return;
   }
   const gzip = acceptsGzip(req.headers['accept-encoding']);
-  const body = gzip ? tile.gzip : gunzipSync(tile.gzip);
-  const headers = [...common, ...validators, 'Content-Type', MVT_TYPE, 'Content-Length', String(body.length)];
-  if (gzip) headers.push('Content-Encoding', 'gzip');
-  res.writeHead(200, headers);
+  const body = gzip ? tile.gzip : identity(tile);
+  head.push('Content-Type', MVT_TYPE, 'Content-Length', String(body.length));
+  if (gzip) head.push('Content-Encoding', 'gzip');
+  res.writeHead(200, head);
   res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -8,7 +8,6 @@
  * Bad z/x/y → 400, unknown layer → 404 (server/tiles/params.ts); no layer
  * at this zoom, or no feature in the tile → 204.
  */
-import type { ServerResponse } from 'node:http';
 import { type Request, type Response, Router } from 'express';
 import { notFound } from '../http/problem.ts';
 import type { LayerDef } from '../layers/index.ts';
@@ -16,25 +15,11 @@ import { tileKey } from './cache.ts';
 import { type GeoJsonSource, geojsonRoute } from './geojson.ts';
 import { layersAtZoom, parseLayers, parseTile, type TileRequest } from './params.ts';
 import { renderTile } from './render.ts';
-import { sendTile } from './respond.ts';
+import { dropPageHeaders, sendTile } from './respond.ts';
 import type { TileState } from './state.ts';
 import { layerExtent, tileJson } from './tilejson.ts';
 
 const EMPTY = { gzip: Buffer.alloc(0), bytes: 0, etag: '' };
-
-/** Headers set so far are the middleware's (helmet, CORS): the fast path repeats them. */
-function learnCommonHeaders(state: TileState, res: ServerResponse): void {
-  if (state.commonHeaders) return;
-  const flat: string[] = [];
-  // Raw names keep Express's spelling (Node has this since 15.13; @types/node lists it on requests only).
-  const names = (res as unknown as { getRawHeaderNames(): string[] }).getRawHeaderNames();
-  for (const name of names) {
-    const value = res.getHeader(name);
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [String(value)]) flat.push(name, v);
-  }
-  state.commonHeaders = flat;
-}
 
 export async function extents(state: TileState, layers: readonly LayerDef[]) {
   await state.version.ready();
@@ -72,15 +57,17 @@ export async function answerTile(
   res: Response,
   t: TileRequest,
 ): Promise<void> {
-  learnCommonHeaders(state, res);
+  dropPageHeaders(res);
   const present = layersAtZoom(t, t.z);
   if (present.length === 0) {
-    sendTile(req, res, EMPTY, state.cacheControl, []);
+    sendTile(req, res, EMPTY, state.cacheControl);
     return;
   }
   await state.version.ready();
-  const asked = tileKey(state.version.current ?? -1, t.key, t.z, t.x, t.y);
-  const tile = await state.cache.through(asked, async () => {
+  const asked = state.version.current ?? -1;
+  const id = `${t.key}/${t.z}/${t.x}/${t.y}`;
+  let filed = tileKey(asked, t.key, t.z, t.x, t.y);
+  const render = async () => {
     const end = state.counters.renderSeconds.startTimer();
     state.counters.renders.inc();
     const { version, tile, timing } = await renderTile(state.db, state.pool, present, t);
@@ -88,9 +75,17 @@ export async function answerTile(
     // The request that rendered says where the time went (browsers' network panel shows it).
     res.setHeader('Server-Timing', `db;dur=${timing.db.toFixed(1)}, gzip;dur=${timing.gzip.toFixed(1)}`);
     state.version.observe(version);
-    return { key: tileKey(version, t.key, t.z, t.x, t.y), tile };
+    return { version, tile };
+  };
+  const tile = await state.cache.through(filed, async () => {
+    // Level 2 (Redis) when there is one: another instance may have rendered it.
+    // (Not before the version is known: the key must name one.)
+    const { version, tile } =
+      state.redis && asked >= 0 ? await state.redis.through(asked, id, render) : await render();
+    filed = tileKey(version, t.key, t.z, t.x, t.y);
+    return { key: filed, tile };
   });
-  sendTile(req, res, tile, state.cacheControl, []);
+  sendTile(req, res, tile, state.cacheControl, (t) => state.cache.identity(filed, t));
 }
 
 export function tilesRouter(state: TileState, sources: readonly GeoJsonSource[]): Router {

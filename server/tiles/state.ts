@@ -9,12 +9,14 @@ import { Counter, Gauge, Histogram, type Metric } from 'prom-client';
 import type { DataVersion } from '../db/data-version.ts';
 import type { DB } from '../db/types.ts';
 import type { TileCache } from './cache.ts';
+import type { RedisTileCache, RedisTileCounters } from './redis-cache.ts';
 import type { Bounds } from './tilejson.ts';
 
 export interface TileCounters {
   hits: Counter;
   renders: Counter;
   renderSeconds: Histogram;
+  redis: RedisTileCounters;
 }
 
 export interface TileState {
@@ -23,9 +25,9 @@ export interface TileState {
   pool: pg.Pool;
   version: DataVersion;
   cache: TileCache;
+  /** Level 2, shared by every instance (REDIS_URL); undefined without Redis. */
+  redis: RedisTileCache | undefined;
   cacheControl: string;
-  /** Security and CORS headers as Express's middleware set them, flat [name, value, ...]. */
-  commonHeaders: string[] | undefined;
   /** Layer extents for TileJSON, per data version. */
   extents: { version: number | undefined; byLayer: Map<string, Promise<Bounds | undefined>> };
   counters: TileCounters;
@@ -53,6 +55,20 @@ export function tileMetrics(
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [],
   });
+  const redisCounter = (name: string, help: string) =>
+    new Counter({ name: `border_atlas_tile_redis_${name}_total`, help, registers: [] });
+  const redis: RedisTileCounters = {
+    hits: redisCounter('hits', 'In-process misses answered from Redis (level 2) without a render'),
+    misses: redisCounter('misses', 'In-process misses that Redis did not hold either'),
+    waited: redisCounter(
+      'waited',
+      "Tiles another instance rendered while this one waited on the tile's lock",
+    ),
+    errors: redisCounter(
+      'errors',
+      'Redis operations that failed (Redis down or slow): the tile was rendered here',
+    ),
+  };
   const cacheBytes = new Gauge({
     name: 'border_atlas_tile_cache_bytes',
     help: 'Bytes held by the tile cache (compressed tiles and bookkeeping)',
@@ -70,7 +86,7 @@ export function tileMetrics(
     },
   });
   return {
-    counters: { hits, renders, renderSeconds },
-    metrics: [hits, renders, renderSeconds, cacheBytes, dataVersion],
+    counters: { hits, renders, renderSeconds, redis },
+    metrics: [hits, renders, renderSeconds, ...Object.values(redis), cacheBytes, dataVersion],
   };
 }
