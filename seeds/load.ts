@@ -18,6 +18,7 @@ import {
 } from '../server/import/records.ts';
 import type { KeyedLayer } from '../server/import/targets/index.ts';
 import { type KeyedRecord, removeRowsNotIn, writeRecords } from '../server/import/write.ts';
+import { mergeUnits } from '../server/gazetteer/data.ts';
 import { deriveBorderSegments } from './borders.ts';
 import { SeedError } from './errors.ts';
 import { FILES, label, type SeedData } from './read.ts';
@@ -117,7 +118,8 @@ async function writeLayer(trx: Kysely<DB>, layer: KeyedLayer, file: string, all:
   const records = edited.size ? all.filter((r) => !edited.has(r.properties.slug)) : all;
   const r = await writeRecords(trx, layer, records, { origin: SEED_ORIGIN });
   const p = r.problems.list[0];
-  if (p) throw new SeedError(file, p.record, p.field, p.reason);
+  // The gazetteer's records are labelled by their CSV line.
+  if (p) throw new SeedError(p.record.startsWith('line ') ? FILES.gazetteer : file, p.record, p.field, p.reason);
 }
 
 const features = (list: { properties: { slug: string }; geometry: unknown }[]): KeyedRecord[] =>
@@ -125,16 +127,17 @@ const features = (list: { properties: { slug: string }; geometry: unknown }[]): 
 
 export async function loadData(db: Kysely<DB>, data: SeedData): Promise<LoadResult> {
   let counts: Record<string, number> = {};
+  // units.json's units and the national gazetteer's others: one unit, one row.
+  const units: KeyedRecord[] = mergeUnits(data.units, data.gazetteer ?? []).map(({ record, from, index }) => ({
+    label: from === 'units' ? label(record, index) : `line ${index + 2} "${record.slug}"`,
+    properties: record,
+    geometry: null,
+  }));
   try {
     await db.transaction().execute(async (trx) => {
       const before = await fingerprint(trx);
       await inFile(FILES.sources, () => writeSources(trx, data.sources));
-      await writeLayer(
-        trx,
-        'units',
-        FILES.units,
-        data.units.map((u, i) => ({ label: label(u, i), properties: u, geometry: null })),
-      );
+      await writeLayer(trx, 'units', FILES.units, units);
       await inFile(FILES.countries, () => writeCountries(trx, data.countries));
       await deriveBorderSegments(trx);
       await citeBorderSegments(trx);
@@ -153,7 +156,7 @@ export async function loadData(db: Kysely<DB>, data: SeedData): Promise<LoadResu
         trx,
         'units',
         SEED_ORIGIN,
-        data.units.map((u) => u.slug),
+        units.map((u) => u.properties.slug),
       );
       counts = await countRows(trx);
       const after = await fingerprint(trx);

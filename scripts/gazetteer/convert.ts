@@ -91,6 +91,7 @@ interface Existing {
   name: string;
   valid_to: string | null;
   valid_from: string | null;
+  parent: string | null;
   successors: string[];
 }
 

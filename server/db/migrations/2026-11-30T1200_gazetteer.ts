@@ -1,0 +1,16 @@
+/**
+ * The national gazetteer (data/gazetteer/): every administrative unit of
+ * Vietnam, before and after 2025-07-01. A successor link says whether the
+ * whole old unit went to the new one (`full`) or a part of it (`partial`);
+ * links written before this column, or by a writer that does not know,
+ * have none. Predecessors ("formed from") are read by successor_id.
+ */
+import { type Kysely, sql } from 'kysely';
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    ALTER TABLE unit_successors ADD COLUMN type text CHECK (type IN ('full', 'partial'));
+    CREATE INDEX unit_successors_successor ON unit_successors (successor_id);
+  `.execute(db);
+}
+
