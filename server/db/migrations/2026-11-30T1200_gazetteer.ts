@@ -11,6 +11,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     ALTER TABLE unit_successors ADD COLUMN type text CHECK (type IN ('full', 'partial'));
     CREATE INDEX unit_successors_successor ON unit_successors (successor_id);
+    -- Exact names (the gazetteer's "name within context" matches), besides the trigram index.
+    CREATE INDEX admin_units_name_plain ON admin_units (name_plain);
   `.execute(db);
 }
 
