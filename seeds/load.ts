@@ -9,6 +9,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../server/db/types.ts';
+import { mergeUnits } from '../server/gazetteer/data.ts';
 import { RecordError } from '../server/import/errors.ts';
 import {
   citeBorderSegments,
@@ -18,7 +19,6 @@ import {
 } from '../server/import/records.ts';
 import type { KeyedLayer } from '../server/import/targets/index.ts';
 import { type KeyedRecord, removeRowsNotIn, writeRecords } from '../server/import/write.ts';
-import { mergeUnits } from '../server/gazetteer/data.ts';
 import { deriveBorderSegments } from './borders.ts';
 import { SeedError } from './errors.ts';
 import { FILES, label, type SeedData } from './read.ts';
@@ -119,7 +119,8 @@ async function writeLayer(trx: Kysely<DB>, layer: KeyedLayer, file: string, all:
   const r = await writeRecords(trx, layer, records, { origin: SEED_ORIGIN });
   const p = r.problems.list[0];
   // The gazetteer's records are labelled by their CSV line.
-  if (p) throw new SeedError(p.record.startsWith('line ') ? FILES.gazetteer : file, p.record, p.field, p.reason);
+  if (p)
+    throw new SeedError(p.record.startsWith('line ') ? FILES.gazetteer : file, p.record, p.field, p.reason);
 }
 
 const features = (list: { properties: { slug: string }; geometry: unknown }[]): KeyedRecord[] =>
@@ -128,11 +129,13 @@ const features = (list: { properties: { slug: string }; geometry: unknown }[]): 
 export async function loadData(db: Kysely<DB>, data: SeedData): Promise<LoadResult> {
   let counts: Record<string, number> = {};
   // units.json's units and the national gazetteer's others: one unit, one row.
-  const units: KeyedRecord[] = mergeUnits(data.units, data.gazetteer ?? []).map(({ record, from, index }) => ({
-    label: from === 'units' ? label(record, index) : `line ${index + 2} "${record.slug}"`,
-    properties: record,
-    geometry: null,
-  }));
+  const units: KeyedRecord[] = mergeUnits(data.units, data.gazetteer ?? []).map(
+    ({ record, from, index }) => ({
+      label: from === 'units' ? label(record, index) : `line ${index + 2} "${record.slug}"`,
+      properties: record,
+      geometry: null,
+    }),
+  );
   try {
     await db.transaction().execute(async (trx) => {
       const before = await fingerprint(trx);

@@ -8,6 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import {
+  GAZETTEER_FILE,
+  type GazetteerRec,
+  GazetteerRowError,
+  parseGazetteer,
+} from '../server/gazetteer/data.ts';
+import {
   type CountryRec,
   countryRecord,
   firstIssue,
@@ -26,7 +32,6 @@ import {
   type UnitRec,
   unitRecord,
 } from '../server/import/schema.ts';
-import { GAZETTEER_FILE, type GazetteerRec, GazetteerRowError, parseGazetteer } from '../server/gazetteer/data.ts';
 import { SeedError } from './errors.ts';
 
 export interface SeedData {

@@ -13,7 +13,7 @@
  * successor types from here). Names lose their kind prefix ("Xã Quảng An" →
  * kind "xã", name "Quảng An"); whitespace is normalised.
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { slugify } from '../../server/import/slug.ts';
 
@@ -124,9 +124,12 @@ function main() {
     name: string,
     parent?: string,
   ) => {
-    const k = known.get(`${level}|${code}|${era}`) ?? (parent ? known.get(`name|${parent}|${plain(name)}`) : undefined);
+    const k =
+      known.get(`${level}|${code}|${era}`) ??
+      (parent ? known.get(`name|${parent}|${plain(name)}`) : undefined);
     if (k) {
-      if (plain(k.name) !== plain(name)) throw new Error(`units.json ${k.slug} is "${k.name}", the list says "${name}"`);
+      if (plain(k.name) !== plain(name))
+        throw new Error(`units.json ${k.slug} is "${k.name}", the list says "${name}"`);
       matched.push(k.slug);
       return k.slug;
     }
@@ -172,7 +175,8 @@ function main() {
     });
   }
   const provinceTypes = new Map<string, 'full' | 'partial'>();
-  for (const p of src.provinces_2025) for (const f of p.formed_from) provinceTypes.set(`${f.code}>${p.code}`, f.type!);
+  for (const p of src.provinces_2025)
+    for (const f of p.formed_from) provinceTypes.set(`${f.code}>${p.code}`, f.type!);
   for (const p of src.provinces_before) {
     if (unchanged.has(p.code)) continue;
     const { kind, name } = splitName('province', p.name);
@@ -187,7 +191,10 @@ function main() {
       parent: null,
       valid_from: null,
       valid_to: END,
-      successors: p.successors.map((c) => ({ slug: province2025.get(c)!, type: provinceTypes.get(`${p.code}>${c}`)! })),
+      successors: p.successors.map((c) => ({
+        slug: province2025.get(c)!,
+        type: provinceTypes.get(`${p.code}>${c}`)!,
+      })),
       sources: [SOURCE_ID],
     });
   }
@@ -197,7 +204,8 @@ function main() {
   const wentTo = new Map<string, { code: string; type: 'full' | 'partial' }[]>();
   for (const c of src.communes_2025) {
     const { kind, name } = splitName('commune', c.name);
-    const parent = province2025.get(c.province_code) ?? fail(`commune ${c.code}: province ${c.province_code}`);
+    const parent =
+      province2025.get(c.province_code) ?? fail(`commune ${c.code}: province ${c.province_code}`);
     const slug = slugFor('commune', c.code, 'now', slugify(`${kind} ${name} ${c.code}`), name, parent);
     commune2025.set(c.code, slug);
     for (const f of c.formed_from) {
@@ -283,7 +291,8 @@ function main() {
   const out = path.join(dataDir, 'gazetteer', 'units.csv');
   writeFileSync(out, `${csv}\n`);
   const count = (level: Level, era: 'now' | 'before') =>
-    rows.filter((r) => r.level === level && (era === 'now' ? r.valid_to === null : r.valid_from === null)).length;
+    rows.filter((r) => r.level === level && (era === 'now' ? r.valid_to === null : r.valid_from === null))
+      .length;
   process.stdout.write(
     `${out}: ${rows.length} rows; 2025: ${count('province', 'now')} provinces, ${count('commune', 'now')} communes; ` +
       `before: ${count('province', 'before')} provinces, ${count('district', 'before')} districts, ` +

@@ -28,7 +28,10 @@ export function splits(q: string): { name: string; context: string | null }[] {
   const words = q.trim().split(/\s+/).filter(Boolean);
   const out: { name: string; context: string | null }[] = [];
   for (let k = words.length; k >= Math.max(1, words.length - MAX_CONTEXT); k--)
-    out.push({ name: words.slice(0, k).join(' '), context: k < words.length ? words.slice(k).join(' ') : null });
+    out.push({
+      name: words.slice(0, k).join(' '),
+      context: k < words.length ? words.slice(k).join(' ') : null,
+    });
   return out;
 }
 
@@ -50,7 +53,13 @@ export const parentsPlain = sql`concat_ws(' ', p1.name_plain, p2.name_plain, p3.
 const KIND_WORDS = ['thanh pho', 'thi tran', 'thi xa', 'dac khu', 'phuong', 'huyen', 'tinh', 'quan', 'xa'];
 
 export function fold(text: string): string {
-  return text.replace(/[Đđ]/g, 'd').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/[Đđ]/g, 'd')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** "Thành phố Hồ Chí Minh" → { kind: 'thanh pho', rest: 'Hồ Chí Minh' }; a lone kind word stays a name. */

@@ -150,7 +150,10 @@ function unitLayerCase(): RawBuilder<unknown> {
   return sql`CASE ${sql.join(
     [...unitLayers]
       .reverse()
-      .map((l) => sql`WHEN EXISTS (SELECT 1 FROM (${l.search!.select ?? viewSearch(l)}) e WHERE e.id = m.id) THEN ${l.id}`),
+      .map(
+        (l) =>
+          sql`WHEN EXISTS (SELECT 1 FROM (${l.search!.select ?? viewSearch(l)}) e WHERE e.id = m.id) THEN ${l.id}`,
+      ),
     sql` `,
   )} ELSE NULL END`;
 }
@@ -220,7 +223,11 @@ async function searchUnits(db: Kysely<DB>, q: string, limit: number): Promise<Se
       location_precision: r.location_precision,
     };
     if (r.succ_of_id !== null)
-      out.successor_of = { id: Number(r.succ_of_id), name: r.succ_of_name ?? '', valid_to: r.succ_of_valid_to };
+      out.successor_of = {
+        id: Number(r.succ_of_id),
+        name: r.succ_of_name ?? '',
+        valid_to: r.succ_of_valid_to,
+      };
     return out;
   });
 }
@@ -276,7 +283,15 @@ export async function searchPlaces(db: Kysely<DB>, q: string, limit: number): Pr
       (a, b) =>
         b.score - a.score ||
         located(a) - located(b) ||
-        (a.valid_to === b.valid_to ? 0 : a.valid_to === null ? -1 : b.valid_to === null ? 1 : a.valid_to < b.valid_to ? 1 : -1) ||
+        (a.valid_to === b.valid_to
+          ? 0
+          : a.valid_to === null
+            ? -1
+            : b.valid_to === null
+              ? 1
+              : a.valid_to < b.valid_to
+                ? 1
+                : -1) ||
         a.name.localeCompare(b.name),
     )
     .slice(0, limit);

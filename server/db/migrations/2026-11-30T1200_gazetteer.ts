@@ -15,4 +15,3 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX admin_units_name_plain ON admin_units (name_plain);
   `.execute(db);
 }
-

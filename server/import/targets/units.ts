@@ -373,9 +373,7 @@ async function writeKeyed(trx: Kysely<DB>, ctx: TargetContext): Promise<WriteCou
       SELECT o.unit_id, o.successor_id FROM unit_successors o JOIN import_stage s ON s.target_id = o.unit_id AND ${clean}
       LEFT JOIN import_succession f ON f.unit_id = o.unit_id AND f.successor_id = o.successor_id
       WHERE f.unit_id IS NULL) x
-    WHERE d.unit_id = x.unit_id AND d.successor_id = x.successor_id`.execute(
-    trx,
-  );
+    WHERE d.unit_id = x.unit_id AND d.successor_id = x.successor_id`.execute(trx);
   const added = await sql`
     INSERT INTO unit_successors AS d (unit_id, successor_id, type) SELECT unit_id, successor_id, type FROM import_succession
     ON CONFLICT (unit_id, successor_id) DO UPDATE SET type = excluded.type WHERE d.type IS DISTINCT FROM excluded.type`.execute(
