@@ -183,8 +183,9 @@ export const unitDetailColumns = sql`
        WHEN p3.level THEN json_build_object('id', p3.id, 'code', p3.code, 'name', p3.name, 'kind', p3.kind) END AS province,
   COALESCE(succ.list, '[]'::json) AS successors`;
 
-async function searchUnits(db: Kysely<DB>, q: string, limit: number): Promise<SearchResult[]> {
-  const { rows } = await sql<UnitRow>`
+/** The unit query of a search (exported for the benchmark's bare baseline). */
+export function unitsQuery(q: string, limit: number) {
+  return sql<UnitRow>`
     WITH hits AS (
       SELECT h.id, h.score, (u.seat IS NOT NULL OR u.boundary IS NOT NULL) AS located
       FROM (${unitHitsSql(q)}) h JOIN admin_units u ON u.id = h.id
@@ -203,7 +204,11 @@ async function searchUnits(db: Kysely<DB>, q: string, limit: number): Promise<Se
     SELECT m.id, round(m.score::numeric, 3)::float8 AS score, ${unitDetailColumns}, ${unitLayerCase()} AS layer,
            m.succ_of_id, o.name AS succ_of_name, o.valid_to::text AS succ_of_valid_to
     FROM m ${unitDetails}
-    LEFT JOIN admin_units o ON o.id = m.succ_of_id`.execute(db);
+    LEFT JOIN admin_units o ON o.id = m.succ_of_id`;
+}
+
+async function searchUnits(db: Kysely<DB>, q: string, limit: number): Promise<SearchResult[]> {
+  const { rows } = await unitsQuery(q, limit).execute(db);
   return rows.map((r) => {
     const out: SearchResult = {
       layer: r.layer,
@@ -232,10 +237,11 @@ async function searchUnits(db: Kysely<DB>, q: string, limit: number): Promise<Se
   });
 }
 
-async function searchFeatures(db: Kysely<DB>, q: string, limit: number): Promise<SearchResult[]> {
+/** The feature query of a search (null: no feature layer is searchable). */
+export function featuresQuery(q: string, limit: number) {
   const list = sources().filter((s) => s.entity !== UNIT_ENTITY);
-  if (list.length === 0) return [];
-  const { rows } = await sql<SearchResult & { lon: number | null; lat: number | null }>`
+  if (list.length === 0) return null;
+  return sql<SearchResult & { lon: number | null; lat: number | null }>`
     WITH q AS (SELECT plain_text(${q}) AS q),
     found AS (${union(
       list,
@@ -258,7 +264,13 @@ async function searchFeatures(db: Kysely<DB>, q: string, limit: number): Promise
     FROM hits m
     ORDER BY m.score DESC, m.name
     LIMIT ${limit}
-  `.execute(db);
+  `;
+}
+
+async function searchFeatures(db: Kysely<DB>, q: string, limit: number): Promise<SearchResult[]> {
+  const query = featuresQuery(q, limit);
+  if (!query) return [];
+  const { rows } = await query.execute(db);
   return rows.map((r) => ({
     layer: r.layer,
     entity: 'feature',
@@ -278,21 +290,29 @@ export async function searchPlaces(db: Kysely<DB>, q: string, limit: number): Pr
   const [units, features] = await Promise.all([searchUnits(db, q, limit), searchFeatures(db, q, limit)]);
   // Equal scores: what the atlas has located first (the units of data/units.json), then current before ended.
   const located = (r: SearchResult) => (r.point ? 0 : 1);
-  return [...units, ...features]
-    .sort(
-      (a, b) =>
-        b.score - a.score ||
-        located(a) - located(b) ||
-        (a.valid_to === b.valid_to
-          ? 0
-          : a.valid_to === null
-            ? -1
-            : b.valid_to === null
+  const primary = [...units.filter((r) => !r.successor_of), ...features].sort(
+    (a, b) =>
+      b.score - a.score ||
+      located(a) - located(b) ||
+      (a.valid_to === b.valid_to
+        ? 0
+        : a.valid_to === null
+          ? -1
+          : b.valid_to === null
+            ? 1
+            : a.valid_to < b.valid_to
               ? 1
-              : a.valid_to < b.valid_to
-                ? 1
-                : -1) ||
-        a.name.localeCompare(b.name),
-    )
-    .slice(0, limit);
+              : -1) ||
+      a.name.localeCompare(b.name),
+  );
+  // An ended unit is followed by the 2025 units it went to, so that a page never shows one without the other.
+  const after = new Map<number, SearchResult[]>();
+  for (const r of units)
+    if (r.successor_of) after.set(r.successor_of.id, [...(after.get(r.successor_of.id) ?? []), r]);
+  const out: SearchResult[] = [];
+  for (const r of primary) {
+    out.push(r);
+    if (r.entity === 'unit') out.push(...(after.get(r.id) ?? []));
+  }
+  return out.slice(0, limit);
 }
