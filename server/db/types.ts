@@ -245,6 +245,7 @@ export interface Sources {
 
 export interface UnitSuccessors {
   successor_id: number;
+  type: string | null;
   unit_id: number;
 }
 
