@@ -13,9 +13,9 @@
  *
  * A leading kind word ("xã", "thành phố"...) is taken off and favours
  * units of that kind. The whole query as a name finds by trigram
- * similarity or word similarity (a substring scores 1; typos less); a name part with a context must match exactly, or by trigram
- * similarity when it has two words or more (a one-word name with context
- * would match half the country).
+ * similarity or word similarity (a substring scores 1; typos less); a name part with a context must match exactly (btree
+ * on name_plain): trigram similarity there matched every "Quảng …" of the
+ * country for "quang an" and cost a scan of the table per split.
  */
 import { type RawBuilder, sql } from 'kysely';
 
@@ -86,11 +86,10 @@ export function unitHitsSql(query: string, where: RawBuilder<unknown> = sql`true
     if (context === null)
       return sql`SELECT c.id, ${nameScore(nq)}${kindBonus} AS score FROM admin_units c
         WHERE (c.name_plain % ${nq} OR ${nq} <% c.name_plain) AND ${where}`;
-    const fuzzy = name.includes(' ') ? sql`OR c.name_plain % ${nq}` : sql``;
     return sql`SELECT c.id, ${nameScore(nq)}${kindBonus} + ${sql.lit(CONTEXT_WEIGHT)} * word_similarity(plain_text(${context}), ${parentsPlain})
         - ${sql.lit(CONTEXT_COST)} AS score
       FROM admin_units c ${parentJoins}
-      WHERE (c.name_plain = ${nq} ${fuzzy}) AND ${where}`;
+      WHERE c.name_plain = ${nq} AND ${where}`;
   });
   if (parts.length === 0) return sql`SELECT NULL::bigint AS id, NULL::float8 AS score WHERE false`;
   return sql`SELECT x.id, max(x.score)::float8 AS score FROM (${sql.join(parts, sql` UNION ALL `)}) x GROUP BY x.id`;
