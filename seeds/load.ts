@@ -7,8 +7,10 @@
  * what was there, the transaction is rolled back: a second run changes
  * nothing, not even the data version.
  */
+import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../server/db/types.ts';
+import { mergeUnits } from '../server/gazetteer/data.ts';
 import { RecordError } from '../server/import/errors.ts';
 import {
   citeBorderSegments,
@@ -111,13 +113,43 @@ async function editedSlugs(trx: Kysely<DB>, layer: KeyedLayer): Promise<Set<stri
   return new Set(rows.map((r) => r.slug));
 }
 
-/** One layer through the write path; its first problem stops the seed. */
-async function writeLayer(trx: Kysely<DB>, layer: KeyedLayer, file: string, all: KeyedRecord[]) {
+/**
+ * One layer through the write path; its first problem stops the seed.
+ * With `skipUnchanged` (units: the 14,000 of the gazetteer), records equal
+ * to what seeding last wrote (seed_digests: same digest, and as many rows
+ * of origin seed) are not written again: writing them would change nothing.
+ */
+async function writeLayer(
+  trx: Kysely<DB>,
+  layer: KeyedLayer,
+  file: string,
+  all: KeyedRecord[],
+  skipUnchanged = false,
+): Promise<boolean> {
   const edited = await editedSlugs(trx, layer);
   const records = edited.size ? all.filter((r) => !edited.has(r.properties.slug)) : all;
+  const digest = skipUnchanged
+    ? createHash('sha256')
+        .update(JSON.stringify(records.map((r) => [r.properties, r.geometry])))
+        .digest('hex')
+    : null;
+  if (digest) {
+    const { rows } = await sql<{ same: boolean }>`
+      SELECT d.digest = ${digest} AND d.rows = ${records.length}
+        AND (SELECT count(*) FROM ${sql.table(TABLE_OF[layer].table)} WHERE origin = ${SEED_ORIGIN}) = d.rows AS same
+      FROM seed_digests d WHERE d.layer = ${layer}`.execute(trx);
+    if (rows[0]?.same) return false;
+  }
   const r = await writeRecords(trx, layer, records, { origin: SEED_ORIGIN });
   const p = r.problems.list[0];
-  if (p) throw new SeedError(file, p.record, p.field, p.reason);
+  // The gazetteer's records are labelled by their CSV line.
+  if (p)
+    throw new SeedError(p.record.startsWith('line ') ? FILES.gazetteer : file, p.record, p.field, p.reason);
+  if (digest)
+    await sql`
+      INSERT INTO seed_digests (layer, digest, rows) VALUES (${layer}, ${digest}, ${records.length})
+      ON CONFLICT (layer) DO UPDATE SET digest = excluded.digest, rows = excluded.rows`.execute(trx);
+  return digest !== null;
 }
 
 const features = (list: { properties: { slug: string }; geometry: unknown }[]): KeyedRecord[] =>
@@ -125,16 +157,21 @@ const features = (list: { properties: { slug: string }; geometry: unknown }[]): 
 
 export async function loadData(db: Kysely<DB>, data: SeedData): Promise<LoadResult> {
   let counts: Record<string, number> = {};
+  let unchanged = false;
+  // units.json's units and the national gazetteer's others: one unit, one row.
+  const units: KeyedRecord[] = mergeUnits(data.units, data.gazetteer ?? []).map(
+    ({ record, from, index }) => ({
+      label: from === 'units' ? label(record, index) : `line ${index + 2} "${record.slug}"`,
+      properties: record,
+      geometry: null,
+    }),
+  );
   try {
     await db.transaction().execute(async (trx) => {
       const before = await fingerprint(trx);
       await inFile(FILES.sources, () => writeSources(trx, data.sources));
-      await writeLayer(
-        trx,
-        'units',
-        FILES.units,
-        data.units.map((u, i) => ({ label: label(u, i), properties: u, geometry: null })),
-      );
+      // The digest of what was written is kept even when nothing changed (the next seed skips the units).
+      const digested = await writeLayer(trx, 'units', FILES.units, units, true);
       await inFile(FILES.countries, () => writeCountries(trx, data.countries));
       await deriveBorderSegments(trx);
       await citeBorderSegments(trx);
@@ -153,11 +190,15 @@ export async function loadData(db: Kysely<DB>, data: SeedData): Promise<LoadResu
         trx,
         'units',
         SEED_ORIGIN,
-        data.units.map((u) => u.slug),
+        units.map((u) => u.properties.slug),
       );
       counts = await countRows(trx);
       const after = await fingerprint(trx);
-      if (after === before) throw new NoChange();
+      if (after === before) {
+        if (!digested) throw new NoChange();
+        unchanged = true;
+        return;
+      }
       await sql`UPDATE data_version SET version = version + 1, updated_at = now()`.execute(trx);
     });
   } catch (e) {
@@ -166,7 +207,7 @@ export async function loadData(db: Kysely<DB>, data: SeedData): Promise<LoadResu
     return { changed: false, version: rows[0]!.version, counts: await countRows(db) };
   }
   const { rows } = await sql<{ version: number }>`SELECT version FROM data_version`.execute(db);
-  return { changed: true, version: rows[0]!.version, counts };
+  return { changed: !unchanged, version: rows[0]!.version, counts };
 }
 
 async function countRows(db: Kysely<DB>): Promise<Record<string, number>> {

@@ -4,9 +4,15 @@
  * needs the database (a commune, a parent, a source named by slug) is
  * checked on the way in, by the same targets an import goes through.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import {
+  GAZETTEER_FILE,
+  type GazetteerRec,
+  GazetteerRowError,
+  parseGazetteer,
+} from '../server/gazetteer/data.ts';
 import {
   type CountryRec,
   countryRecord,
@@ -37,6 +43,8 @@ export interface SeedData {
   projects: ProjectRec[];
   indicatorDefinitions: IndicatorDefRec[];
   indicators: IndicatorRec[];
+  /** data/gazetteer/units.csv: every unit of the country (empty when the folder has none). */
+  gazetteer?: GazetteerRec[];
 }
 
 export const FILES = {
@@ -48,6 +56,7 @@ export const FILES = {
   projects: 'projects.geojson',
   indicatorDefinitions: 'indicator-definitions.json',
   indicators: 'indicators.json',
+  gazetteer: GAZETTEER_FILE,
 } as const;
 
 function readJson(dir: string, file: string): unknown {
@@ -100,5 +109,17 @@ export function readData(dir: string): SeedData {
     projects: parseFile(dir, FILES.projects, projectRecord, 'features'),
     indicatorDefinitions: parseFile(dir, FILES.indicatorDefinitions, indicatorDefinitionRecord),
     indicators: parseFile(dir, FILES.indicators, indicatorRecord),
+    gazetteer: readGazetteer(dir),
   };
+}
+
+function readGazetteer(dir: string): GazetteerRec[] {
+  const file = path.join(dir, FILES.gazetteer);
+  if (!existsSync(file)) return [];
+  try {
+    return parseGazetteer(readFileSync(file, 'utf8'));
+  } catch (e) {
+    if (e instanceof GazetteerRowError) throw new SeedError(FILES.gazetteer, e.record, e.field, e.reason);
+    throw new SeedError(FILES.gazetteer, '(file)', '(file)', (e as Error).message);
+  }
 }

@@ -35,6 +35,7 @@ import { DataVersion } from './db/data-version.ts';
 import { editRouter, featureOptions } from './features/edit.ts';
 import { featuresRouter } from './features/index.ts';
 import { fontsRouter } from './fonts/route.ts';
+import { unitsRouter } from './gazetteer/route.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRouter } from './http/health.ts';
 import { type LimitsConfig, limitsFromConfig } from './http/limits.ts';
@@ -189,6 +190,7 @@ function expressApp(
   });
   const answerCacheMb = config.ANSWER_CACHE_MB ?? Number(defaults.ANSWER_CACHE_MB);
   app.use(searchRouter(database.read.db, version, answerCacheMb));
+  app.use(unitsRouter(database.read.db));
   app.use(openapiRouter());
   app.use(
     featuresRouter(database, version, {

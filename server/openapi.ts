@@ -19,6 +19,7 @@ import { sessionPaths } from './auth/openapi.ts';
 import { apiRoot, MEDIA, siteRoot } from './features/links.ts';
 import { apiQuery, featuresPaths } from './features/openapi.ts';
 import { fontsPaths } from './fonts/openapi.ts';
+import { unitsPaths } from './gazetteer/openapi.ts';
 import { watchCache } from './http/caches.ts';
 import { servicePaths } from './http/openapi.ts';
 import { type Input, readParams } from './http/params.ts';
@@ -34,6 +35,7 @@ function rootPaths(): ZodOpenApiPathsObject {
     ...analysisPaths(),
     ...sourcesPaths,
     ...searchPaths,
+    ...unitsPaths,
     ...tilesPaths,
     ...fontsPaths,
     ...servicePaths,

@@ -234,6 +234,12 @@ export interface Roads {
   via: Generated<string[]>;
 }
 
+export interface SeedDigests {
+  digest: string;
+  layer: string;
+  rows: number;
+}
+
 export interface Sources {
   id: string;
   language: string | null;
@@ -245,6 +251,7 @@ export interface Sources {
 
 export interface UnitSuccessors {
   successor_id: number;
+  type: string | null;
   unit_id: number;
 }
 
@@ -267,6 +274,7 @@ export interface DB {
   project_places: ProjectPlaces;
   projects: Projects;
   roads: Roads;
+  seed_digests: SeedDigests;
   sources: Sources;
   unit_successors: UnitSuccessors;
 }

@@ -15,16 +15,23 @@
  * (same citation entity and id: a unit of the communes layer, a market that
  * is also a project) is named by the one registered last (drawn on top).
  *
- * SQL (one round trip):
- *   WITH q AS (SELECT plain_text($1) AS q),
- *   found AS (SELECT 'admin_unit', 0, NULL, u.* FROM admin_units u WHERE <match>
- *             UNION ALL SELECT 'project', 6, 'projects', … WHERE <match> UNION ALL …),
- *   hits AS (SELECT DISTINCT ON (entity, id) … ORDER BY entity, id, rank DESC),
- *   succ AS (… JOIN unit_successors … JOIN <unit sources> …)
- *   SELECT … ORDER BY score DESC LIMIT $2
+ * Units (the national gazetteer, ~14,000 rows) are searched apart from the
+ * other layers, on the trigram index of admin_units.name_plain, and told
+ * apart by their parents: the query's last words may name the enclosing
+ * units ("quang an dam ha": Quảng An of Đầm Hà ranks above Quảng An of
+ * Quảng Điền). Each split of the words into a name and a context is tried
+ * (server/gazetteer/match.ts); a unit scores by its name, plus how well the
+ * context matches its parents' names. Every unit result carries its
+ * parents (district, province) and, for a unit that ended, its successors
+ * (full or partial); the successors also come as results of their own,
+ * marked `successor_of`, as before.
+ *
+ * Two queries: units (unitHits), and the features of the other layers
+ * (the registry's union, small tables), merged by score.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../db/types.ts';
+import { unitHitsSql } from '../gazetteer/match.ts';
 import { type LayerDef, layers } from '../layers/index.ts';
 
 /** The units table: its rows are `unit` hits and may have successors. */
@@ -84,6 +91,13 @@ function union(list: SearchSource[], where: RawBuilder<unknown>): RawBuilder<unk
   );
 }
 
+export interface UnitRef {
+  id: number;
+  code: string | null;
+  name: string;
+  kind: string;
+}
+
 export interface SearchResult {
   layer: string | null;
   /** `unit` for administrative units (of any level and period), `feature` for the rest. */
@@ -98,23 +112,139 @@ export interface SearchResult {
   point: [number, number] | null;
   score: number;
   successor_of?: { id: number; name: string; valid_to: string | null };
+  /** Units: the first day it existed (null: before the records), the enclosing district and province. */
+  valid_from?: string | null;
+  parents?: { district: UnitRef | null; province: UnitRef | null };
+  /** Units that ended: the units they went to, whole (`full`) or in part (`partial`; null: not recorded). */
+  successors?: (UnitRef & { type: 'full' | 'partial' | null })[];
+  /** Units: "none" when the unit has neither a seat nor a boundary (most of the national gazetteer). */
+  location_precision?: string;
 }
 
-export async function searchPlaces(db: Kysely<DB>, q: string, limit: number): Promise<SearchResult[]> {
-  const all = sources();
-  const units = all.filter((s) => s.entity === UNIT_ENTITY);
-  const { rows } = await sql<
-    SearchResult & {
-      succ_of_id: number | null;
-      succ_of_name: string | null;
-      succ_of_valid_to: string | null;
-      lon: number | null;
-      lat: number | null;
-    }
-  >`
+interface UnitRow {
+  id: number;
+  name: string;
+  kind: string;
+  level: string;
+  code: string | null;
+  parent: string | null;
+  valid_from: string | null;
+  valid_to: string | null;
+  lon: number | null;
+  lat: number | null;
+  score: number;
+  location_precision: string;
+  district: UnitRef | null;
+  province: UnitRef | null;
+  successors: (UnitRef & { type: 'full' | 'partial' | null })[];
+  layer: string | null;
+  succ_of_id: number | null;
+  succ_of_name: string | null;
+  succ_of_valid_to: string | null;
+}
+
+/** The unit-backed layers (communes, provinces...): a unit result is named by the last that holds it. */
+function unitLayerCase(): RawBuilder<unknown> {
+  const unitLayers = layers.filter((l) => l.search && l.citationEntity === UNIT_ENTITY);
+  if (unitLayers.length === 0) return sql`NULL::text`;
+  return sql`CASE ${sql.join(
+    [...unitLayers]
+      .reverse()
+      .map(
+        (l) =>
+          sql`WHEN EXISTS (SELECT 1 FROM (${l.search!.select ?? viewSearch(l)}) e WHERE e.id = m.id) THEN ${l.id}`,
+      ),
+    sql` `,
+  )} ELSE NULL END`;
+}
+
+/** A unit's parents, successors and location, for rows `m` with a unit id. */
+export const unitDetails = sql`
+  LEFT JOIN admin_units u ON u.id = m.id
+  LEFT JOIN admin_units p1 ON p1.id = u.parent_id
+  LEFT JOIN admin_units p2 ON p2.id = p1.parent_id
+  LEFT JOIN admin_units p3 ON p3.id = p2.parent_id
+  LEFT JOIN LATERAL (
+    SELECT json_agg(json_build_object('id', b.id, 'code', b.code, 'name', b.name, 'kind', b.kind, 'type', s.type)
+      ORDER BY b.code) AS list
+    FROM unit_successors s JOIN admin_units b ON b.id = s.successor_id WHERE s.unit_id = u.id
+  ) succ ON true`;
+
+export const unitDetailColumns = sql`
+  u.name, u.kind, u.level, u.code, p1.name AS parent, u.valid_from::text AS valid_from, u.valid_to::text AS valid_to,
+  round(ST_X(u.seat)::numeric, 6)::float8 AS lon, round(ST_Y(u.seat)::numeric, 6)::float8 AS lat,
+  CASE WHEN u.boundary IS NOT NULL THEN u.boundary_precision::text
+       WHEN u.seat IS NOT NULL THEN u.seat_precision::text ELSE 'none' END AS location_precision,
+  CASE 'district' WHEN p1.level THEN json_build_object('id', p1.id, 'code', p1.code, 'name', p1.name, 'kind', p1.kind)
+       WHEN p2.level THEN json_build_object('id', p2.id, 'code', p2.code, 'name', p2.name, 'kind', p2.kind) END AS district,
+  CASE 'province' WHEN u.level THEN NULL
+       WHEN p1.level THEN json_build_object('id', p1.id, 'code', p1.code, 'name', p1.name, 'kind', p1.kind)
+       WHEN p2.level THEN json_build_object('id', p2.id, 'code', p2.code, 'name', p2.name, 'kind', p2.kind)
+       WHEN p3.level THEN json_build_object('id', p3.id, 'code', p3.code, 'name', p3.name, 'kind', p3.kind) END AS province,
+  COALESCE(succ.list, '[]'::json) AS successors`;
+
+/** The unit query of a search (exported for the benchmark's bare baseline). */
+export function unitsQuery(q: string, limit: number) {
+  return sql<UnitRow>`
+    WITH hits AS (
+      SELECT h.id, h.score, (u.seat IS NOT NULL OR u.boundary IS NOT NULL) AS located
+      FROM (${unitHitsSql(q)}) h JOIN admin_units u ON u.id = h.id
+      ORDER BY h.score DESC, located DESC, u.valid_to DESC NULLS FIRST LIMIT ${limit}
+    ),
+    succ AS (
+      SELECT DISTINCT ON (s.successor_id) s.successor_id AS id, h.score - 0.01 AS score, h.id AS succ_of_id
+      FROM hits h JOIN unit_successors s ON s.unit_id = h.id
+      WHERE NOT EXISTS (SELECT 1 FROM hits o WHERE o.id = s.successor_id)
+      ORDER BY s.successor_id, h.score DESC
+    ),
+    m AS (
+      SELECT id, score, NULL::bigint AS succ_of_id FROM hits
+      UNION ALL SELECT id, score, succ_of_id FROM succ
+    )
+    SELECT m.id, round(m.score::numeric, 3)::float8 AS score, ${unitDetailColumns}, ${unitLayerCase()} AS layer,
+           m.succ_of_id, o.name AS succ_of_name, o.valid_to::text AS succ_of_valid_to
+    FROM m ${unitDetails}
+    LEFT JOIN admin_units o ON o.id = m.succ_of_id`;
+}
+
+async function searchUnits(db: Kysely<DB>, q: string, limit: number): Promise<SearchResult[]> {
+  const { rows } = await unitsQuery(q, limit).execute(db);
+  return rows.map((r) => {
+    const out: SearchResult = {
+      layer: r.layer,
+      entity: 'unit',
+      id: Number(r.id),
+      name: r.name,
+      kind: r.kind,
+      level: r.level,
+      code: r.code,
+      parent: r.parent,
+      valid_to: r.valid_to,
+      point: r.lon === null || r.lat === null ? null : [r.lon, r.lat],
+      score: r.score,
+      valid_from: r.valid_from,
+      parents: { district: r.district, province: r.province },
+      successors: r.successors,
+      location_precision: r.location_precision,
+    };
+    if (r.succ_of_id !== null)
+      out.successor_of = {
+        id: Number(r.succ_of_id),
+        name: r.succ_of_name ?? '',
+        valid_to: r.succ_of_valid_to,
+      };
+    return out;
+  });
+}
+
+/** The feature query of a search (null: no feature layer is searchable). */
+export function featuresQuery(q: string, limit: number) {
+  const list = sources().filter((s) => s.entity !== UNIT_ENTITY);
+  if (list.length === 0) return null;
+  return sql<SearchResult & { lon: number | null; lat: number | null }>`
     WITH q AS (SELECT plain_text(${q}) AS q),
     found AS (${union(
-      all,
+      list,
       sql`strpos(e.name_plain, (SELECT q FROM q)) > 0 OR e.name_plain % (SELECT q FROM q)
           OR (SELECT q FROM q) <% e.name_plain`,
     )}),
@@ -127,47 +257,62 @@ export async function searchPlaces(db: Kysely<DB>, q: string, limit: number): Pr
                       ELSE 0 END AS score
       FROM found e, q
       ORDER BY e.entity, e.id, e.rank DESC
-    ),
-    succ AS (
-      SELECT DISTINCT ON (h.id, e.id) e.*, h.score - 0.01 AS score, h.id AS succ_of_id, h.name AS succ_of_name,
-             h.valid_to AS succ_of_valid_to
-      FROM hits h
-      JOIN unit_successors s ON h.entity = ${UNIT_ENTITY} AND s.unit_id = h.id
-      JOIN (${union(units, sql`true`)}) e ON e.id = s.successor_id
-      ORDER BY h.id, e.id, e.rank DESC
-    ),
-    merged AS (
-      SELECT h.*, NULL::bigint AS succ_of_id, NULL::text AS succ_of_name, NULL::date AS succ_of_valid_to FROM hits h
-      UNION ALL
-      SELECT * FROM succ s WHERE NOT EXISTS (SELECT 1 FROM hits h WHERE h.entity = s.entity AND h.id = s.id)
     )
-    SELECT m.layer, CASE m.entity WHEN ${UNIT_ENTITY} THEN 'unit' ELSE 'feature' END AS entity, m.id, m.name, m.kind, m.level, m.code, p.name AS parent,
+    SELECT m.layer, 'feature' AS entity, m.id, m.name, m.kind, m.level, m.code, NULL::text AS parent,
            m.valid_to::text AS valid_to, round(ST_X(m.point)::numeric, 6)::float8 AS lon,
-           round(ST_Y(m.point)::numeric, 6)::float8 AS lat, round(m.score::numeric, 3)::float8 AS score,
-           m.succ_of_id, m.succ_of_name, m.succ_of_valid_to::text AS succ_of_valid_to
-    FROM merged m
-    LEFT JOIN admin_units u ON m.entity = ${UNIT_ENTITY} AND u.id = m.id
-    LEFT JOIN admin_units p ON p.id = u.parent_id
-    ORDER BY m.score DESC, m.valid_to DESC NULLS FIRST, m.name
+           round(ST_Y(m.point)::numeric, 6)::float8 AS lat, round(m.score::numeric, 3)::float8 AS score
+    FROM hits m
+    ORDER BY m.score DESC, m.name
     LIMIT ${limit}
-  `.execute(db);
-  return rows.map((r) => {
-    const out: SearchResult = {
-      layer: r.layer,
-      entity: r.entity,
-      id: r.id,
-      name: r.name,
-      kind: r.kind,
-      level: r.level,
-      code: r.code,
-      parent: r.parent,
-      valid_to: r.valid_to,
-      point: r.lon === null || r.lat === null ? null : [r.lon, r.lat],
-      score: r.score,
-    };
-    if (r.succ_of_id !== null) {
-      out.successor_of = { id: r.succ_of_id, name: r.succ_of_name ?? '', valid_to: r.succ_of_valid_to };
-    }
-    return out;
-  });
+  `;
+}
+
+async function searchFeatures(db: Kysely<DB>, q: string, limit: number): Promise<SearchResult[]> {
+  const query = featuresQuery(q, limit);
+  if (!query) return [];
+  const { rows } = await query.execute(db);
+  return rows.map((r) => ({
+    layer: r.layer,
+    entity: 'feature',
+    id: Number(r.id),
+    name: r.name,
+    kind: r.kind,
+    level: r.level,
+    code: r.code,
+    parent: r.parent,
+    valid_to: r.valid_to,
+    point: r.lon === null || r.lat === null ? null : [r.lon, r.lat],
+    score: r.score,
+  }));
+}
+
+export async function searchPlaces(db: Kysely<DB>, q: string, limit: number): Promise<SearchResult[]> {
+  const [units, features] = await Promise.all([searchUnits(db, q, limit), searchFeatures(db, q, limit)]);
+  // Equal scores: what the atlas has located first (the units of data/units.json), then current before ended.
+  const located = (r: SearchResult) => (r.point ? 0 : 1);
+  const primary = [...units.filter((r) => !r.successor_of), ...features].sort(
+    (a, b) =>
+      b.score - a.score ||
+      located(a) - located(b) ||
+      (a.valid_to === b.valid_to
+        ? 0
+        : a.valid_to === null
+          ? -1
+          : b.valid_to === null
+            ? 1
+            : a.valid_to < b.valid_to
+              ? 1
+              : -1) ||
+      a.name.localeCompare(b.name),
+  );
+  // An ended unit is followed by the 2025 units it went to, so that a page never shows one without the other.
+  const after = new Map<number, SearchResult[]>();
+  for (const r of units)
+    if (r.successor_of) after.set(r.successor_of.id, [...(after.get(r.successor_of.id) ?? []), r]);
+  const out: SearchResult[] = [];
+  for (const r of primary) {
+    out.push(r);
+    if (r.entity === 'unit') out.push(...(after.get(r.id) ?? []));
+  }
+  return out.slice(0, limit);
 }

@@ -15,6 +15,7 @@ import * as searchFromRegistry from './2026-11-30T0300_search-from-registry.ts';
 import * as appSecrets from './2026-11-30T0900_app-secrets.ts';
 import * as accounts from './2026-11-30T1000_accounts.ts';
 import * as audit from './2026-11-30T1100_audit.ts';
+import * as gazetteer from './2026-11-30T1200_gazetteer.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1200_foundation': foundation,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T0900_app-secrets': appSecrets,
   '2026-11-30T1000_accounts': accounts,
   '2026-11-30T1100_audit': audit,
+  '2026-11-30T1200_gazetteer': gazetteer,
 };

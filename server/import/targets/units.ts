@@ -276,8 +276,19 @@ export function keyedUnitsTarget(): Target {
  * Parents and successors must exist (in the batch or the table), a unit
  * with successors must have ended, current codes are unique.
  */
+/** The successors a staged unit lists, as rows (slug, type): a slug string, or { slug, type }. */
+function successorsOf(stage: ReturnType<typeof sql>) {
+  return sql`LATERAL (
+    SELECT CASE jsonb_typeof(e) WHEN 'string' THEN e #>> '{}' ELSE e->>'slug' END AS slug, e->>'type' AS type
+    FROM jsonb_array_elements(COALESCE(${stage}.vals->'successors', '[]'::jsonb)) e
+    ) `;
+}
+
 async function resolveKeyed(trx: Kysely<DB>, ctx: TargetContext): Promise<void> {
   const run = (q: ReturnType<typeof sql>) => q.execute(trx);
+  // The gazetteer stages ~14,000 units: index and analyse the stage so the checks below are hash joins.
+  await run(sql`CREATE INDEX IF NOT EXISTS import_stage_slug ON import_stage (slug)`);
+  await run(sql`ANALYZE import_stage`);
   const known = (
     slug: ReturnType<typeof sql>,
   ) => sql`(EXISTS (SELECT 1 FROM import_stage o WHERE o.slug = ${slug})
@@ -288,21 +299,20 @@ async function resolveKeyed(trx: Kysely<DB>, ctx: TargetContext): Promise<void> 
     FROM import_stage s WHERE s.vals->>'parent' IS NOT NULL AND NOT ${known(sql`s.vals->>'parent'`)} AND ${clean}`);
   await run(sql`
     INSERT INTO import_problems (n, label, field, reason)
-    SELECT DISTINCT ON (s.n) s.n, s.label, 'successors', 'unknown unit "' || x || '"'
-    FROM import_stage s, jsonb_array_elements_text(s.vals->'successors') x
-    WHERE NOT ${known(sql`x`)} AND ${clean} ORDER BY s.n`);
+    SELECT DISTINCT ON (s.n) s.n, s.label, 'successors', 'unknown unit "' || x.slug || '"'
+    FROM import_stage s, ${successorsOf(sql`s`)} x
+    WHERE NOT ${known(sql`x.slug`)} AND ${clean} ORDER BY s.n`);
   await run(sql`
     INSERT INTO import_problems (n, label, field, reason)
     SELECT s.n, s.label, 'valid_to', 'a unit with successors must have ended'
     FROM import_stage s WHERE jsonb_array_length(s.vals->'successors') > 0 AND s.vals->>'valid_to' IS NULL`);
   await run(sql`
     INSERT INTO import_problems (n, label, field, reason)
-    SELECT s.n, s.label, 'code', 'duplicate "' || (s.vals->>'code') || '" among current units (first at ' || f.label || ')'
-    FROM import_stage s JOIN LATERAL (
-      SELECT o.label FROM import_stage o
-      WHERE o.vals->>'code' = s.vals->>'code' AND o.vals->>'valid_to' IS NULL AND o.n < s.n ORDER BY o.n LIMIT 1
-    ) f ON true
-    WHERE s.vals->>'valid_to' IS NULL AND ${clean}`);
+    SELECT d.n, d.label, 'code', 'duplicate "' || d.code || '" among current units (first at ' || d.first || ')'
+    FROM (SELECT s.n, s.label, s.vals->>'code' AS code, first_value(s.label) OVER w AS first, row_number() OVER w AS rn
+          FROM import_stage s WHERE s.vals->>'valid_to' IS NULL AND s.vals->>'code' IS NOT NULL AND ${clean}
+          WINDOW w AS (PARTITION BY s.vals->>'code' ORDER BY s.n)) d
+    WHERE d.rn > 1`);
   await run(sql`
     INSERT INTO import_problems (n, label, field, reason)
     SELECT s.n, s.label, 'code', 'code ' || u.code || ' belongs to the current unit ' || u.slug
@@ -334,6 +344,7 @@ async function writeKeyed(trx: Kysely<DB>, ctx: TargetContext): Promise<WriteCou
         excluded.valid_to, excluded.note)
     RETURNING (xmax = 0) AS inserted`.execute(trx);
   await linkTargets('admin_units').execute(trx);
+  await sql`ANALYZE import_stage`.execute(trx);
   // A record with a geometry (the write API) brings the unit's boundary; data/'s records have none.
   const boundaries = await sql`
     UPDATE admin_units u SET boundary = s.geom,
@@ -350,17 +361,25 @@ async function writeKeyed(trx: Kysely<DB>, ctx: TargetContext): Promise<WriteCou
     FROM import_stage s LEFT JOIN admin_units p ON p.slug = s.vals->>'parent'
     WHERE u.id = s.target_id AND u.parent_id IS DISTINCT FROM p.id AND ${clean}`.execute(trx);
   // Successors: the batch's units get exactly the successors their records list.
-  const succession = sql`(SELECT s.target_id AS unit_id, b.id AS successor_id
-    FROM import_stage s, jsonb_array_elements_text(s.vals->'successors') x JOIN admin_units b ON b.slug = x
-    WHERE ${clean})`;
+  // Each is a slug, or { slug, type } with type full | partial (the gazetteer).
+  await sql`
+    CREATE TEMP TABLE import_succession ON COMMIT DROP AS
+    SELECT DISTINCT ON (s.target_id, b.id) s.target_id AS unit_id, b.id AS successor_id, x.type
+    FROM import_stage s, ${successorsOf(sql`s`)} x JOIN admin_units b ON b.slug = x.slug
+    WHERE ${clean} ORDER BY s.target_id, b.id, x.type NULLS LAST`.execute(trx);
+  await sql`ANALYZE import_succession`.execute(trx);
   const stale = await sql`
-    DELETE FROM unit_successors d USING import_stage s
-    WHERE d.unit_id = s.target_id AND ${clean} AND (d.unit_id, d.successor_id) NOT IN ${succession}`.execute(
+    DELETE FROM unit_successors d USING (
+      SELECT o.unit_id, o.successor_id FROM unit_successors o JOIN import_stage s ON s.target_id = o.unit_id AND ${clean}
+      LEFT JOIN import_succession f ON f.unit_id = o.unit_id AND f.successor_id = o.successor_id
+      WHERE f.unit_id IS NULL) x
+    WHERE d.unit_id = x.unit_id AND d.successor_id = x.successor_id`.execute(trx);
+  const added = await sql`
+    INSERT INTO unit_successors AS d (unit_id, successor_id, type) SELECT unit_id, successor_id, type FROM import_succession
+    ON CONFLICT (unit_id, successor_id) DO UPDATE SET type = excluded.type WHERE d.type IS DISTINCT FROM excluded.type`.execute(
     trx,
   );
-  const added = await sql`
-    INSERT INTO unit_successors (unit_id, successor_id) SELECT * FROM ${succession} f
-    ON CONFLICT DO NOTHING`.execute(trx);
+  await sql`DROP TABLE import_succession`.execute(trx);
   const inserted = rows.filter((r) => r.inserted).length;
   return {
     inserted,

@@ -1,0 +1,96 @@
+/**
+ * Matching words against the gazetteer's names (admin_units.name_plain:
+ * unaccented, lower case, đ→d; trigram-indexed), told apart by parents.
+ *
+ * A query may carry its context after the name: "quang an dam ha" is the
+ * name "quang an" within "dam ha". Every split of the words into a name
+ * (the first k words) and a context (the rest, up to MAX_CONTEXT words) is
+ * tried; a unit's score is its best over the splits:
+ *
+ *   name score   = max(similarity, word_similarity) of the name part
+ *                  + 1.0 exact | 0.5 prefix | 0.3 substring
+ *   with context + CONTEXT_WEIGHT × word_similarity(context, parents' names) − CONTEXT_COST
+ *
+ * A leading kind word ("xã", "thành phố"...) is taken off and favours
+ * units of that kind. The whole query as a name finds by trigram
+ * similarity or word similarity (a substring scores 1; typos less); a name part with a context must match exactly (btree
+ * on name_plain): trigram similarity there matched every "Quảng …" of the
+ * country for "quang an" and cost a scan of the table per split.
+ */
+import { type RawBuilder, sql } from 'kysely';
+
+export const MAX_CONTEXT = 6;
+export const CONTEXT_WEIGHT = 0.6;
+export const CONTEXT_COST = 0.2;
+
+/** ["quang an dam ha"] → [{ name: 'quang an dam ha', context: null }, { name: 'quang an dam', context: 'ha' }, ...]. */
+export function splits(q: string): { name: string; context: string | null }[] {
+  const words = q.trim().split(/\s+/).filter(Boolean);
+  const out: { name: string; context: string | null }[] = [];
+  for (let k = words.length; k >= Math.max(1, words.length - MAX_CONTEXT); k--)
+    out.push({
+      name: words.slice(0, k).join(' '),
+      context: k < words.length ? words.slice(k).join(' ') : null,
+    });
+  return out;
+}
+
+/** The name score of unit alias `c` against plain text expression `nq`. */
+export function nameScore(nq: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(GREATEST(similarity(c.name_plain, ${nq}), word_similarity(${nq}, c.name_plain))
+    + CASE WHEN c.name_plain = ${nq} THEN 1.0 WHEN strpos(c.name_plain, ${nq}) = 1 THEN 0.5
+           WHEN strpos(c.name_plain, ${nq}) > 0 THEN 0.3 ELSE 0 END)`;
+}
+
+/** Parents' names of unit alias `c`, nearest first, as one plain string (needs the joins of parentJoins). */
+export const parentJoins = sql`
+  LEFT JOIN admin_units p1 ON p1.id = c.parent_id
+  LEFT JOIN admin_units p2 ON p2.id = p1.parent_id
+  LEFT JOIN admin_units p3 ON p3.id = p2.parent_id`;
+export const parentsPlain = sql`concat_ws(' ', p1.name_plain, p2.name_plain, p3.name_plain)`;
+
+/** Kind words a query may start with ("thanh pho ho chi minh", "xa quang an"), accent-free. */
+const KIND_WORDS = ['thanh pho', 'thi tran', 'thi xa', 'dac khu', 'phuong', 'huyen', 'tinh', 'quan', 'xa'];
+
+export function fold(text: string): string {
+  return text
+    .replace(/[Đđ]/g, 'd')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** "Thành phố Hồ Chí Minh" → { kind: 'thanh pho', rest: 'Hồ Chí Minh' }; a lone kind word stays a name. */
+export function leadingKind(q: string): { kind: string | null; rest: string } {
+  const words = q.trim().split(/\s+/);
+  const folded = fold(q);
+  for (const k of KIND_WORDS) {
+    const n = k.split(' ').length;
+    if (words.length > n && folded.startsWith(`${k} `)) return { kind: k, rest: words.slice(n).join(' ') };
+  }
+  return { kind: null, rest: q };
+}
+
+/**
+ * SELECT id, score of the units matching `q` (one row per unit), over every
+ * level and period; `where` (on alias `c`) narrows them.
+ */
+export function unitHitsSql(query: string, where: RawBuilder<unknown> = sql`true`): RawBuilder<unknown> {
+  const { kind, rest: q } = leadingKind(query);
+  // A kind word given ("xa quang an") favours units of that kind a little.
+  const kindBonus = kind ? sql` + CASE WHEN plain_text(c.kind) = ${kind} THEN 0.1 ELSE 0 END` : sql``;
+  const parts = splits(q).map(({ name, context }) => {
+    const nq = sql`plain_text(${name})`;
+    if (context === null)
+      return sql`SELECT c.id, ${nameScore(nq)}${kindBonus} AS score FROM admin_units c
+        WHERE (c.name_plain % ${nq} OR ${nq} <% c.name_plain) AND ${where}`;
+    return sql`SELECT c.id, ${nameScore(nq)}${kindBonus} + ${sql.lit(CONTEXT_WEIGHT)} * word_similarity(plain_text(${context}), ${parentsPlain})
+        - ${sql.lit(CONTEXT_COST)} AS score
+      FROM admin_units c ${parentJoins}
+      WHERE c.name_plain = ${nq} AND ${where}`;
+  });
+  if (parts.length === 0) return sql`SELECT NULL::bigint AS id, NULL::float8 AS score WHERE false`;
+  return sql`SELECT x.id, max(x.score)::float8 AS score FROM (${sql.join(parts, sql` UNION ALL `)}) x GROUP BY x.id`;
+}
