@@ -73,7 +73,9 @@ export function facts(p: Props, layer?: string): HTMLElement {
   for (const [k, v] of Object.entries(p)) {
     // `_…` are the map's own bookkeeping (selection.ts), not facts.
     if (HANDLED.has(k) || k.startsWith('_') || v === null || v === undefined || v === '') continue;
-    row(dl, name(k), isEnumerated(k) ? value(k) : typeof v === 'number' ? num(v) : String(v));
+    const shown = isEnumerated(k) ? value(k) : typeof v === 'number' ? num(v) : String(v);
+    // A unit's kind is a Vietnamese word the registry does not label: "xã" is a commune in English.
+    row(dl, name(k), k === 'kind' && shown === String(v) ? unitKind(shown) : shown);
   }
   return dl;
 }
@@ -239,6 +241,15 @@ export function openPopup(map: MlMap, popup: Popup, focus = false): void {
   });
   popup.addTo(map);
   fitPopup(map, popup);
+  // Content that grows (the facts and sources arriving, a list unfolded) is brought back inside the map.
+  const content = popup.getElement().querySelector('.maplibregl-popup-content');
+  let frame = 0;
+  const resized = new ResizeObserver(() => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => fitPopup(map, popup));
+  });
+  if (content) resized.observe(content);
+  popup.on('close', () => resized.disconnect());
   if (focus) {
     const target = popup.getElement().querySelector<HTMLElement>('.feature-popup, .stack-popup');
     target?.focus();
@@ -269,16 +280,28 @@ export function atlasPopup(map: MlMap, offset = 0): Popup {
     closeButton: true,
     ...(offset ? { offset: offsets(offset) } : {}),
   });
-  popup.on('open', () => {
+  const size = (): void => {
     const content = popup.getElement()?.querySelector<HTMLElement>('.maplibregl-popup-content');
     const frame = map.getContainer().getBoundingClientRect();
     // Room for the tip, the offset and a margin on both sides.
-    if (content) content.style.maxHeight = `${Math.max(120, frame.height - 40 - offset)}px`;
+    const room = frame.height - 40 - offset;
+    if (content)
+      content.style.maxHeight = `${Math.max(120, Math.min(room, Math.max(320, frame.height * 0.8)))}px`;
+  };
+  // The map changes size (the phone's panel unfolds): the popup follows it.
+  const resized = (): void => {
+    size();
+    fitPopup(map, popup);
+  };
+  popup.on('open', () => {
+    size();
+    map.on('resize', resized);
     popup
       .getElement()
       ?.querySelector('.maplibregl-popup-close-button')
       ?.setAttribute('aria-label', t('close'));
   });
+  popup.on('close', () => map.off('resize', resized));
   return popup;
 }
 
