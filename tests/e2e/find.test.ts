@@ -152,17 +152,23 @@ describe('finding places and opening features', { timeout: 240_000 }, () => {
         expect(text).toContain(lang === 'vi' ? 'Đường xã' : 'Commune road');
         await shot(page, `results-${screen}-${lang}`);
         await searchFor(page, 'kim son');
-        await page.waitForFunction(() => document.querySelector('.results')?.textContent?.includes('Chợ Kim Sơn'));
+        await page.waitForFunction(() =>
+          document.querySelector('.results')?.textContent?.includes('Chợ Kim Sơn'),
+        );
         const kim = await page.$$eval('.results .meta', (m) => m.map((e) => e.textContent).join(' | '));
         expect(kim).not.toContain('water_supply');
         expect(kim).toContain(lang === 'vi' ? 'Cấp nước' : 'Water supply');
         // Unit kinds in English too (a "thị trấn" is a township).
         if (lang === 'en') expect(kim).not.toMatch(/thị trấn|xã/);
         await searchFor(page, 'quoc lo');
-        await page.waitForFunction(() => document.querySelector('.results')?.textContent?.includes('Quốc lộ 16'));
+        await page.waitForFunction(() =>
+          document.querySelector('.results')?.textContent?.includes('Quốc lộ 16'),
+        );
         const roads = await page.$$eval('.results .meta', (m) => m.map((e) => e.textContent).join(' | '));
         expect(roads).not.toMatch(/\bnational\b|\binternational\b/);
-        expect(roads).toContain(lang === 'vi' ? 'Quốc lộ · Đường giao thông' : 'National road · Roads and routes');
+        expect(roads).toContain(
+          lang === 'vi' ? 'Quốc lộ · Đường giao thông' : 'National road · Roads and routes',
+        );
       });
 
   for (const [screen, viewport] of SCREENS)
@@ -275,7 +281,9 @@ describe('finding places and opening features', { timeout: 240_000 }, () => {
       (bs) =>
         new Set(
           bs
-            .filter((b) => ['projects', 'markets', 'industrial-parks'].includes((b as HTMLElement).dataset.layer!))
+            .filter((b) =>
+              ['projects', 'markets', 'industrial-parks'].includes((b as HTMLElement).dataset.layer!),
+            )
             .map((b) => (b as HTMLElement).dataset.id),
         ).size,
     );
