@@ -248,7 +248,10 @@ describe('finding places and opening features', { timeout: 240_000 }, () => {
       const details = page.locator('.atlas-popup details.stack');
       if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open)))
         await details.locator('summary').click();
-      const item = page.locator('.atlas-popup details.stack button.stack-item', { hasText: name }).first();
+      // The item named exactly so ("Quế Phong" is also in a project's name).
+      const items = page.locator('.atlas-popup details.stack button.stack-item');
+      const names = await items.locator('.name').allTextContents();
+      const item = items.nth(names.indexOf(name));
       // From the keyboard: focus the item, Enter.
       await item.focus();
       await page.keyboard.press('Enter');
