@@ -215,6 +215,8 @@ export interface ShowOptions {
   stack?: HTMLElement;
   /** Pixels between the point and the popup's tip (a search marker stands there). */
   offset?: number;
+  /** The map was flown to the point: the popup fits beside it without moving the map. */
+  keepCentre?: boolean;
 }
 
 /** The popup open now (at most one), and what had the focus before it. */
@@ -272,7 +274,7 @@ function offsets(px: number): PopupOptions['offset'] {
 }
 
 /** A popup sized to the map: never taller than it (it scrolls inside), so it always fits. */
-export function atlasPopup(map: MlMap, offset = 0): Popup {
+export function atlasPopup(map: MlMap, offset = 0, keepCentre = false): Popup {
   const popup = new Popup({
     maxWidth: '340px',
     focusAfterOpen: false,
@@ -284,9 +286,10 @@ export function atlasPopup(map: MlMap, offset = 0): Popup {
     const content = popup.getElement()?.querySelector<HTMLElement>('.maplibregl-popup-content');
     const frame = map.getContainer().getBoundingClientRect();
     // Room for the tip, the offset and a margin on both sides.
-    const room = frame.height - 40 - offset;
-    if (content)
-      content.style.maxHeight = `${Math.max(120, Math.min(room, Math.max(320, frame.height * 0.8)))}px`;
+    // A popup for a place flown to fits on one side of it, so the place stays in the middle.
+    const room = keepCentre ? frame.height / 2 - offset - 24 : frame.height - 40 - offset;
+    const most = keepCentre ? room : Math.min(room, Math.max(320, frame.height * 0.8));
+    if (content) content.style.maxHeight = `${Math.max(120, most)}px`;
   };
   // The map changes size (the phone's panel unfolds): the popup follows it.
   const resized = (): void => {
@@ -343,7 +346,9 @@ export function showFeature(
   if (options.note) box.append(options.note);
   if (options.stack) box.append(options.stack);
   box.append(table, provenance);
-  const popup = atlasPopup(atlas.map, options.offset).setLngLat(lngLat).setDOMContent(box);
+  const popup = atlasPopup(atlas.map, options.offset, options.keepCentre)
+    .setLngLat(lngLat)
+    .setDOMContent(box);
   const kind = col?.style?.kind;
   const geometryType = kind === 'line' ? 'LineString' : kind === 'fill' ? 'Polygon' : 'Point';
   for (const extend of popupExtensions) extend({ box, layer, id, props, popup, geometryType });

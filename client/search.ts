@@ -279,7 +279,7 @@ function unitPopup(atlas: Atlas, r: Result, note: HTMLElement | undefined): void
     }),
   );
   if (note) box.append(note);
-  const popup = atlasPopup(atlas.map, MARKER_PX).setLngLat(r.point!).setDOMContent(box);
+  const popup = atlasPopup(atlas.map, MARKER_PX, true).setLngLat(r.point!).setDOMContent(box);
   openPopup(atlas.map, popup);
 }
 
@@ -303,6 +303,7 @@ export function searchBox(form: HTMLFormElement, atlas: Atlas): void {
         const popup = showFeature(atlas, to.layer, to.id, shape.properties, to.point!, {
           note,
           offset: MARKER_PX,
+          keepCentre: true,
         });
         popup.on('close', () => drawn.clear());
       } else unitPopup(atlas, to, note);
