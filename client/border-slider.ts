@@ -71,6 +71,9 @@ export function borderSlider(
   const onLabel = document.createElement('label');
   const heading = document.createElement('h3');
   form.append(heading, onLabel, range, out, summary, list);
+  // h14-find: the slider is named by the heading above it ("Khoảng cách tới biên giới").
+  heading.id = 'near-heading';
+  range.setAttribute('aria-labelledby', 'near-heading');
   root.replaceChildren(form);
   form.addEventListener('submit', (e) => e.preventDefault());
 

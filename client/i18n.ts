@@ -121,6 +121,20 @@ const vi = {
   editSourcePublisher: 'Nơi đăng',
   editInside: 'chứa điểm này',
   editExact: 'chính xác',
+  // h14-find: search, stacked features, the "in view" list, phone sheet, accessibility
+  clusterOf: 'Nhóm {n} điểm',
+  stackHere: '{n} đối tượng tại đây',
+  stackOthers: 'Cùng chỗ này còn {n} đối tượng khác',
+  zoomHere: 'Phóng to chỗ này',
+  inViewList: 'Đối tượng trong khung nhìn',
+  inViewMore: 'Còn {n} đối tượng nữa: phóng to để xem',
+  searchResults: 'Kết quả tìm kiếm',
+  searchHit: 'Vị trí tìm thấy',
+  formerUnit: '{old} (đến {date}) nay thuộc {now}.',
+  formerUnitUnknown: '{old} chỉ tồn tại đến {date}; chưa rõ nay thuộc đơn vị nào.',
+  sameNameBefore: 'cùng tên trước 2025: mã {code}',
+  showPanel: 'Mở bảng điều khiển',
+  hidePanel: 'Thu gọn bảng điều khiển',
 };
 
 type Key = keyof typeof vi;
@@ -234,6 +248,20 @@ const en: Record<Key, string> = {
   editSourcePublisher: 'Publisher',
   editInside: 'holds the point',
   editExact: 'exact',
+  // h14-find: search, stacked features, the "in view" list, phone sheet, accessibility
+  clusterOf: 'Group of {n} points',
+  stackHere: '{n} features here',
+  stackOthers: '{n} more at this spot',
+  zoomHere: 'Zoom in here',
+  inViewList: 'Features in view',
+  inViewMore: '{n} more: zoom in to see them',
+  searchResults: 'Search results',
+  searchHit: 'Search result',
+  formerUnit: '{old} (until {date}) is now part of {now}.',
+  formerUnitUnknown: '{old} existed until {date}; what it became is not recorded.',
+  sameNameBefore: 'same name before 2025: code {code}',
+  showPanel: 'Show the panel',
+  hidePanel: 'Hide the panel',
 };
 
 /** Names of project figures (the sources endpoint's `figures`), which are not layer properties. */

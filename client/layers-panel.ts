@@ -45,7 +45,14 @@ export function layersPanel(
       const desc = document.createElement('p');
       desc.textContent = c.description ?? '';
       details.append(summary, legend(c.style, c.id), desc);
-      label.append(box, swatch(c.style?.kind ?? 'circle', c.style?.color ?? '#555'), layerTitle(c), count);
+      // The count is its own word of the box's name: "Cửa khẩu (5)", not "Cửa khẩu5" (style.css adds the brackets).
+      label.append(
+        box,
+        swatch(c.style?.kind ?? 'circle', c.style?.color ?? '#555'),
+        layerTitle(c),
+        ' ',
+        count,
+      );
       li.append(label);
       if (c.style?.colorBy) li.append(details);
       else {

@@ -3,6 +3,7 @@
  * (/ogc/collections) and tiles (TileJSON), builds the map and the panels, and
  * writes every change back to the URL.
  */
+import { keyboardTabs, panelSheet } from './a11y.ts';
 import { type Collection, collections, type TileJson, tileJson } from './api.ts';
 import { borderSlider, type NearResult } from './border-slider.ts';
 import { exportPanel } from './export.ts';
@@ -14,7 +15,9 @@ import { enablePopups } from './popup.ts';
 import { searchBox } from './search.ts';
 import { selectionOverlay } from './selection.ts';
 import { signInControl } from './sign-in.ts';
+import { InViewControl } from './stack-list.ts';
 import { statsPanel } from './stats-panel.ts';
+import { enableTooltips } from './tooltip.ts';
 import { parseHash, type State, writeHash } from './url-state.ts';
 
 const state: State = parseHash(window.location.hash);
@@ -54,6 +57,8 @@ function tabs(): void {
 
 async function start(): Promise<void> {
   tabs();
+  keyboardTabs(document.querySelector('#panel .tabs')!);
+  panelSheet(document.querySelector('#panel')!);
   let cols: Collection[];
   let tj: TileJson;
   try {
@@ -81,7 +86,7 @@ async function start(): Promise<void> {
   const stats = statsPanel(document.querySelector('#tab-stats')!, state.filters);
   let overlay: ReturnType<typeof selectionOverlay> | undefined;
 
-  searchBox(document.querySelector('#search')!, map);
+  searchBox(document.querySelector('#search')!, atlas);
   const filters = filtersPanel(document.querySelector('#filters')!, cols, state.filters, (f) => {
     state.filters = f;
     atlas.applyFilters(f);
@@ -113,6 +118,9 @@ async function start(): Promise<void> {
       writeHash(state);
     });
     enablePopups(atlas);
+    // h14-find: the keyboard's way to every feature drawn, and hover tooltips.
+    map.addControl(new InViewControl(atlas), 'top-left');
+    enableTooltips(atlas);
     void filters;
   });
   map.on('moveend', () => {

@@ -3,20 +3,22 @@
  * it comes from. The tile gives the first facts at once; the full feature
  * (OGC API) and its sources follow from the server.
  *
- * A click on a cluster zooms in on it instead.
+ * Several features under a click (a stack, a cluster) are listed first
+ * (stack-list.ts); the popup always fits inside the map and Esc closes it.
  */
 import {
   type LngLatLike,
-  type MapGeoJSONFeature,
   type MapMouseEvent,
   type Map as MlMap,
   Popup,
+  type PopupOptions,
 } from 'maplibre-gl';
-import { type FeatureSources, feature, featureSources, type Props } from './api.ts';
+import { type Collection, type FeatureSources, feature, featureSources, type Props } from './api.ts';
 import { bn, metres, num, years } from './format.ts';
-import { fieldLabel, isEnumerated, t, valueLabel } from './i18n.ts';
+import { fieldLabel, getLang, isEnumerated, t, valueLabel } from './i18n.ts';
 import { layerTitle } from './layers-panel.ts';
 import { type Atlas, OVERLAY_LAYER } from './map.ts';
+import { openAt } from './stack-list.ts';
 
 /** Shown in the facts table by their own rows, or not at all. */
 const HANDLED = new Set([
@@ -71,7 +73,9 @@ export function facts(p: Props, layer?: string): HTMLElement {
   for (const [k, v] of Object.entries(p)) {
     // `_…` are the map's own bookkeeping (selection.ts), not facts.
     if (HANDLED.has(k) || k.startsWith('_') || v === null || v === undefined || v === '') continue;
-    row(dl, name(k), isEnumerated(k) ? value(k) : typeof v === 'number' ? num(v) : String(v));
+    const shown = isEnumerated(k) ? value(k) : typeof v === 'number' ? num(v) : String(v);
+    // A unit's kind is a Vietnamese word the registry does not label: "xã" is a commune in English.
+    row(dl, name(k), k === 'kind' && shown === String(v) ? unitKind(shown) : shown);
   }
   return dl;
 }
@@ -136,6 +140,174 @@ export interface PopupContext {
 /** Called for every popup opened (client/editor.ts adds the editing buttons while an editor is signed in). */
 export const popupExtensions: ((c: PopupContext) => void)[] = [];
 
+/** Unit kinds (the gazetteer's words) in English; Vietnamese shows them as they are. */
+const UNIT_KINDS_EN: Record<string, string> = {
+  xã: 'commune',
+  phường: 'ward',
+  'thị trấn': 'township',
+  'đặc khu': 'special zone',
+  huyện: 'district',
+  quận: 'urban district',
+  'thị xã': 'town',
+  'thành phố': 'city',
+  tỉnh: 'province',
+};
+
+/** "xã", "thị trấn"… in the page language. */
+export function unitKind(kind: string | null | undefined): string {
+  if (!kind) return '';
+  return getLang() === 'vi' ? kind : (UNIT_KINDS_EN[kind.toLowerCase()] ?? kind);
+}
+
+/** A unit's kind and name as a person says it: "xã Quảng Tân" | "Quảng Tân commune". */
+export function unitName(name: string, kind: string | null | undefined): string {
+  const k = unitKind(kind);
+  if (!k) return name;
+  return getLang() === 'vi' ? `${k} ${name}` : `${name} ${k}`;
+}
+
+/** A value of a layer's property the server labels ("commune" → "Đường xã" for a road's class). */
+export function labelledValue(layer: string | null | undefined, value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  const col = layer ? registered.find((c) => c.id === layer) : undefined;
+  const props = col?.properties ?? {};
+  const by = col?.style?.colorBy?.property;
+  const names = [...(by ? [by] : []), ...Object.keys(props).filter((k) => k !== by)];
+  for (const k of names)
+    if (props[k]?.['x-labels']?.[String(value)]) return valueLabel(k, value, layer ?? undefined);
+  return null;
+}
+
+let registered: readonly Collection[] = [];
+
+/** What a feature is, in words: its labelled kind and its layer ("Đường xã · Đường giao thông"). */
+export function kindText(layer: string, props: Props): string {
+  const col = registered.find((c) => c.id === layer);
+  const title = col ? layerTitle(col) : layer;
+  const by = col?.style?.colorBy?.property;
+  let kind: string | null = null;
+  for (const k of [by, 'category', 'class', 'kind']) {
+    if (!k || props[k] === undefined || props[k] === null) continue;
+    kind = labelledValue(layer, props[k]);
+    if (!kind && k === 'kind') kind = unitKind(String(props[k]));
+    if (kind) break;
+  }
+  if (typeof props.point_count === 'number' && props.point_count > 1)
+    return `${t('clusterOf', { n: props.point_count })} · ${title}`;
+  return kind && kind.toLowerCase() !== title.toLowerCase() ? `${kind} · ${title}` : title;
+}
+
+/** The name a feature goes by (a country by its Vietnamese name in Vietnamese). */
+export function featureName(props: Props, id?: number | string): string {
+  const vi = getLang() === 'vi';
+  const n =
+    (vi ? (props.name_vi ?? props.name) : (props.name_en ?? props.name ?? props.name_vi)) ?? props.ref;
+  return String(n ?? props.iso3 ?? (id === undefined ? '' : `#${id}`));
+}
+
+/** Options of one popup. */
+export interface ShowOptions {
+  /** Move the keyboard focus into the popup (it was opened from the keyboard or a list). */
+  focus?: boolean;
+  /** Shown first, above the facts (what an old unit became, from the search). */
+  note?: HTMLElement;
+  /** Shown under the title: the other features at the same spot (stack-list.ts). */
+  stack?: HTMLElement;
+  /** Pixels between the point and the popup's tip (a search marker stands there). */
+  offset?: number;
+  /** The map was flown to the point: the popup fits beside it without moving the map. */
+  keepCentre?: boolean;
+}
+
+/** The popup open now (at most one), and what had the focus before it. */
+let current: { popup: Popup; opener: Element | null } | null = null;
+
+/** Closes the open popup, if any; the focus goes back to what opened it. */
+export function closePopup(): boolean {
+  if (!current?.popup.isOpen()) return false;
+  current.popup.remove();
+  return true;
+}
+
+/** Opens `popup` as the one popup of the map (the previous one closes). */
+export function openPopup(map: MlMap, popup: Popup, focus = false): void {
+  const opener = document.activeElement;
+  if (current && current.popup !== popup) current.popup.remove();
+  current = { popup, opener };
+  popup.on('close', () => {
+    if (current?.popup !== popup) return;
+    current = null;
+    const back = opener as HTMLElement | null;
+    // Back to the list button or the search box that opened it, when it is still there.
+    if (focus && back?.isConnected && back.focus) back.focus();
+  });
+  popup.addTo(map);
+  fitPopup(map, popup);
+  // Content that grows (the facts and sources arriving, a list unfolded) is brought back inside the map.
+  const content = popup.getElement().querySelector('.maplibregl-popup-content');
+  let frame = 0;
+  const resized = new ResizeObserver(() => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => fitPopup(map, popup));
+  });
+  if (content) resized.observe(content);
+  popup.on('close', () => resized.disconnect());
+  if (focus) {
+    const target = popup.getElement().querySelector<HTMLElement>('.feature-popup, .stack-popup');
+    target?.focus();
+  }
+}
+
+/** A tip offset that keeps a popup off a marker `px` tall (anchored at its foot). */
+function offsets(px: number): PopupOptions['offset'] {
+  return {
+    top: [0, 4],
+    'top-left': [0, 4],
+    'top-right': [0, 4],
+    bottom: [0, -px],
+    'bottom-left': [0, -px],
+    'bottom-right': [0, -px],
+    left: [12, -px / 2],
+    right: [-12, -px / 2],
+    center: [0, 0],
+  };
+}
+
+/** A popup sized to the map: never taller than it (it scrolls inside), so it always fits. */
+export function atlasPopup(map: MlMap, offset = 0, keepCentre = false): Popup {
+  const popup = new Popup({
+    maxWidth: '340px',
+    focusAfterOpen: false,
+    className: 'atlas-popup',
+    closeButton: true,
+    ...(offset ? { offset: offsets(offset) } : {}),
+  });
+  const size = (): void => {
+    const content = popup.getElement()?.querySelector<HTMLElement>('.maplibregl-popup-content');
+    const frame = map.getContainer().getBoundingClientRect();
+    // Room for the tip, the offset and a margin on both sides.
+    // A popup for a place flown to fits on one side of it, so the place stays in the middle.
+    const room = keepCentre ? frame.height / 2 - offset - 24 : frame.height - 40 - offset;
+    const most = keepCentre ? room : Math.min(room, Math.max(320, frame.height * 0.8));
+    if (content) content.style.maxHeight = `${Math.max(120, most)}px`;
+  };
+  // The map changes size (the phone's panel unfolds): the popup follows it.
+  const resized = (): void => {
+    size();
+    fitPopup(map, popup);
+  };
+  popup.on('open', () => {
+    size();
+    map.on('resize', resized);
+    popup
+      .getElement()
+      ?.querySelector('.maplibregl-popup-close-button')
+      ?.setAttribute('aria-label', t('close'));
+  });
+  popup.on('close', () => map.off('resize', resized));
+  return popup;
+}
+
 /** Opens the popup of one feature of `layer` at `lngLat`. */
 export function showFeature(
   atlas: Atlas,
@@ -143,20 +315,26 @@ export function showFeature(
   id: number | string,
   props: Props,
   lngLat: LngLatLike,
+  options: ShowOptions = {},
 ): Popup {
+  registered = atlas.collections;
   const col = atlas.collections.find((c) => c.id === layer);
   const box = document.createElement('article');
   box.className = 'feature-popup';
+  box.tabIndex = -1;
   box.dataset.layer = layer;
   box.dataset.id = String(id);
   const head = document.createElement('header');
+  const title = Object.assign(document.createElement('h3'), {
+    textContent: String(props.name ?? props.name_vi ?? props.ref ?? props.iso3 ?? `#${id}`),
+  });
+  title.id = `popup-title-${layer}-${id}`;
+  box.setAttribute('aria-labelledby', title.id);
   head.append(
-    Object.assign(document.createElement('h3'), {
-      textContent: String(props.name ?? props.name_vi ?? props.ref ?? props.iso3 ?? `#${id}`),
-    }),
+    title,
     Object.assign(document.createElement('p'), {
       className: 'layer-name',
-      textContent: col ? layerTitle(col) : layer,
+      textContent: col ? kindText(layer, props) : layer,
     }),
   );
   let table = facts(props, layer);
@@ -164,8 +342,13 @@ export function showFeature(
     className: 'loading',
     textContent: t('loading'),
   });
-  box.append(head, table, provenance);
-  const popup = new Popup({ maxWidth: '340px', focusAfterOpen: false }).setLngLat(lngLat).setDOMContent(box);
+  box.append(head);
+  if (options.note) box.append(options.note);
+  if (options.stack) box.append(options.stack);
+  box.append(table, provenance);
+  const popup = atlasPopup(atlas.map, options.offset, options.keepCentre)
+    .setLngLat(lngLat)
+    .setDOMContent(box);
   const kind = col?.style?.kind;
   const geometryType = kind === 'line' ? 'LineString' : kind === 'fill' ? 'Polygon' : 'Point';
   for (const extend of popupExtensions) extend({ box, layer, id, props, popup, geometryType });
@@ -185,22 +368,27 @@ export function showFeature(
     });
   // Opened once its content is in (or after 300 ms at most): placed once at
   // its final size, rather than placed small and then grown past the map.
+  let opened = false;
   const open = () => {
-    if (popup.isOpen()) return;
-    popup.addTo(atlas.map);
-    fitPopup(atlas.map, popup);
+    if (opened) return;
+    opened = true;
+    openPopup(atlas.map, popup, options.focus);
   };
-  void Promise.all([full, cited]).then(open);
+  void Promise.all([full, cited]).then(() => {
+    open();
+    fitPopup(atlas.map, popup);
+  });
   setTimeout(open, 300);
   return popup;
 }
 
-/** Pans the map so that an open popup lies inside it, when it fits at all. */
-function fitPopup(map: MlMap, popup: Popup): void {
+/** Pans the map so that an open popup lies inside it (it is never taller than the map, see atlasPopup). */
+export function fitPopup(map: MlMap, popup: Popup): void {
+  if (!popup.isOpen()) return;
   const el = popup.getElement();
   const box = el.getBoundingClientRect();
   const frame = map.getContainer().getBoundingClientRect();
-  if (box.height > frame.height - 16) return;
+  if (box.height > frame.height - 8) return;
   const down = Math.max(0, box.bottom - frame.bottom + 8) - Math.max(0, frame.top - box.top + 8);
   const right = Math.max(0, box.right - frame.right + 8) - Math.max(0, frame.left - box.left + 8);
   if (down || right) map.panBy([right, down], { duration: 300 });
@@ -213,32 +401,37 @@ export function pausePopups(on: boolean): void {
   paused = on;
 }
 
+export function popupsPaused(): boolean {
+  return paused;
+}
+
+/** The style layers a click, a hover or the "in view" list looks at. */
+export function interactiveLayers(atlas: Atlas): string[] {
+  return [OVERLAY_LAYER, ...[...atlas.roles.values()].flatMap((r) => r.interactive)].filter((l) =>
+    atlas.map.getLayer(l),
+  );
+}
+
+/**
+ * A click opens what lies under it: one feature's popup; several stacked
+ * features (or a cluster) list each of them, and each item opens its own
+ * popup (stack-list.ts). Esc closes the open popup.
+ */
 export function enablePopups(atlas: Atlas): void {
   const { map } = atlas;
-  const interactive = (): string[] =>
-    [OVERLAY_LAYER, ...[...atlas.roles.values()].flatMap((r) => r.interactive)].filter((l) =>
-      map.getLayer(l),
-    );
+  registered = atlas.collections;
   map.on('click', (e: MapMouseEvent) => {
     if (paused) return;
-    const hits: MapGeoJSONFeature[] = map.queryRenderedFeatures(e.point, { layers: interactive() });
-    const top = hits[0];
-    if (!top) return;
-    const layer =
-      top.layer.id === OVERLAY_LAYER ? String(top.properties._layer) : top.layer.id.split(':')[0]!;
-    if (Number(top.properties.point_count ?? 1) > 1) {
-      map.easeTo({ center: e.lngLat, zoom: Math.min(map.getZoom() + 2, 16) });
-      return;
-    }
-    const id = top.id ?? top.properties.id;
-    if (id === undefined || id === null) return;
-    showFeature(atlas, layer, id as number, top.properties, e.lngLat);
+    void openAt(atlas, e.point, e.lngLat);
   });
   map.on('mousemove', (e) => {
     if (paused) return;
     const over = map
-      .queryRenderedFeatures(e.point, { layers: interactive() })
+      .queryRenderedFeatures(e.point, { layers: interactiveLayers(atlas) })
       .some((f) => !f.layer.id.startsWith('countries'));
     map.getCanvas().style.cursor = over ? 'pointer' : '';
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && closePopup()) e.stopPropagation();
   });
 }
