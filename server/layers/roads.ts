@@ -54,12 +54,12 @@ export const roads: LayerDef = {
     colorBy: {
       property: 'class',
       colors: {
-        expressway: '#e6550d',
-        national: '#fd8d3c',
-        provincial: '#fdae6b',
-        district: '#969696',
-        commune: '#bdbdbd',
-        rural: '#bdbdbd',
+        expressway: '#d94801',
+        national: '#a63603',
+        provincial: '#8c6d31',
+        district: '#636363',
+        commune: '#7b7b7b',
+        rural: '#7b7b7b',
       },
     },
   },
