@@ -31,7 +31,11 @@ const flush = () => {
   // Bins cut rivers into pieces; a piece of one vertex draws nothing.
   const dedup = line.filter((p, i) => i === 0 || p[0] !== line[i - 1]![0] || p[1] !== line[i - 1]![1]);
   if (dedup.length >= 2)
-    features.push({ type: 'Feature', properties: { level }, geometry: { type: 'LineString', coordinates: dedup } });
+    features.push({
+      type: 'Feature',
+      properties: { level },
+      geometry: { type: 'LineString', coordinates: dedup },
+    });
   line = [];
 };
 for (const row of out.split('\n')) {

@@ -51,6 +51,7 @@ export const roads: LayerDef = {
     kind: 'line',
     color: '#636363',
     size: 2,
+    label: 'name',
     colorBy: {
       property: 'class',
       colors: {
