@@ -65,7 +65,7 @@ async function start(): Promise<void> {
   useLabels(cols);
   const known = new Set(cols.map((c) => c.id));
   const visible = new Set(state.layers?.filter((id) => known.has(id)) ?? cols.map((c) => c.id));
-  const atlas = createMap(document.querySelector('#map')!, cols, tj, state.view, visible);
+  const atlas = await createMap(document.querySelector('#map')!, cols, tj, state.view, visible);
   const { map } = atlas;
 
   let near: NearResult | null = null;
