@@ -5,6 +5,8 @@
  */
 import { type Collection, collections, type TileJson, tileJson } from './api.ts';
 import { borderSlider, type NearResult } from './border-slider.ts';
+// h14-carto: shareable selection, copy link, open-in-GIS links, choropleths
+import type { Units } from './choropleth.ts';
 import { exportPanel } from './export.ts';
 import { filtersPanel } from './filters-panel.ts';
 import { onLang, setLang, t, translateDom, useLabels } from './i18n.ts';
@@ -13,6 +15,7 @@ import { createMap } from './map.ts';
 import { enablePopups } from './popup.ts';
 import { searchBox } from './search.ts';
 import { selectionOverlay } from './selection.ts';
+import { copyLinkButton, keepSelection } from './share.ts';
 import { signInControl } from './sign-in.ts';
 import { statsPanel } from './stats-panel.ts';
 import { parseHash, type State, writeHash } from './url-state.ts';
@@ -112,7 +115,20 @@ async function start(): Promise<void> {
     });
     enablePopups(atlas);
     void filters;
+    // h14-carto
+    keepSelection(atlas, state, () => writeHash(state));
+    // Loaded after the first render: neither is needed to draw the map.
+    const tab = document.querySelector<HTMLElement>('#tab-layers')!;
+    void import('./choropleth.ts').then(({ choropleth }) => {
+      const shade = choropleth(tab, atlas, (v) => {
+        state.choro = v;
+        writeHash(state);
+      });
+      if (state.choro) void shade.show(...(state.choro.split('/') as [Units, string]));
+      void import('./links-panel.ts').then(({ linksPanel }) => linksPanel(tab, atlas, () => state.filters));
+    });
   });
+  copyLinkButton();
   map.on('moveend', () => {
     const c = map.getCenter();
     state.view = { zoom: map.getZoom(), lat: c.lat, lon: c.lng };

@@ -9,6 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../server/prepare.ts';
 
@@ -22,7 +23,7 @@ const RESOLUTION = 'i';
 const out = execFileSync(
   'gmt',
   ['coast', `-R${REGION}`, `-D${RESOLUTION}`, ...LEVELS.map((l) => `-I${l}`), '-M'],
-  { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, cwd: tmpdir() }, // GMT leaves gmt.history in its cwd
 );
 const features: object[] = [];
 let level = 0;

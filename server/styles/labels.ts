@@ -9,8 +9,8 @@
  *   GET /styles/labels.geojson
  *   { "type": "FeatureCollection", "features": [{ "type": "Feature", "id": 7,
  *     "geometry": { "type": "Point", "coordinates": [107.4, 21.3] },
- *     "properties": { "layer": "provinces", "name": "Quảng Ninh", "name_en": "Quảng Ninh",
- *                     "seat": false, "area_km2": 6178 } }, ...] }
+ *     "properties": { "layer": "provinces", "feature_id": 3, "name": "Quảng Ninh", "name_en": "Quảng Ninh",
+ *                     "code": "22", "seat": false, "area_km2": 6178 } }, ...] }
  *
  * `name_en` is the English name where the layer has one (countries), else
  * the Vietnamese name, which keeps its diacritics in both languages.
@@ -37,6 +37,7 @@ interface Row {
   id: string | number;
   name: string | null;
   name_en: string | null;
+  code: string | null;
   x: number;
   y: number;
   seat: boolean;
@@ -45,8 +46,10 @@ interface Row {
 
 function layerSelect(l: LayerDef) {
   const { vi, en } = labelColumns(l);
+  const code = l.properties.some((p) => p.name === 'code') ? sql`v.code::text` : sql`NULL::text`;
   return sql<Row>`
     SELECT ${l.id}::text AS layer, v.id, v.${sql.ref(vi)}::text AS name, v.${sql.ref(en)}::text AS name_en,
+           ${code} AS code,
            ST_X(p) AS x, ST_Y(p) AS y, NOT area AS seat,
            CASE WHEN area THEN round((ST_Area(v.geom::geography) / 1e6)::numeric, 1)::float8 END AS area_km2
     FROM ${sql.table(l.view)} v
@@ -79,6 +82,7 @@ export async function labelPoints(db: Kysely<DB>): Promise<object> {
           feature_id: r.id,
           name: r.name,
           name_en: r.name_en ?? r.name,
+          ...(r.code === null ? {} : { code: r.code }),
           seat: r.seat,
           area_km2: r.area_km2,
         },
