@@ -32,9 +32,9 @@ export const borderSegments: LayerDef = {
   tile: { simplify: true },
   style: {
     kind: 'line',
-    color: '#7f0000',
+    color: '#67000d',
     size: 2,
-    colorBy: { property: 'neighbour', colors: { CHN: '#7f0000', LAO: '#3f007d', KHM: '#00441b' } },
+    colorBy: { property: 'neighbour', colors: { CHN: '#67000d', LAO: '#3f007d', KHM: '#00441b' } },
   },
   attribution: OSM_ATTRIBUTION,
   citationEntity: 'border_segment',

@@ -55,10 +55,10 @@ export const roads: LayerDef = {
     colorBy: {
       property: 'class',
       colors: {
-        expressway: '#d94801',
+        expressway: '#cc5500',
         national: '#a63603',
         provincial: '#8c6d31',
-        district: '#636363',
+        district: '#4d4d4d',
         commune: '#7b7b7b',
         rural: '#7b7b7b',
       },

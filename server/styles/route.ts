@@ -4,7 +4,8 @@
  * GET /basemap/rivers.geojson         the basemap's rivers (data/basemap, scripts/basemap-rivers.ts)
  *
  * The style's URLs are absolute, on the origin the request came to (behind
- * a proxy, X-Forwarded-Proto/Host through Express's trust proxy). Label
+ * a proxy, X-Forwarded-Proto/Host through Express's trust proxy, as the
+ * TileJSON's). Label
  * points are computed once per data version.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,7 +15,6 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DataVersion } from '../db/data-version.ts';
 import type { DB } from '../db/types.ts';
-import { siteRoot } from '../features/links.ts';
 import { AnswerCache } from '../http/answer-cache.ts';
 import { type Input, noParams, oneOf, readParams } from '../http/params.ts';
 import { projectRoot } from '../prepare.ts';
@@ -39,7 +39,7 @@ export function stylesRouter(db: Kysely<DB>, version?: DataVersion): Router {
   r.get('/styles/atlas.json', (req, res) => {
     const { lang } = readParams(styleQuery, req.query as Input);
     res.set('Cache-Control', 'public, max-age=300');
-    res.json(atlasStyle({ origin: siteRoot(req), lang, rivers: rivers !== undefined }));
+    res.json(atlasStyle({ origin: `${req.protocol}://${req.host}`, lang, rivers: rivers !== undefined }));
   });
 
   r.get('/styles/labels.geojson', async (req, res) => {
