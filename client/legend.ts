@@ -32,3 +32,35 @@ export function legend(style: LayerStyleHint | undefined, layer?: string): HTMLE
   }
   return box;
 }
+
+/**
+ * A choropleth's legend: its figure, one swatch per class (lightest first),
+ * the unknown units apart (grey, hatched) with their count, and a note.
+ */
+export function choroplethLegend(
+  title: string,
+  entries: readonly { color: string; label: string }[],
+  unknown: { color: string; label: string },
+  note: string,
+): HTMLElement {
+  const box = document.createElement('figure');
+  box.className = 'choropleth-key';
+  const caption = document.createElement('figcaption');
+  caption.textContent = title;
+  const list = document.createElement('ul');
+  list.className = 'legend';
+  const item = (color: string, label: string, cls?: string): void => {
+    const li = document.createElement('li');
+    const s = swatch('fill', color);
+    if (cls) s.classList.add(cls);
+    li.append(s, label);
+    list.append(li);
+  };
+  for (const e of entries) item(e.color, e.label);
+  item(unknown.color, unknown.label, 'swatch-unknown');
+  const p = document.createElement('p');
+  p.className = 'choropleth-note';
+  p.textContent = note;
+  box.append(caption, list, p);
+  return box;
+}

@@ -6,6 +6,8 @@
 import { keyboardTabs, panelSheet } from './a11y.ts';
 import { type Collection, collections, type TileJson, tileJson } from './api.ts';
 import { borderSlider, type NearResult } from './border-slider.ts';
+// h14-carto: shareable selection, copy link, open-in-GIS links, choropleths
+import type { Units } from './choropleth.ts';
 import { exportPanel } from './export.ts';
 import { filtersPanel } from './filters-panel.ts';
 import { onLang, setLang, t, translateDom, useLabels } from './i18n.ts';
@@ -14,6 +16,7 @@ import { createMap } from './map.ts';
 import { enablePopups } from './popup.ts';
 import { searchBox } from './search.ts';
 import { selectionOverlay } from './selection.ts';
+import { copyLinkButton, keepSelection } from './share.ts';
 import { signInControl } from './sign-in.ts';
 import { InViewControl } from './stack-list.ts';
 import { statsPanel } from './stats-panel.ts';
@@ -70,7 +73,7 @@ async function start(): Promise<void> {
   useLabels(cols);
   const known = new Set(cols.map((c) => c.id));
   const visible = new Set(state.layers?.filter((id) => known.has(id)) ?? cols.map((c) => c.id));
-  const atlas = createMap(document.querySelector('#map')!, cols, tj, state.view, visible);
+  const atlas = await createMap(document.querySelector('#map')!, cols, tj, state.view, visible);
   const { map } = atlas;
   // PMTiles archives in place of the server's tiles (?pmtiles=URL, or a file picked): client/pmtiles.ts, a chunk of its own.
   map.once('load', () => void import('./pmtiles.ts').then((m) => m.offerArchives(map, message)));
@@ -122,7 +125,20 @@ async function start(): Promise<void> {
     map.addControl(new InViewControl(atlas), 'top-left');
     enableTooltips(atlas);
     void filters;
+    // h14-carto
+    keepSelection(atlas, state, () => writeHash(state));
+    // Loaded after the first render: neither is needed to draw the map.
+    const tab = document.querySelector<HTMLElement>('#tab-layers')!;
+    void import('./choropleth.ts').then(({ choropleth }) => {
+      const shade = choropleth(tab, atlas, (v) => {
+        state.choro = v;
+        writeHash(state);
+      });
+      if (state.choro) void shade.show(...(state.choro.split('/') as [Units, string]));
+      void import('./links-panel.ts').then(({ linksPanel }) => linksPanel(tab, atlas, () => state.filters));
+    });
   });
+  copyLinkButton();
   map.on('moveend', () => {
     const c = map.getCenter();
     state.view = { zoom: map.getZoom(), lat: c.lat, lon: c.lng };

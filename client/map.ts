@@ -8,14 +8,15 @@ import {
   Map as MlMap,
   NavigationControl,
   ScaleControl,
+  type StyleSpecification,
   setWorkerUrl,
 } from 'maplibre-gl';
 // MapLibre 6 runs its tile workers from a module of its own: serve it from our assets.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { Collection, TileJson } from './api.ts';
 import { appliesTo, toExpression } from './filters.ts';
-import { getLang, onLang } from './i18n.ts';
-import { buildStyle, labelExpression, type StyleLayers } from './map-style.ts';
+import { getLang, type Lang, onLang } from './i18n.ts';
+import { fetchStyle, rolesOf, type StyleLayers } from './map-style.ts';
 import type { Filters, View } from './url-state.ts';
 
 export const OVERLAY_LAYER = 'selection:points';
@@ -36,15 +37,77 @@ export interface Atlas {
   countsInView(): Map<string, number>;
 }
 
-export function createMap(
+/** MapLibre's own control labels (zoom buttons, attribution, scale) in each language of the site. */
+export const MAP_LOCALE: Record<Lang, Record<string, string>> = {
+  vi: {
+    'AttributionControl.ToggleAttribution': 'Hiện/ẩn nguồn dữ liệu',
+    'AttributionControl.MapFeedback': 'Góp ý về bản đồ',
+    'FullscreenControl.Enter': 'Toàn màn hình',
+    'FullscreenControl.Exit': 'Thoát toàn màn hình',
+    'GeolocateControl.FindMyLocation': 'Tìm vị trí của tôi',
+    'GeolocateControl.LocationNotAvailable': 'Không xác định được vị trí',
+    'LogoControl.Title': 'Logo MapLibre',
+    'Map.Title': 'Bản đồ',
+    'Marker.Title': 'Điểm đánh dấu',
+    'NavigationControl.ResetBearing': 'Đặt lại hướng bắc',
+    'NavigationControl.ZoomIn': 'Phóng to',
+    'NavigationControl.ZoomOut': 'Thu nhỏ',
+    'Popup.Close': 'Đóng',
+    'ScaleControl.Meters': 'm',
+    'ScaleControl.Kilometers': 'km',
+  },
+  en: {
+    'AttributionControl.ToggleAttribution': 'Toggle attribution',
+    'AttributionControl.MapFeedback': 'Map feedback',
+    'FullscreenControl.Enter': 'Enter fullscreen',
+    'FullscreenControl.Exit': 'Exit fullscreen',
+    'GeolocateControl.FindMyLocation': 'Find my location',
+    'GeolocateControl.LocationNotAvailable': 'Location not available',
+    'LogoControl.Title': 'MapLibre logo',
+    'Map.Title': 'Map',
+    'Marker.Title': 'Map marker',
+    'NavigationControl.ResetBearing': 'Reset bearing to north',
+    'NavigationControl.ZoomIn': 'Zoom in',
+    'NavigationControl.ZoomOut': 'Zoom out',
+    'Popup.Close': 'Close popup',
+    'ScaleControl.Meters': 'm',
+    'ScaleControl.Kilometers': 'km',
+  },
+};
+
+/** The controls' titles and names after a change of language (MapLibre reads its locale only when it builds them). */
+function relabelControls(map: MlMap, lang: Lang): void {
+  const table = MAP_LOCALE[lang];
+  (map as unknown as { _locale: Record<string, string> })._locale = {
+    ...(map as unknown as { _locale: Record<string, string> })._locale,
+    ...table,
+  };
+  const set = (selector: string, key: string): void => {
+    for (const el of map.getContainer().querySelectorAll<HTMLElement>(selector)) {
+      el.title = table[key]!;
+      el.setAttribute('aria-label', table[key]!);
+    }
+  };
+  set('.maplibregl-ctrl-zoom-in', 'NavigationControl.ZoomIn');
+  set('.maplibregl-ctrl-zoom-out', 'NavigationControl.ZoomOut');
+  set('.maplibregl-ctrl-attrib-button', 'AttributionControl.ToggleAttribution');
+  set('.maplibregl-popup-close-button', 'Popup.Close');
+  map.getCanvas().setAttribute('aria-label', table['Map.Title']!);
+}
+
+export async function createMap(
   container: HTMLElement,
   cols: readonly Collection[],
   tj: TileJson,
   view: View | null,
   visible: ReadonlySet<string>,
-): Atlas {
+): Promise<Atlas> {
   setWorkerUrl(workerUrl);
-  const { style, roles } = buildStyle(cols, tj, getLang());
+  const style: StyleSpecification = await fetchStyle(getLang());
+  const roles = rolesOf(
+    style,
+    cols.map((c) => c.id),
+  );
   for (const c of cols) {
     if (visible.has(c.id)) continue;
     for (const l of style.layers)
@@ -58,6 +121,7 @@ export function createMap(
     zoom: v.zoom,
     maxZoom: 18,
     attributionControl: { compact: true },
+    locale: MAP_LOCALE[getLang()],
   });
   map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
@@ -65,13 +129,16 @@ export function createMap(
   const fields = new Map(tj.vector_layers.map((l) => [l.id, new Set(Object.keys(l.fields ?? {}))]));
   const shown = new Set(visible);
 
+  // Another language: the server's style in that language gives each label its text.
   onLang(() => {
-    if (!map.isStyleLoaded()) return;
-    for (const c of cols) {
-      const label = c.style?.label;
-      for (const id of roles.get(c.id)?.labels ?? [])
-        if (label) map.setLayoutProperty(id, 'text-field', labelExpression(label, getLang()));
-    }
+    const lang = getLang();
+    relabelControls(map, lang);
+    void fetchStyle(lang).then((next) => {
+      if (getLang() !== lang) return;
+      for (const l of next.layers)
+        if (l.type === 'symbol' && l.layout?.['text-field'] !== undefined && map.getLayer(l.id))
+          map.setLayoutProperty(l.id, 'text-field', l.layout['text-field']);
+    });
   });
 
   const atlas: Atlas = {

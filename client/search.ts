@@ -25,17 +25,7 @@ export function zoomFor(r: SearchResult): number {
   return ZOOM[r.level] ?? 12;
 }
 
-/** Fields a richer gazetteer may add (kept optional: the answer's shape stays as it was). */
-interface Successor {
-  id?: number;
-  code?: string | null;
-  name: string;
-  kind?: string | null;
-  point?: [number, number] | null;
-}
 export type Result = SearchResult & {
-  parents?: (string | { name: string; kind?: string | null; level?: string })[];
-  successors?: Successor[];
   /** Set here: the old unit of the same name and seat folded into this one. */
   sameNameBefore?: SearchResult;
 };
@@ -77,9 +67,10 @@ export function dedupe(results: readonly SearchResult[]): Result[] {
 }
 
 function parentText(r: Result): string | null {
-  if (r.parents?.length)
-    return r.parents.map((p) => (typeof p === 'string' ? p : unitName(p.name, p.kind))).join(', ');
-  return r.parent;
+  const names = [r.parents?.district, r.parents?.province].flatMap((u) =>
+    u ? [unitName(u.name, u.kind)] : [],
+  );
+  return names.length ? names.join(', ') : r.parent;
 }
 
 const dateText = (iso: string): string => {
@@ -171,17 +162,6 @@ export async function successorOf(r: Result, all: readonly Result[]): Promise<Re
       (x) => x.entity === 'unit' && x.valid_to === null && (x.id === named.id || x.code === named.code),
     );
     if (found?.point) return found;
-    if (named.point)
-      return {
-        ...r,
-        id: named.id ?? r.id,
-        name: named.name,
-        kind: named.kind ?? r.kind,
-        code: named.code ?? null,
-        point: named.point,
-        valid_to: null,
-        parent: null,
-      };
   }
   const marked = all.find((s) => s.successor_of?.id === r.id && s.point);
   if (marked) return marked;

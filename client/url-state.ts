@@ -4,6 +4,10 @@
  *
  *   #map=7.5/21.9/103.5&layers=countries,provinces,projects&cat=market,school
  *     &fund=state_budget&years=2015-2025&min=10&km=20&lang=en&tab=stats
+ *     &sel=projects/12&choro=provinces/investment
+ *
+ * `sel` is the feature whose popup is open (restored on load); `choro` the
+ * choropleth shown (client/choropleth.ts): units/figure.
  *
  * Absent keys mean "the default": no filter, the default layers, Vietnamese.
  * Parsing never throws: a hand-edited link with a bad part keeps the rest.
@@ -34,6 +38,21 @@ export interface State {
   km: number | null;
   lang: Lang;
   tab: string | null;
+  /** The selected feature (its popup open); absent = none. */
+  sel?: Selection | null;
+  /** The choropleth shown, `provinces/investment`; absent = none. */
+  choro?: string | null;
+}
+
+export interface Selection {
+  layer: string;
+  id: string;
+}
+
+/** `projects/12` → { layer: 'projects', id: '12' }; null for anything else. */
+export function parseSelection(s: string | null): Selection | null {
+  const m = /^([a-z][\w-]{0,63})\/([\w.-]{1,64})$/i.exec(s ?? '');
+  return m ? { layer: m[1]!, id: m[2]! } : null;
 }
 
 export const noFilters = (): Filters => ({
@@ -73,6 +92,8 @@ export function parseHash(hash: string): State {
     km: number(p.get('km'), 0, 100),
     lang: p.get('lang') === 'en' ? 'en' : 'vi',
     tab: p.get('tab') && /^[a-z]+$/.test(p.get('tab')!) ? p.get('tab') : null,
+    ...(parseSelection(p.get('sel')) ? { sel: parseSelection(p.get('sel')) } : {}),
+    ...(/^[a-z]+\/[\w-]{1,64}$/.test(p.get('choro') ?? '') ? { choro: p.get('choro') } : {}),
   };
 }
 
@@ -92,6 +113,8 @@ export function formatHash(s: State): string {
   if (s.km !== null) parts.push(`km=${s.km}`);
   if (s.lang !== 'vi') parts.push(`lang=${s.lang}`);
   if (s.tab) parts.push(`tab=${s.tab}`);
+  if (s.sel) parts.push(`sel=${s.sel.layer}/${encodeURIComponent(s.sel.id)}`);
+  if (s.choro) parts.push(`choro=${s.choro}`);
   return `#${parts.join('&')}`;
 }
 

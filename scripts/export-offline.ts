@@ -19,22 +19,23 @@
  * anything else; on failure nothing is left at `out`.
  */
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { VectorTile } from '@mapbox/vector-tile';
+import type { StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
 import { PbfReader } from 'pbf';
 import { pino } from 'pino';
 import { PMTiles, type RangeResponse, type Source } from 'pmtiles';
 import { ZipFile } from 'yazl';
-import type { Collection, TileJson } from '../client/api.ts';
-import { buildStyle, SOURCE } from '../client/map-style.ts';
 import { createApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { connect, type Database } from '../server/db/connect.ts';
 import { buildGlyphs, FONTSTACK, RANGES } from '../server/fonts/build.ts';
 import { migrateAndSeed, prepareServer, projectRoot } from '../server/prepare.ts';
+import { riversFile } from '../server/styles/route.ts';
+import { LABELS, RIVERS, SOURCE } from '../server/styles/style.ts';
 import { parseLayers } from '../server/tiles/params.ts';
 import { type Bbox, countTiles, exportPmtiles, tilesOf } from '../server/tiles/pmtiles/export.ts';
 import { runMain } from './lib/run-main.ts';
@@ -189,20 +190,20 @@ export async function glyphRangesOf(
   return [...ranges].sort((a, b) => a - b);
 }
 
-/** The web map's style (client/map-style.ts) over the package's archive and fonts, URLs relative to the page. */
-function offlineStyle(cols: Collection[], tj: TileJson): object {
-  // buildStyle writes the page's origin into the URLs it makes; both are replaced below.
-  const g = globalThis as unknown as { window?: unknown };
-  const had = 'window' in g;
-  g.window ??= { location: { origin: 'http://offline.invalid' } };
-  try {
-    const { style } = buildStyle(cols, tj, 'vi');
-    style.glyphs = 'fonts/{fontstack}/{range}.pbf';
-    style.sources[SOURCE] = { type: 'vector', url: 'pmtiles://area.pmtiles', attribution: tj.attribution };
-    return style;
-  } finally {
-    if (!had) delete g.window;
+/**
+ * The web map's own style (GET /styles/atlas.json, server/styles) made to read
+ * only the package: tiles from its archive, label points and rivers from its
+ * own files, glyphs from fonts/ (the page resolves these names against itself).
+ */
+function offlineStyle(style: StyleSpecification, files: Record<string, string>): StyleSpecification {
+  style.glyphs = 'fonts/{fontstack}/{range}.pbf';
+  const atlas = style.sources[SOURCE] as { attribution?: string };
+  style.sources[SOURCE] = { type: 'vector', url: 'pmtiles://area.pmtiles', attribution: atlas.attribution };
+  for (const [id, file] of Object.entries(files)) {
+    const src = style.sources[id];
+    if (src?.type === 'geojson') src.data = file;
   }
+  return style;
 }
 
 /** The map page, client/offline/, built with relative paths into `dir` (index.html and assets/). */
@@ -370,16 +371,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     log(
       `area.pmtiles: ${kib(r.bytes)}, ${r.addressedTiles} tiles with content, ${r.tileContents} distinct, data version ${r.dataVersion}`,
     );
-    const [cols, tj, sources] = (await fromServer(database, [
-      '/ogc/collections',
-      '/tiles/all.json',
+    const [style, labels, sources] = (await fromServer(database, [
+      '/styles/atlas.json?lang=vi',
+      '/styles/labels.geojson',
       '/api/sources',
     ])) as [
-      { collections: Collection[] },
-      TileJson,
+      StyleSpecification,
+      unknown,
       { sources: { title: string; publisher: string | null; url: string | null }[] },
     ];
-    await writeFile(path.join(site, 'style.json'), JSON.stringify(offlineStyle(cols.collections, tj)));
+    const files: Record<string, string> = { [LABELS]: 'labels.geojson' };
+    await writeFile(path.join(site, 'labels.geojson'), JSON.stringify(labels));
+    if (style.sources[RIVERS]) {
+      await copyFile(riversFile, path.join(site, 'rivers.geojson'));
+      files[RIVERS] = 'rivers.geojson';
+    }
+    await writeFile(path.join(site, 'style.json'), JSON.stringify(offlineStyle(style, files)));
     // Glyphs: the ranges the archive's text uses, from the fonts the server serves (built if missing).
     let fonts = path.join(projectRoot, 'dist', 'fonts');
     if (!RANGES.every((g) => existsSync(path.join(fonts, FONTSTACK, `${g}-${g + 255}.pbf`)))) {
@@ -407,7 +414,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         minzoom: args.minzoom,
         maxzoom: args.maxzoom,
         dataVersion: r.dataVersion,
-        attribution: tj.attribution ?? '© OpenStreetMap contributors (ODbL)',
+        attribution:
+          (style.sources[SOURCE] as { attribution?: string }).attribution ??
+          '© OpenStreetMap contributors (ODbL)',
         sources: sources.sources,
       }),
     );

@@ -50,6 +50,7 @@ import { openapiRouter } from './openapi.ts';
 import type { Redis } from './redis.ts';
 import { searchRouter } from './search/route.ts';
 import { sourcesRouter } from './sources/route.ts';
+import { stylesRouter } from './styles/route.ts';
 import { createTiles, type TileConfig, type TileService } from './tiles/index.ts';
 
 /** Where credentials could appear in a log line: bearer tokens and the session cookie. */
@@ -225,6 +226,7 @@ function expressApp(
   app.use(editRouter(database, auth, config.BODY_LIMIT));
   app.use(auditRouter(database.db, auth));
   app.use(fontsRouter(path.join(clientDist, '..', 'fonts')));
+  app.use(stylesRouter(database.db, version));
 
   if (existsSync(clientDist)) {
     app.use(express.static(clientDist, { index: 'index.html', maxAge: '1h' }));

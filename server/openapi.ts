@@ -26,6 +26,7 @@ import { type Input, readParams } from './http/params.ts';
 import { importPaths } from './import/http-openapi.ts';
 import { searchPaths } from './search/openapi.ts';
 import { sourcesPaths } from './sources/openapi.ts';
+import { stylesPaths } from './styles/openapi.ts';
 import { ogcTilesPaths } from './tiles/ogc-openapi.ts';
 import { tilesPaths } from './tiles/openapi.ts';
 
@@ -38,6 +39,7 @@ function rootPaths(): ZodOpenApiPathsObject {
     ...unitsPaths,
     ...tilesPaths,
     ...fontsPaths,
+    ...stylesPaths,
     ...servicePaths,
     ...sessionPaths,
     ...importPaths,

@@ -32,9 +32,9 @@ export const borderSegments: LayerDef = {
   tile: { simplify: true },
   style: {
     kind: 'line',
-    color: '#d7301f',
+    color: '#67000d',
     size: 2,
-    colorBy: { property: 'neighbour', colors: { CHN: '#d7301f', LAO: '#984ea3', KHM: '#ff7f00' } },
+    colorBy: { property: 'neighbour', colors: { CHN: '#67000d', LAO: '#3f007d', KHM: '#00441b' } },
   },
   attribution: OSM_ATTRIBUTION,
   citationEntity: 'border_segment',

@@ -103,7 +103,7 @@ export const industrialParks: LayerDef = {
   minzoom: 0,
   maxzoom: 16,
   tile: { simplify: false },
-  style: { kind: 'circle', color: '#7570b3', size: 7, label: 'name' },
+  style: { kind: 'circle', color: '#6a51a3', size: 7, label: 'name' },
   citationEntity: 'project',
   analysis: projectAnalysis(INDUSTRIAL_PARKS),
   search: projectSearch(INDUSTRIAL_PARKS),

@@ -44,7 +44,7 @@ export const markets: LayerDef = {
   minzoom: 0,
   maxzoom: 16,
   tile: { simplify: false, clusterBelowZoom: 8 },
-  style: { kind: 'circle', color: '#e7298a', size: 6, label: 'name' },
+  style: { kind: 'circle', color: '#c51b7d', size: 6, label: 'name' },
   citationEntity: 'project',
   analysis: projectAnalysis(MARKETS),
   search: projectSearch(MARKETS),

@@ -1,0 +1,388 @@
+/**
+ * The map's style as a MapLibre style document (style spec v8), built from
+ * the layer registry: the web map draws with it (client/map.ts fetches it),
+ * and so can another site's MapLibre map or QGIS's vector tile connection
+ * ("Style URL"). Every URL in it is absolute, on the origin it was asked
+ * from: our vector tiles, our label points, our rivers and our glyphs.
+ *
+ *   GET /styles/atlas.json?lang=en
+ *
+ * Each registry layer becomes a few style layers, all prefixed by its id,
+ * each saying in `metadata` which registry layer it draws and its roles
+ * (`atlas:roles`: interactive = a click or a count looks at it; filterable
+ * = the planner's filters go on it; labels):
+ *
+ *   fill   → {id} (areas)  {id}:outline  {id}:point (seat points)
+ *   line   → {id}  {id}:label (along the line)
+ *   circle → {id}:cluster  {id}:cluster-count  {id}  {id}:label
+ *
+ * Areas are named from the `labels` source (one point per unit,
+ * server/styles/labels.ts), in style layers `labels:{id}` on top of
+ * everything, the most important last (placed first): countries, then
+ * provinces, then communes. `basemap:rivers` runs over the land.
+ */
+import type {
+  ExpressionSpecification,
+  FilterSpecification,
+  LayerSpecification,
+  SourceSpecification,
+  StyleSpecification,
+} from '@maplibre/maplibre-gl-style-spec';
+import { layers as registry } from '../layers/index.ts';
+import type { LayerDef, LayerStyle } from '../layers/types.ts';
+import { labelledAreas } from './labels.ts';
+
+export type Lang = 'vi' | 'en';
+
+export const SOURCE = 'atlas';
+export const LABELS = 'labels';
+export const RIVERS = 'rivers';
+export const FONT = ['Noto Sans Regular'];
+/** Sea and lakes: the style's background, under the land. */
+export const WATER = '#cfe2ec';
+/** Where the articles are: Vietnam's northern and western border provinces (the web map opens there). */
+export const HOME = { zoom: 5.6, center: [105.2, 20.6] as [number, number] };
+
+export type Role = 'interactive' | 'filterable' | 'labels';
+export interface AtlasMetadata {
+  'atlas:layer': string;
+  'atlas:roles': Role[];
+}
+
+const isArea: ExpressionSpecification = [
+  'match',
+  ['geometry-type'],
+  ['Polygon', 'MultiPolygon'],
+  true,
+  false,
+];
+const isPoint: ExpressionSpecification = ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false];
+/**
+ * Our tiles give every point of a clustered layer a `point_count`: 1 for a
+ * lone point (which keeps its properties), more for a cluster (which has
+ * only the count). server/tiles/generalise.ts, rule 2.
+ */
+export const isCluster: ExpressionSpecification = [
+  '>',
+  ['to-number', ['coalesce', ['get', 'point_count'], 1]],
+  1,
+];
+
+/** A colour a little darker than `hex`, for outlines and strokes. */
+export function darker(hex: string, by = 0.35): string {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex);
+  if (!m) return hex;
+  const n = Number.parseInt(m[1]!, 16);
+  const c = [n >> 16, (n >> 8) & 255, n & 255].map((v) => Math.round(v * (1 - by)));
+  return `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export function colorExpression(s: LayerStyle): ExpressionSpecification | string {
+  if (!s.colorBy) return s.color;
+  const pairs = Object.entries(s.colorBy.colors).flat();
+  return ['match', ['to-string', ['get', s.colorBy.property]], ...pairs, s.color] as ExpressionSpecification;
+}
+
+/** The label text of a tile feature: names stay Vietnamese; a `*_vi` label falls back to its English twin in English. */
+export function labelExpression(label: string, lang: Lang): ExpressionSpecification {
+  const en = label.endsWith('_vi') ? label.slice(0, -3) : label;
+  const first = lang === 'en' ? en : label;
+  return ['to-string', ['coalesce', ['get', first], ['get', label], ['get', 'name'], '']];
+}
+
+const halo = { 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.4 } as const;
+
+/** Style layers of one registry layer; `bottom` is the first fill (the land under everything). */
+export function layersFor(l: LayerDef, lang: Lang, bottom: boolean): LayerSpecification[] {
+  const s = l.style;
+  const color = colorExpression(s);
+  const specs: LayerSpecification[] = [];
+  const add = (spec: Record<string, unknown>, roles: Role[]): void => {
+    const meta: AtlasMetadata = { 'atlas:layer': l.id, 'atlas:roles': roles };
+    specs.push({
+      source: SOURCE,
+      'source-layer': l.id,
+      minzoom: l.minzoom,
+      ...spec,
+      metadata: meta,
+    } as unknown as LayerSpecification);
+  };
+  const id = l.id;
+  const unit = l.minzoom >= 5;
+
+  if (s.kind === 'fill') {
+    add(
+      {
+        id,
+        type: 'fill',
+        filter: isArea,
+        paint: { 'fill-color': color, 'fill-opacity': bottom ? 1 : 0.12 },
+      },
+      ['interactive', 'filterable'],
+    );
+    add(
+      {
+        id: `${id}:outline`,
+        type: 'line',
+        filter: isArea,
+        paint: {
+          'line-color': darker(s.color),
+          'line-width': bottom ? 0.8 : unit ? 0.5 : 1.2,
+          'line-opacity': 0.8,
+        },
+      },
+      [],
+    );
+    add(
+      {
+        id: `${id}:point`,
+        type: 'circle',
+        filter: isPoint,
+        paint: {
+          'circle-color': color,
+          'circle-radius': unit ? 3 : 4.5,
+          'circle-stroke-color': darker(s.color),
+          'circle-stroke-width': 1,
+        },
+      },
+      ['interactive', 'filterable'],
+    );
+    return specs;
+  }
+  if (s.kind === 'line') {
+    add(
+      {
+        id,
+        type: 'line',
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: { 'line-color': color, 'line-width': s.size ?? 1.5 },
+      },
+      ['interactive', 'filterable'],
+    );
+    if (s.label) {
+      // A road is named by its number when it has one (QL4B), else by its name, along the line.
+      const text = l.properties.some((p) => p.name === 'ref')
+        ? ([
+            'to-string',
+            ['coalesce', ['get', 'ref'], labelExpression(s.label, lang)],
+          ] as ExpressionSpecification)
+        : labelExpression(s.label, lang);
+      add(
+        {
+          id: `${id}:label`,
+          type: 'symbol',
+          minzoom: Math.max(l.minzoom, 7),
+          layout: {
+            'text-field': text,
+            'text-font': FONT,
+            'text-size': 11,
+            'symbol-placement': 'line',
+            'symbol-spacing': 350,
+            'text-max-angle': 30,
+            'text-letter-spacing': 0.02,
+          },
+          paint: { 'text-color': darker(s.color, 0.3), ...halo },
+        },
+        ['filterable', 'labels'],
+      );
+    }
+    return specs;
+  }
+  const size = s.size ?? 5;
+  add(
+    {
+      id: `${id}:cluster`,
+      type: 'circle',
+      filter: isCluster,
+      paint: {
+        'circle-color': s.color,
+        'circle-opacity': 0.85,
+        'circle-radius': [
+          'interpolate',
+          ['linear'],
+          ['sqrt', ['get', 'point_count']],
+          1,
+          size + 2,
+          30,
+          size + 22,
+        ],
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 1.5,
+      },
+    },
+    ['interactive'],
+  );
+  add(
+    {
+      id: `${id}:cluster-count`,
+      type: 'symbol',
+      filter: isCluster,
+      layout: {
+        'text-field': ['to-string', ['get', 'point_count']],
+        'text-font': FONT,
+        'text-size': 11,
+        'text-allow-overlap': true,
+      },
+      paint: { 'text-color': '#fff' },
+    },
+    [],
+  );
+  add(
+    {
+      id,
+      type: 'circle',
+      filter: ['!', isCluster],
+      paint: {
+        'circle-color': color,
+        'circle-radius': size,
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 1.2,
+      },
+    },
+    ['interactive', 'filterable'],
+  );
+  if (s.label) {
+    add(
+      {
+        id: `${id}:label`,
+        type: 'symbol',
+        minzoom: Math.max(l.minzoom, 9),
+        filter: ['!', isCluster] as FilterSpecification,
+        layout: {
+          'text-field': labelExpression(s.label, lang),
+          'text-font': FONT,
+          'text-size': 11,
+          'text-offset': [0, 0.9],
+          'text-anchor': 'top',
+          'text-max-width': 8,
+          'text-optional': true,
+        },
+        paint: { 'text-color': '#222', ...halo },
+      },
+      ['filterable', 'labels'],
+    );
+  }
+  return specs;
+}
+
+/** How each rank of area is named: zooms, size, colour. The first ranks are the most important. */
+const AREA_LABELS: { minzoom: number; maxzoom: number; size: number; color: string; upper?: boolean }[] = [
+  // Countries: from afar, until provinces and communes take over.
+  { minzoom: 0, maxzoom: 9, size: 14, color: '#5a5142', upper: true },
+  // Provinces: from the opening view (zoom 5.6) on.
+  { minzoom: 5, maxzoom: 24, size: 13, color: '#3d3427' },
+  // Communes and smaller units: once a few of them fill the screen.
+  { minzoom: 8, maxzoom: 24, size: 11, color: '#333333' },
+];
+
+/** The `labels:{id}` style layers of the area layers, most important last (placed first). */
+export function labelLayers(lang: Lang): LayerSpecification[] {
+  const text: ExpressionSpecification = ['get', lang === 'en' ? 'name_en' : 'name'];
+  const areas = labelledAreas();
+  return areas
+    .map((l, rank): LayerSpecification => {
+      const look = AREA_LABELS[Math.min(rank, AREA_LABELS.length - 1)]!;
+      const meta: AtlasMetadata = { 'atlas:layer': l.id, 'atlas:roles': ['labels'] };
+      return {
+        id: `labels:${l.id}`,
+        type: 'symbol',
+        source: LABELS,
+        filter: ['==', ['get', 'layer'], l.id],
+        minzoom: Math.max(look.minzoom, l.minzoom),
+        maxzoom: look.maxzoom,
+        metadata: meta,
+        layout: {
+          'text-field': look.upper ? ['upcase', text] : text,
+          'text-font': FONT,
+          'text-size': look.size,
+          'text-max-width': 7,
+          'text-letter-spacing': look.upper ? 0.12 : 0.02,
+          // The larger unit wins a collision (sort keys place the lowest first).
+          'symbol-sort-key': ['-', 0, ['to-number', ['coalesce', ['get', 'area_km2'], 0]]],
+          // A unit known only by its seat is named beside the seat's dot.
+          'text-anchor': ['case', ['to-boolean', ['get', 'seat']], 'top', 'center'],
+          'text-offset': [
+            'case',
+            ['to-boolean', ['get', 'seat']],
+            ['literal', [0, 0.7]],
+            ['literal', [0, 0]],
+          ],
+        },
+        paint: { 'text-color': look.color, ...halo },
+      } as LayerSpecification;
+    })
+    .reverse();
+}
+
+const RIVER_LAYER: LayerSpecification = {
+  id: 'basemap:rivers',
+  type: 'line',
+  source: RIVERS,
+  layout: { 'line-cap': 'round', 'line-join': 'round' },
+  paint: {
+    'line-color': '#7fb2d1',
+    // Major rivers (level 1) wider, and everything wider as one zooms in.
+    'line-width': [
+      'interpolate',
+      ['linear'],
+      ['zoom'],
+      5,
+      ['match', ['get', 'level'], 1, 1.2, 2, 0.8, 0.5],
+      10,
+      ['match', ['get', 'level'], 1, 3, 2, 2, 1.2],
+    ],
+  },
+};
+
+export interface StyleOptions {
+  /** `http://host:port`, the origin every URL of the style is on. */
+  origin: string;
+  lang: Lang;
+  /** Whether the rivers of data/basemap are served (server/styles/route.ts). */
+  rivers: boolean;
+}
+
+/** The whole style document. */
+export function atlasStyle({ origin, lang, rivers }: StyleOptions): StyleSpecification {
+  const layers: LayerSpecification[] = [
+    { id: 'background', type: 'background', paint: { 'background-color': WATER } },
+  ];
+  let firstFill = true;
+  for (const l of registry) {
+    const bottom = firstFill && l.style.kind === 'fill';
+    if (l.style.kind === 'fill') firstFill = false;
+    layers.push(...layersFor(l, lang, bottom));
+    if (bottom && rivers) layers.push(RIVER_LAYER);
+  }
+  layers.push(...labelLayers(lang));
+  const attribution = [...new Set(registry.map((l) => l.attribution).filter(Boolean))].join('; ');
+  const sources: Record<string, SourceSpecification> = {
+    [SOURCE]: {
+      type: 'vector',
+      tiles: [`${origin}/tiles/all/{z}/{x}/{y}.mvt`],
+      minzoom: Math.min(...registry.map((l) => l.minzoom)),
+      // The composite source stops at the lowest layer maxzoom and is
+      // overzoomed above it, so that no layer vanishes where its own tiles end.
+      maxzoom: Math.min(...registry.map((l) => l.maxzoom)),
+      ...(attribution ? { attribution } : {}),
+    },
+    [LABELS]: { type: 'geojson', data: `${origin}/styles/labels.geojson` },
+  };
+  if (rivers)
+    sources[RIVERS] = {
+      type: 'geojson',
+      data: `${origin}/basemap/rivers.geojson`,
+      attribution: 'Rivers: GSHHG/WDBII (LGPL-3)',
+    };
+  return {
+    version: 8,
+    name: 'Border Atlas',
+    metadata: { 'atlas:lang': lang },
+    center: HOME.center,
+    zoom: HOME.zoom,
+    sources,
+    // Built by hand: URL() would percent-encode the braces MapLibre fills in.
+    glyphs: `${origin}/fonts/{fontstack}/{range}.pbf`,
+    layers,
+  };
+}
