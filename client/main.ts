@@ -4,13 +4,16 @@
  * writes every change back to the URL.
  */
 import { type Collection, collections, type TileJson, tileJson } from './api.ts';
+import { filterBadges } from './badges.ts';
 import { borderSlider, type NearResult } from './border-slider.ts';
 import { exportPanel } from './export.ts';
+import { filterState } from './filters.ts';
 import { filtersPanel } from './filters-panel.ts';
 import { onLang, setLang, t, translateDom, useLabels } from './i18n.ts';
 import { layersPanel } from './layers-panel.ts';
 import { createMap } from './map.ts';
 import { enablePopups } from './popup.ts';
+import { uncertaintyLayer } from './precision.ts';
 import { searchBox } from './search.ts';
 import { selectionOverlay } from './selection.ts';
 import { signInControl } from './sign-in.ts';
@@ -18,6 +21,9 @@ import { statsPanel } from './stats-panel.ts';
 import { parseHash, type State, writeHash } from './url-state.ts';
 
 const state: State = parseHash(window.location.hash);
+// ?lang=en (a link from another page) as well as #lang=en.
+const askedLang = new URLSearchParams(window.location.search).get('lang');
+if (askedLang === 'en' || askedLang === 'vi') state.lang = askedLang;
 setLang(state.lang);
 onLang(() => translateDom());
 const message = document.querySelector<HTMLElement>('#message')!;
@@ -80,12 +86,31 @@ async function start(): Promise<void> {
   let overlay: ReturnType<typeof selectionOverlay> | undefined;
 
   searchBox(document.querySelector('#search')!, map);
+  filterState.filters = state.filters;
+  filterState.km = state.km;
   const filters = filtersPanel(document.querySelector('#filters')!, cols, state.filters, (f) => {
     state.filters = f;
     atlas.applyFilters(f);
     void overlay?.update(f);
     stats.refresh(f);
     writeHash(state);
+    filterState.set(f);
+  });
+  let slider: { off(): void } | undefined;
+  filterBadges(document.querySelector('#panel')!, {
+    setFilters(f) {
+      filters.set(f);
+      state.filters = f;
+      atlas.applyFilters(f);
+      void overlay?.update(f);
+      stats.refresh(f);
+      writeHash(state);
+      filterState.set(f);
+    },
+    clearKm: () => slider?.off(),
+  });
+  filterState.onChange((why) => {
+    if (why === 'km') stats.refresh(state.filters);
   });
   exportPanel(document.querySelector('#export')!, atlas, () => ({
     filters: state.filters,
@@ -105,11 +130,13 @@ async function start(): Promise<void> {
   map.on('load', () => {
     overlay = selectionOverlay(atlas);
     atlas.applyFilters(state.filters);
-    borderSlider(document.querySelector('#tab-border')!, atlas, state.km, (r) => {
+    slider = borderSlider(document.querySelector('#tab-border')!, atlas, state.km, (r) => {
       near = r;
       state.km = r?.km ?? null;
       writeHash(state);
+      filterState.setKm(state.km, r?.distances ?? null);
     });
+    uncertaintyLayer(atlas);
     enablePopups(atlas);
     void filters;
   });
