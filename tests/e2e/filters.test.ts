@@ -14,6 +14,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useApp } from '../helpers.ts';
 import { artifacts, ensureClientBuilt, launch, mapIdle, type Watched, watchedPage } from './browser.ts';
 
+/** Waiting (not timing) for what the page shows: this shared machine can be slow. */
+const POLL = { timeout: 60_000, interval: 250 };
+
 let browser: Browser;
 let watched: Watched[] = [];
 
@@ -66,7 +69,7 @@ async function mapCount(page: Page): Promise<number> {
 async function statsCount(page: Page): Promise<{ count: number; unknown: number; text: string }> {
   await tab(page, 'stats');
   const totals = page.locator('#tab-stats .stats-totals[data-count]');
-  await totals.waitFor({ timeout: 20_000 });
+  await totals.waitFor({ timeout: 90_000 });
   return {
     count: Number(await totals.getAttribute('data-count')),
     unknown: Number(await totals.getAttribute('data-unknown')),
@@ -77,7 +80,7 @@ async function statsCount(page: Page): Promise<{ count: number; unknown: number;
 async function borderCount(page: Page): Promise<{ projects: number; items: number }> {
   await tab(page, 'border');
   const totals = page.locator('.border-slider .totals[data-projects]');
-  await totals.waitFor({ timeout: 20_000 });
+  await totals.waitFor({ timeout: 90_000 });
   const ids = await page
     .locator('.near-list li[data-layer="projects"]')
     .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.id));
@@ -114,11 +117,11 @@ async function statsApi(query: string): Promise<{ count: number; with_investment
   return (await res.json()).totals;
 }
 
-describe('the same filter gives the same counts everywhere', () => {
+describe('the same filter gives the same counts everywhere', { timeout: 300_000 }, () => {
   it('no filter: the map, the statistics and the export count every project once', async () => {
     const page = await open(ALL);
     const total = await statsApi('');
-    expect(await mapCount(page)).toBe(total.count);
+    await expect.poll(() => mapCount(page), POLL).toBe(total.count);
     const stats = await statsCount(page);
     expect(stats.count).toBe(total.count);
     const csv = await exportCsv(page, 'all');
@@ -139,7 +142,7 @@ describe('the same filter gives the same counts everywhere', () => {
       const page = await open(`${ALL}&${hash}`);
       const expected = (await statsApi(query)).count;
       expect(expected).toBeGreaterThan(0);
-      expect(await mapCount(page)).toBe(expected);
+      await expect.poll(() => mapCount(page), POLL).toBe(expected);
       expect((await statsCount(page)).count).toBe(expected);
       expect((await exportCsv(page, 'all')).rows.length).toBe(expected);
       expect((await exportCsv(page, 'view')).rows.length).toBe(expected);
@@ -162,7 +165,7 @@ describe('the same filter gives the same counts everywhere', () => {
   it('badges show the active filters and each one removes its own', async () => {
     const page = await open(`${ALL}&cat=market,industrial_park&years=2017-2025&km=20&tab=filters`);
     const badges = page.locator('.filter-badges .badge');
-    await expect.poll(() => badges.count()).toBe(4); // Chợ, Khu công nghiệp, Năm, Cách biên giới
+    await expect.poll(() => badges.count(), POLL).toBe(4); // Chợ, Khu công nghiệp, Năm, Cách biên giới
     const texts = await badges.allInnerTexts();
     expect(texts.join(' ')).toContain('Chợ');
     expect(texts.join(' ')).toContain('Năm 2017–2025');
@@ -175,16 +178,16 @@ describe('the same filter gives the same counts everywhere', () => {
     expect(colours).toEqual({ fg: 'rgb(255, 255, 255)', bg: 'rgb(31, 78, 121)' });
     await shot(page, 'badges-desktop-vi');
     await page.click('.filter-badges .badge[data-key="cat:market"] button');
-    await expect.poll(() => badges.count()).toBe(3);
-    await expect.poll(() => page.evaluate(() => window.location.hash)).not.toContain('market');
+    await expect.poll(() => badges.count(), POLL).toBe(3);
+    await expect.poll(() => page.evaluate(() => window.location.hash), POLL).not.toContain('market');
     expect(await page.locator('input[name="category"][value="market"]').isChecked()).toBe(false);
     await page.click('.filter-badges .badge[data-key="km"] button');
-    await expect.poll(() => badges.count()).toBe(2);
-    await expect.poll(() => page.evaluate(() => window.location.hash)).not.toContain('km=');
+    await expect.poll(() => badges.count(), POLL).toBe(2);
+    await expect.poll(() => page.evaluate(() => window.location.hash), POLL).not.toContain('km=');
   });
 });
 
-describe('unknown is not zero', () => {
+describe('unknown is not zero', { timeout: 300_000 }, () => {
   it('statistics count projects without a figure apart, and a bar of none says unknown', async () => {
     const page = await open(ALL);
     const total = await statsApi('');
@@ -193,7 +196,7 @@ describe('unknown is not zero', () => {
     expect(stats.text).toContain(`${stats.unknown} chưa rõ vốn`);
     // Điện Biên's projects give no figure: its bar reads "chưa rõ", not 0.
     const dienBien = page.locator('#tab-stats figure').first().locator('g.bar', { hasText: 'Điện Biên' });
-    await expect.poll(() => dienBien.count()).toBe(1);
+    await expect.poll(() => dienBien.count(), POLL).toBe(1);
     const text = await dienBien.innerHTML();
     expect(text).toContain('chưa rõ');
     expect(text).toMatch(/\d+ dự án, \d+ chưa rõ vốn/);
@@ -209,7 +212,7 @@ describe('unknown is not zero', () => {
   });
 });
 
-describe('export', () => {
+describe('export', { timeout: 300_000 }, () => {
   it('carries the filters, the sources and the ODbL credit, one row per feature', async () => {
     const page = await open(`${ALL}&cat=market,industrial_park`);
     const fc = await exportGeojson(page, 'all');
@@ -244,10 +247,10 @@ describe('export', () => {
   });
 });
 
-describe('precision', () => {
+describe('precision', { timeout: 300_000 }, () => {
   it('the border list rounds distances to what the location supports, and approximate points get a circle', async () => {
     const page = await open(`${ALL}&km=50&tab=border`);
-    await page.locator('.border-slider .totals[data-projects]').waitFor();
+    await page.locator('.border-slider .totals[data-projects]').waitFor({ timeout: 90_000 });
     const metas = await page.locator('.near-list .meta').allInnerTexts();
     expect(metas.length).toBeGreaterThan(0);
     // Every seeded point is approximate or schematic (± 2 km or more): no tenth of a km.
@@ -269,7 +272,7 @@ describe('precision', () => {
   });
 });
 
-describe('screenshots: desktop and phone, Vietnamese and English', () => {
+describe('screenshots: desktop and phone, Vietnamese and English', { timeout: 300_000 }, () => {
   for (const [name, viewport] of [
     ['desktop', DESKTOP],
     ['phone', PHONE],
@@ -287,7 +290,7 @@ describe('screenshots: desktop and phone, Vietnamese and English', () => {
         const box = (await bar.boundingBox())!;
         expect(box.x).toBeGreaterThanOrEqual(0);
         expect(box.x + box.width).toBeLessThanOrEqual(viewport.width + 1);
-        await expect.poll(() => page.locator('#tab-stats figure.chart').count()).toBe(3);
+        await expect.poll(() => page.locator('#tab-stats figure.chart').count(), POLL).toBe(3);
         await shot(page, `${name}-${lang}`);
       });
     }

@@ -8,6 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useApp } from '../helpers.ts';
 import { ensureClientBuilt, launch, mapIdle, type Watched, watchedPage } from './browser.ts';
 
+/** Waiting (not timing) for what the page shows: this shared machine can be slow. */
+const POLL = { timeout: 60_000, interval: 250 };
+
 let browser: Browser;
 let watched: Watched[] = [];
 
@@ -39,7 +42,7 @@ async function open(url: string): Promise<Page> {
 const description = (page: Page) =>
   page.locator('li[data-layer="projects"] details p').evaluate((p) => p.textContent ?? '');
 
-describe('the page language', () => {
+describe('the page language', { timeout: 300_000 }, () => {
   for (const url of ['?lang=en', '#lang=en']) {
     it(`${url} opens the map in English, title included`, async () => {
       const page = await open(url);
@@ -60,13 +63,13 @@ describe('the page language', () => {
     );
     // The switch changes the title too.
     await page.click('#lang');
-    await expect.poll(() => page.title()).toBe('Border Atlas · Map of the border regions');
+    await expect.poll(() => page.title(), POLL).toBe('Border Atlas · Map of the border regions');
   });
 
   it('English counts follow the plural rule: "1 project", never "1 projects"', async () => {
     const page = await open('#lang=en&tab=stats');
     const charts = page.locator('#tab-stats figure.chart');
-    await expect.poll(() => charts.count()).toBe(3);
+    await expect.poll(() => charts.count(), POLL).toBe(3);
     const text =
       (await charts.allInnerTexts()).join('\n') +
       (await page.locator('#tab-stats svg').evaluateAll((s) => s.map((x) => x.textContent).join('\n')));
