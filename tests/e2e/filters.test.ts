@@ -61,7 +61,7 @@ async function tab(page: Page, name: string): Promise<void> {
 async function mapCount(page: Page): Promise<number> {
   await tab(page, 'layers');
   await mapIdle(page);
-  const text = await page.locator('li[data-layer="projects"] .count').innerText();
+  const text = (await page.locator('li[data-layer="projects"] .count').textContent()) ?? '';
   expect(text).toMatch(/trong khung nhìn|in view/);
   return Number(text.replace(/\D+/g, ''));
 }
@@ -73,7 +73,7 @@ async function statsCount(page: Page): Promise<{ count: number; unknown: number;
   return {
     count: Number(await totals.getAttribute('data-count')),
     unknown: Number(await totals.getAttribute('data-unknown')),
-    text: await totals.innerText(),
+    text: (await totals.textContent()) ?? '',
   };
 }
 

@@ -48,9 +48,9 @@ describe('the page language', { timeout: 300_000 }, () => {
       const page = await open(url);
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
       expect(await page.title()).toBe('Border Atlas · Map of the border regions');
-      expect(await page.locator('[role=tab][data-tab="filters"]').innerText()).toBe('Filters');
+      expect(await page.locator('[role=tab][data-tab="filters"]').textContent()).toBe('Filters');
       expect(await description(page)).toMatch(/^Every investment named in the articles/);
-      expect(await page.locator('li[data-layer="projects"] .count').innerText()).toMatch(/^\d+ in view$/);
+      expect(await page.locator('li[data-layer="projects"] .count').textContent()).toMatch(/^\d+ in view$/);
     });
   }
 
@@ -58,7 +58,7 @@ describe('the page language', { timeout: 300_000 }, () => {
     const page = await open('');
     expect(await page.title()).toBe('Border Atlas · Bản đồ vùng biên giới');
     expect(await description(page)).toMatch(/^Mọi dự án đầu tư/);
-    expect(await page.locator('li[data-layer="projects"] .count').innerText()).toMatch(
+    expect(await page.locator('li[data-layer="projects"] .count').textContent()).toMatch(
       /^\d+ trong khung nhìn$/,
     );
     // The switch changes the title too.
