@@ -35,6 +35,8 @@ async function open(url: string): Promise<Page> {
   const w = await watchedPage(browser, app.base, { width: 1440, height: 900 });
   watched.push(w);
   await w.page.goto(`${app.base}/${url}`);
+  // The first load can take long on a shared machine (43 s seen): wait for it before mapIdle's own 45 s.
+  await w.page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 240_000 });
   await mapIdle(w.page);
   return w.page;
 }
