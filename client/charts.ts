@@ -33,7 +33,7 @@ export function barChart(title: string, bars: readonly Bar[], fmt: (v: number) =
   const cap = document.createElement('figcaption');
   cap.textContent = title;
   fig.append(cap);
-  const width = 380;
+  const width = 470;
   const labelW = 110;
   const rowH = 22;
   const max = Math.max(0, ...bars.map((b) => b.value)) || 1;
@@ -44,8 +44,8 @@ export function barChart(title: string, bars: readonly Bar[], fmt: (v: number) =
   });
   bars.forEach((b, i) => {
     const y = i * rowH;
-    // Room after the longest bar for "1.376 · 9 dự án, 2 chưa rõ vốn".
-    const w = Math.max(1, ((width - labelW - 185) * b.value) / max);
+    // Room after the longest bar for "1,376 · 9 projects, 2 with unknown investment".
+    const w = Math.max(1, ((width - labelW - 280) * b.value) / max);
     const g = el('g', { class: 'bar' });
     const label = el('text', { x: labelW - 6, y: y + 15, 'text-anchor': 'end', class: 'label' });
     label.textContent = b.label.length > 18 ? `${b.label.slice(0, 17)}…` : b.label;
