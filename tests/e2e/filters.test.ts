@@ -260,6 +260,9 @@ describe('precision', { timeout: 300_000 }, () => {
       expect(m).toMatch(/≈ \d+ km ± \d+/);
       expect(m).not.toMatch(/\d,\d km/);
     }
+    // Unclustered points (zoom 8 and above), over Quảng Ninh's approximate projects.
+    await page.evaluate(() => (window as any).atlas.map.jumpTo({ center: [107.6, 21.4], zoom: 9 }));
+    await mapIdle(page);
     const circles = await page.evaluate(() => {
       const { map } = (window as any).atlas;
       const layers = map.getStyle().layers.filter((l: any) => l.id.startsWith('uncertainty:'));
