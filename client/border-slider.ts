@@ -2,12 +2,19 @@
  * "Distance from the border": a 0–100 km slider. While it is on, the band is
  * drawn, what lies within it is ringed on the map, and the list gives each
  * feature with its distance, nearest first, and the totals
- * (GET /api/analysis/near-border?km=…).
+ * (GET /api/analysis/near-border?km=…&<the page's filters>: the server keeps
+ * the projects the filter panel keeps, so the list, its rings and its totals
+ * agree with the map and the statistics).
+ *
+ * Distances are given to what the location supports (format.ts
+ * `distanceText`: "≈ 12 km ± 5" for a point known to ± 5 km), and an
+ * investment the article does not give reads "chưa rõ", counted apart.
  */
 import type { GeoJSONSource } from 'maplibre-gl';
 import { type FeatureCollection, getJson } from './api.ts';
 import { borderBand } from './border-band.ts';
-import { bn, num } from './format.ts';
+import { filterState, toQuery } from './filters.ts';
+import { bn, count, distanceText, investmentText, projectsNote } from './format.ts';
 import { onLang, t, valueLabel } from './i18n.ts';
 import { layerTitle } from './layers-panel.ts';
 import type { Atlas } from './map.ts';
@@ -21,14 +28,20 @@ export interface NearResult {
   distances: Map<string, number>;
   count: number;
   investment: number;
+  /** Distinct projects, and those among them whose investment is known. */
+  projects: number;
+  withInvestment: number;
 }
 
-function totalsOf(fc: FeatureCollection): { count: number; investment: number } {
+function totalsOf(fc: FeatureCollection): Omit<NearResult, 'km' | 'distances'> {
   const totals = (fc.totals ?? {}) as Record<string, unknown>;
   const sum = fc.features.reduce((s, f) => s + (Number(f.properties.investment_bn_vnd) || 0), 0);
+  const n = (k: string, fallback: number): number => (typeof totals[k] === 'number' ? totals[k] : fallback);
   return {
-    count: typeof totals.count === 'number' ? totals.count : fc.features.length,
-    investment: typeof totals.investment_bn_vnd === 'number' ? totals.investment_bn_vnd : sum,
+    count: n('count', fc.features.length),
+    investment: n('investment_bn_vnd', sum),
+    projects: n('projects', fc.features.length),
+    withInvestment: n('with_investment', fc.features.length),
   };
 }
 
@@ -37,7 +50,7 @@ export function borderSlider(
   atlas: Atlas,
   initialKm: number | null,
   onChange: (near: NearResult | null) => void,
-): void {
+): { off(): void } {
   const { map } = atlas;
   const band = borderBand(atlas);
   map.addSource(NEAR, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
@@ -85,8 +98,14 @@ export function borderSlider(
     list.replaceChildren();
     summary.textContent = '';
     if (!on.checked || !last) return;
-    const { count, investment } = totalsOf(last);
-    summary.textContent = t('nearBorderTotal', { n: num(count, 0), v: bn(investment) });
+    const tot = totalsOf(last);
+    summary.textContent = t('nearBorderSummary', {
+      features: count(tot.count, 'featuresCount'),
+      projects: projectsNote(tot.projects, tot.projects - tot.withInvestment),
+      v: bn(tot.investment),
+    });
+    summary.dataset.projects = String(tot.projects);
+    summary.dataset.unknown = String(tot.projects - tot.withInvestment);
     for (const f of last.features.slice(0, LIST_MAX)) {
       const p = f.properties;
       const li = document.createElement('li');
@@ -104,10 +123,12 @@ export function borderSlider(
           map.flyTo({ center: g.coordinates as [number, number], zoom: Math.max(map.getZoom(), 11) });
       });
       const meta = [
-        `${num(Number(p.distance_km), 1)} ${t('km')}`,
+        distanceText(Number(p.distance_km), p.precision, p.uncertainty_m),
         p.neighbour ? valueLabel('neighbour', p.neighbour) : null,
         col ? layerTitle(col) : null,
-        typeof p.investment_bn_vnd === 'number' ? bn(p.investment_bn_vnd, p.investment_qualifier) : null,
+        col?.properties?.investment_bn_vnd
+          ? investmentText(p.investment_bn_vnd, p.investment_qualifier)
+          : null,
       ].filter(Boolean);
       li.append(
         name,
@@ -136,7 +157,11 @@ export function borderSlider(
     ctl = new AbortController();
     summary.textContent = t('loading');
     try {
-      const fc = await getJson<FeatureCollection>(`/api/analysis/near-border?km=${km}`, ctl.signal);
+      const q = toQuery({ withKm: false });
+      const fc = await getJson<FeatureCollection>(
+        `/api/analysis/near-border?km=${km}${q ? `&${q}` : ''}`,
+        ctl.signal,
+      );
       last = fc;
       (map.getSource(NEAR) as GeoJSONSource).setData(fc as never);
       renderList();
@@ -164,5 +189,15 @@ export function borderSlider(
   window.addEventListener('atlas:data-changed', () => {
     if (on.checked) void refresh();
   });
+  // The filter panel changed: the list, its rings and its totals follow.
+  filterState.onChange((why) => {
+    if (why === 'filters' && on.checked) void refresh();
+  });
   if (initialKm !== null) void refresh();
+  return {
+    off() {
+      on.checked = false;
+      soon();
+    },
+  };
 }

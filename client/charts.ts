@@ -4,13 +4,18 @@
  *
  *   barChart('Vốn theo tỉnh', [{ label: 'Lào Cai', value: 812.4, note: '12 dự án' }], (v) => `${v} tỷ`)
  */
+import { t } from './i18n.ts';
+
 const SVG = 'http://www.w3.org/2000/svg';
+const unknownText = (): string => t('unknownShort');
 
 export interface Bar {
   label: string;
   value: number;
   note?: string;
   color?: string;
+  /** No project of the bar has a figure: its value is unknown, not 0. */
+  unknown?: boolean;
 }
 
 function el<K extends keyof SVGElementTagNameMap>(
@@ -28,7 +33,7 @@ export function barChart(title: string, bars: readonly Bar[], fmt: (v: number) =
   const cap = document.createElement('figcaption');
   cap.textContent = title;
   fig.append(cap);
-  const width = 320;
+  const width = 470;
   const labelW = 110;
   const rowH = 22;
   const max = Math.max(0, ...bars.map((b) => b.value)) || 1;
@@ -39,8 +44,8 @@ export function barChart(title: string, bars: readonly Bar[], fmt: (v: number) =
   });
   bars.forEach((b, i) => {
     const y = i * rowH;
-    // Room after the longest bar for "1.376 · 9 dự án".
-    const w = Math.max(1, ((width - labelW - 125) * b.value) / max);
+    // Room after the longest bar for "1,376 · 9 projects, 2 with unknown investment".
+    const w = Math.max(1, ((width - labelW - 280) * b.value) / max);
     const g = el('g', { class: 'bar' });
     const label = el('text', { x: labelW - 6, y: y + 15, 'text-anchor': 'end', class: 'label' });
     label.textContent = b.label.length > 18 ? `${b.label.slice(0, 17)}…` : b.label;
@@ -53,11 +58,13 @@ export function barChart(title: string, bars: readonly Bar[], fmt: (v: number) =
       fill: b.color ?? '#3182bd',
     });
     const tip = el('title', {});
-    tip.textContent = `${b.label}: ${fmt(b.value)}${b.note ? ` (${b.note})` : ''}`;
+    const shown = b.unknown ? unknownText() : fmt(b.value);
+    tip.textContent = `${b.label}: ${shown}${b.note ? ` (${b.note})` : ''}`;
     rect.append(tip);
     const value = el('text', { x: labelW + w + 4, y: y + 15, class: 'value' });
-    // Many projects have no investment figure: the count says a bar of 0 is not "nothing there".
-    value.textContent = b.note ? `${fmt(b.value)} · ${b.note}` : fmt(b.value);
+    // Many projects have no investment figure: the note says how many, and a bar of none is "unknown", not 0.
+    value.textContent = b.note ? `${shown} · ${b.note}` : shown;
+    if (b.unknown) g.classList.add('unknown');
     g.append(label, rect, value);
     svg.append(g);
   });

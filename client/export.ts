@@ -1,36 +1,15 @@
 /**
- * Export the current selection (see selection.ts) as GeoJSON or CSV, made in
- * the browser from the features the map shows. CSV follows the server's
- * rules (server/http/csv.ts: RFC 4180, UTF-8 with a BOM so spreadsheets keep
- * the diacritics); points get lon/lat columns.
+ * The export panel: scope ("what I see" or "everything filtered") and the
+ * GeoJSON and CSV buttons. What a file holds and how it is written is in
+ * export-file.ts, loaded on the first click (dynamic import) so that the
+ * first render of the map does not carry it.
  */
-import { toCsv } from '../server/http/csv.ts';
-import type { Feature } from './api.ts';
+import { count } from './format.ts';
 import { onLang, t } from './i18n.ts';
 import type { Atlas } from './map.ts';
-import { type Selection, select } from './selection.ts';
 import type { Filters } from './url-state.ts';
 
-export function asGeojson(sel: readonly Selection[]): string {
-  const features = sel.flatMap((s) =>
-    s.features.map((f) => ({ ...f, properties: { layer: s.layer, ...f.properties } })),
-  );
-  return JSON.stringify({ type: 'FeatureCollection', features });
-}
-
-export function asCsv(sel: readonly Selection[]): string {
-  const rows = sel.flatMap((s) =>
-    s.features.map((f: Feature) => {
-      const point = f.geometry?.type === 'Point' ? (f.geometry.coordinates as number[]) : null;
-      return { layer: s.layer, id: f.id, ...f.properties, lon: point?.[0], lat: point?.[1] };
-    }),
-  );
-  const columns: string[] = [];
-  for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
-  // lon/lat last, whatever order the layers had.
-  const ordered = [...columns.filter((c) => c !== 'lon' && c !== 'lat'), 'lon', 'lat'];
-  return toCsv(ordered, rows);
-}
+export type Scope = 'view' | 'all';
 
 function download(name: string, type: string, body: string): void {
   const url = URL.createObjectURL(new Blob([body], { type }));
@@ -47,21 +26,45 @@ export function exportPanel(
   current: () => { filters: Filters; near: ReadonlyMap<string, number> | null },
 ): void {
   const status = Object.assign(document.createElement('p'), { className: 'export-status' });
+  status.setAttribute('role', 'status');
+  let scope: Scope = 'view';
   const run = async (kind: 'geojson' | 'csv'): Promise<void> => {
-    const { filters, near } = current();
-    const sel = await select(atlas, filters, near);
-    const n = sel.reduce((s, x) => s + x.features.length, 0);
-    const stamp = new Date().toISOString().slice(0, 10);
-    if (kind === 'geojson') download(`border-atlas-${stamp}.geojson`, 'application/geo+json', asGeojson(sel));
-    else download(`border-atlas-${stamp}.csv`, 'text/csv;charset=utf-8', asCsv(sel));
-    status.textContent = t('exported', { n });
+    const { filters } = current();
+    const { asCsv, asGeojson, exportRows } = await import('./export-file.ts');
+    const { rows, meta } = await exportRows(atlas, filters, scope);
+    const stamp = meta.exported_at.slice(0, 10);
+    const name = `border-atlas-${scope === 'view' ? 'view' : 'filtered'}-${stamp}`;
+    if (kind === 'geojson') download(`${name}.geojson`, 'application/geo+json', asGeojson(rows, meta));
+    else download(`${name}.csv`, 'text/csv;charset=utf-8', asCsv(rows, meta));
+    status.dataset.count = String(rows.length);
+    status.textContent = t('exported', { n: count(rows.length, 'featuresCount') });
   };
   const render = (): void => {
     const h = Object.assign(document.createElement('h3'), { textContent: t('export') });
-    const hint = Object.assign(document.createElement('p'), {
-      className: 'hint',
-      textContent: t('exportHint'),
-    });
+    const fs = document.createElement('fieldset');
+    fs.className = 'export-scope';
+    fs.append(Object.assign(document.createElement('legend'), { textContent: t('exportScope') }));
+    for (const [value, key, hintKey] of [
+      ['view', 'exportView', 'exportViewHint'],
+      ['all', 'exportAll', 'exportAllHint'],
+    ] as const) {
+      const label = document.createElement('label');
+      const r = Object.assign(document.createElement('input'), {
+        type: 'radio',
+        name: 'export-scope',
+        value,
+      });
+      r.checked = scope === value;
+      r.addEventListener('change', () => {
+        if (r.checked) scope = value;
+      });
+      label.append(
+        r,
+        ` ${t(key)} `,
+        Object.assign(document.createElement('small'), { textContent: t(hintKey) }),
+      );
+      fs.append(label);
+    }
     const gj = Object.assign(document.createElement('button'), {
       type: 'button',
       name: 'export-geojson',
@@ -74,7 +77,7 @@ export function exportPanel(
     });
     gj.addEventListener('click', () => void run('geojson'));
     csv.addEventListener('click', () => void run('csv'));
-    root.replaceChildren(h, hint, gj, csv, status);
+    root.replaceChildren(h, fs, gj, csv, status);
   };
   onLang(render);
 }

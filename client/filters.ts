@@ -68,7 +68,7 @@ export function toExpression(f: Filters, fields: ReadonlySet<string>): Expr | nu
 const numOr = (v: unknown, fallback: number): number => (typeof v === 'number' ? v : fallback);
 
 /** The same test as `toExpression`, for features in hand. */
-export function matches(f: Filters, p: Props, fields: ReadonlySet<string>): boolean {
+function passes(f: Filters, p: Props, fields: ReadonlySet<string>): boolean {
   if (f.categories.length && fields.has('category') && !f.categories.includes(String(p.category ?? '')))
     return false;
   if (f.funding.length && fields.has('funding') && !f.funding.includes(String(p.funding ?? ''))) return false;
@@ -81,4 +81,96 @@ export function matches(f: Filters, p: Props, fields: ReadonlySet<string>): bool
   if (f.minInvestment !== null && fields.has('investment_bn_vnd'))
     if (numOr(p.investment_bn_vnd, -1) < f.minInvestment) return false;
   return true;
+}
+
+/** A feature as the filters see it: its properties, and its layer's property names when known. */
+export interface FeatureLike {
+  id?: number | string;
+  properties: Props;
+}
+
+/** Every property a project layer may be filtered on (a feature without fields is taken as a project). */
+const PROJECT_FIELDS: ReadonlySet<string> = new Set([...FILTERED_FIELDS, 'end_year']);
+
+/**
+ * The one filter state of the page: the filter form's values and the border
+ * slider's distance, with the ids the server found within it. The map, the
+ * statistics, the border list, the export and the badges all read it, so
+ * that the same filter gives the same counts everywhere.
+ *
+ *   filterState.set({ ...filterState.filters, categories: ['market'] });
+ *   filterState.onChange(() => redraw());
+ *   fetch(`/api/stats/investment?${toQuery()}`)   // the same filters on the server
+ */
+export const filterState = {
+  filters: {
+    categories: [],
+    funding: [],
+    yearFrom: null,
+    yearTo: null,
+    minInvestment: null,
+  } as Filters,
+  /** Border slider distance in km; null = off. */
+  km: null as number | null,
+  /** Ids (project ids) within `km` of the border, from the near-border answer; null while unknown. */
+  near: null as ReadonlyMap<string, number> | null,
+  listeners: [] as ((why: 'filters' | 'km') => void)[],
+  set(f: Filters): void {
+    this.filters = f;
+    for (const l of this.listeners) l('filters');
+  },
+  setKm(km: number | null, near: ReadonlyMap<string, number> | null): void {
+    this.km = km;
+    this.near = near;
+    for (const l of this.listeners) l('km');
+  },
+  onChange(f: (why: 'filters' | 'km') => void): void {
+    this.listeners.push(f);
+  },
+};
+
+/**
+ * Whether a feature passes the current filters (and, while the border
+ * slider is on, lies within its distance): the same rule as the tile
+ * expression and as the server's project filters.
+ *
+ *   matches({ id: 7, properties: { category: 'market', investment_bn_vnd: null } })
+ */
+export function matches(feature: FeatureLike, fields?: ReadonlySet<string>): boolean;
+/** The rule for given filters and a layer's fields (the map's selection overlay). */
+export function matches(f: Filters, p: Props, fields: ReadonlySet<string>): boolean;
+export function matches(
+  a: FeatureLike | Filters,
+  b?: Props | ReadonlySet<string>,
+  c?: ReadonlySet<string>,
+): boolean {
+  if (c) return passes(a as Filters, b as Props, c);
+  const feature = a as FeatureLike;
+  const fields = (b as ReadonlySet<string> | undefined) ?? PROJECT_FIELDS;
+  if (!passes(filterState.filters, feature.properties, fields)) return false;
+  if (filterState.km !== null && filterState.near && fields.has('category')) {
+    const id = String(feature.properties.id ?? feature.id ?? '');
+    if (!filterState.near.has(id)) return false;
+  }
+  return true;
+}
+
+/**
+ * The current filters as the server's query parameters (server/analysis/
+ * project-filters.ts): `from`, `to`, `category`, `funding`,
+ * `min_investment`, and `within_km` for the statistics while the border
+ * slider is on (near-border takes its distance as `km` instead).
+ *
+ *   toQuery()                    // 'category=market%2Cschool&from=2021&within_km=20'
+ *   toQuery({ withKm: false })   // without within_km
+ */
+export function toQuery(opts: { withKm?: boolean } = {}, f: Filters = filterState.filters): string {
+  const q = new URLSearchParams();
+  if (f.categories.length) q.set('category', f.categories.join(','));
+  if (f.funding.length) q.set('funding', f.funding.join(','));
+  if (f.yearFrom !== null) q.set('from', String(f.yearFrom));
+  if (f.yearTo !== null) q.set('to', String(f.yearTo));
+  if (f.minInvestment !== null) q.set('min_investment', String(f.minInvestment));
+  if ((opts.withKm ?? true) && filterState.km !== null) q.set('within_km', String(filterState.km));
+  return q.toString();
 }

@@ -4,7 +4,7 @@
  *
  *   bn(101.46, 'about') // 'khoảng 101,46 tỷ đồng' | 'about 101.46 bn VND'
  */
-import { getLang, t, valueLabel } from './i18n.ts';
+import { getLang, type PluralKey, plural, t, valueLabel } from './i18n.ts';
 
 export function num(n: number, digits = 2): string {
   return n.toLocaleString(getLang() === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits });
@@ -27,4 +27,40 @@ export function years(from: unknown, to: unknown): string | null {
   if (a === b || b === null) return String(a);
   if (a === null) return `→ ${b}`;
   return `${a}–${b}`;
+}
+
+/** `n` things in the page language with its plural rule (Intl.PluralRules): "1 project", "2 projects", "2 dự án". */
+export function count(n: number, key: PluralKey): string {
+  return plural(key, n, { n: num(n, 0) });
+}
+
+/** "6 dự án, 2 chưa rõ vốn" | "6 projects, 2 with unknown investment" (the unknown part only when there are some). */
+export function projectsNote(n: number, unknown: number): string {
+  const base = count(n, 'projectsCount');
+  return unknown > 0 ? `${base}, ${plural('unknownInvestment', unknown, { n: num(unknown, 0) })}` : base;
+}
+
+/** An investment as a person reads it: the figure, or "chưa rõ" (unknown) when the article gives none. */
+export function investmentText(value: unknown, qualifier?: unknown): string {
+  return typeof value === 'number' ? bn(value, qualifier) : t('unknownInvestmentValue');
+}
+
+/**
+ * A distance in km to what the location's precision supports: a point known
+ * to ± u km is given to the nearest km (u < 5) or 5 km, with its ± when
+ * approximate; a surveyed point to 0.1 km.
+ *
+ *   distanceText(12.34, 'approximate', 5000)   // '≈ 10 km ± 5'
+ *   distanceText(12.34, 'approximate', 2000)   // '≈ 12 km ± 2'
+ *   distanceText(12.34, 'surveyed', null)      // '12,3 km'
+ */
+export function distanceText(km: number, precision?: unknown, uncertaintyM?: unknown): string {
+  const u = typeof uncertaintyM === 'number' && uncertaintyM > 0 ? uncertaintyM / 1000 : null;
+  if (precision === 'approximate' || precision === 'schematic' || (u !== null && u >= 1)) {
+    const step = u === null || u < 5 ? 1 : 5;
+    const r = Math.round(km / step) * step;
+    const pm = u === null ? '' : ` ± ${num(Math.max(1, Math.round(u)), 0)}`;
+    return `≈ ${num(r, 0)} ${t('km')}${pm}`;
+  }
+  return `${num(km, 1)} ${t('km')}`;
 }

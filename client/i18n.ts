@@ -50,7 +50,7 @@ const vi = {
   exportGeojson: 'GeoJSON',
   exportCsv: 'CSV',
   exportHint: 'Xuất các dự án đang hiển thị (theo bộ lọc và khoảng cách).',
-  exported: 'Đã xuất {n} đối tượng',
+  exported: 'Đã xuất {n}',
   period: 'Thời gian',
   sources: 'Nguồn',
   figures: 'Số liệu khác',
@@ -165,11 +165,36 @@ const vi = {
   choroLoading: 'Đang tải số liệu…',
   choroNote: '{known} trên {total} đơn vị có số liệu',
   choroLowerBound: 'Vốn chỉ tính các dự án có nêu số vốn.',
+  // h14-filters (G2): one filter state, unknown investment, export, language, precision
+  pageTitle: 'Border Atlas · Bản đồ vùng biên giới',
+  projectsCount_other: '{n} dự án',
+  unknownInvestment_other: '{n} chưa rõ vốn',
+  unknownInvestmentValue: 'chưa rõ',
+  unknownShort: 'chưa rõ',
+  featuresCount_other: '{n} đối tượng',
+  inViewCount: '{n} trong khung nhìn',
+  activeFilters: 'Đang lọc',
+  removeFilter: 'Bỏ bộ lọc {what}',
+  badgeYears: 'Năm {from}–{to}',
+  badgeMin: 'Vốn ≥ {v} tỷ đồng',
+  badgeKm: 'Cách biên giới ≤ {km} km',
+  exportView: 'Những gì đang thấy',
+  exportAll: 'Tất cả kết quả lọc',
+  exportScope: 'Phạm vi',
+  exportViewHint: 'Trong khung nhìn hiện tại, theo bộ lọc và khoảng cách.',
+  exportAllHint: 'Mọi nơi, theo bộ lọc và khoảng cách.',
+  exportTitle: 'Border Atlas: dữ liệu xuất',
+  nearBorderSummary: '{features}; {projects}, tổng vốn đã biết {v}',
+  uncertainty: 'Vùng sai số vị trí',
+  provinceFigures: 'Số liệu của tỉnh',
+  borderLength: 'Chiều dài biên giới',
+  investmentKnown: 'Vốn đầu tư (đã biết)',
+  indicatorsTitle: 'Chỉ tiêu',
 };
 
 type Key = keyof typeof vi;
 
-const en: Record<Key, string> = {
+const en: Record<Key, string> & Record<string, string> = {
   title: 'Border Atlas',
   tagline: 'Infrastructure and investment in mountain, border and island areas',
   layers: 'Layers',
@@ -206,7 +231,7 @@ const en: Record<Key, string> = {
   exportGeojson: 'GeoJSON',
   exportCsv: 'CSV',
   exportHint: 'Exports the projects shown (filters and distance applied).',
-  exported: 'Exported {n} features',
+  exported: 'Exported {n}',
   period: 'Period',
   sources: 'Sources',
   figures: 'Other figures',
@@ -322,6 +347,34 @@ const en: Record<Key, string> = {
   choroLoading: 'Loading figures…',
   choroNote: '{known} of {total} units have a figure',
   choroLowerBound: 'Investment counts only the projects whose article gives a figure.',
+  // h14-filters (G2): one filter state, unknown investment, export, language, precision
+  pageTitle: 'Border Atlas · Map of the border regions',
+  projectsCount_one: '{n} project',
+  projectsCount_other: '{n} projects',
+  unknownInvestment_one: '{n} with unknown investment',
+  unknownInvestment_other: '{n} with unknown investment',
+  unknownInvestmentValue: 'unknown',
+  unknownShort: 'unknown',
+  featuresCount_one: '{n} feature',
+  featuresCount_other: '{n} features',
+  inViewCount: '{n} in view',
+  activeFilters: 'Filtering',
+  removeFilter: 'Remove the filter {what}',
+  badgeYears: 'Years {from}–{to}',
+  badgeMin: 'Investment ≥ {v} bn VND',
+  badgeKm: 'Within {km} km of the border',
+  exportView: 'What I see',
+  exportAll: 'Everything filtered',
+  exportScope: 'Scope',
+  exportViewHint: 'In the current view, with the filters and distance.',
+  exportAllHint: 'Everywhere, with the filters and distance.',
+  exportTitle: 'Border Atlas: exported data',
+  nearBorderSummary: '{features}; {projects}, {v} of known investment',
+  uncertainty: 'Location uncertainty',
+  provinceFigures: 'Figures of the province',
+  borderLength: 'Border length',
+  investmentKnown: 'Investment (known)',
+  indicatorsTitle: 'Indicators',
 };
 
 /** Names of project figures (the sources endpoint's `figures`), which are not layer properties. */
@@ -369,6 +422,7 @@ export function setLang(next: Lang): void {
   if (next === lang) return;
   lang = next;
   document.documentElement.lang = next;
+  document.title = t('pageTitle');
   for (const f of listeners) f();
 }
 
@@ -380,6 +434,28 @@ export function onLang(f: () => void): void {
 
 export function t(key: Key, vars: Record<string, string | number> = {}): string {
   const s = (lang === 'vi' ? vi : en)[key];
+  return s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+}
+
+/** Keys with plural forms: `<key>_other` (and `<key>_one`… where the language has them). */
+export type PluralKey = 'projectsCount' | 'unknownInvestment' | 'featuresCount';
+
+const rules = new Map<Lang, Intl.PluralRules>();
+
+/**
+ * A counted phrase with the page language's plural rule (Intl.PluralRules):
+ * English says "1 project", "2 projects"; Vietnamese has one form.
+ *
+ *   plural('projectsCount', 1, { n: 1 })   // '1 project' | '1 dự án'
+ */
+export function plural(key: PluralKey, n: number, vars: Record<string, string | number> = {}): string {
+  let rule = rules.get(lang);
+  if (!rule) {
+    rule = new Intl.PluralRules(lang === 'vi' ? 'vi-VN' : 'en-GB');
+    rules.set(lang, rule);
+  }
+  const dict: Record<string, string> = lang === 'vi' ? vi : en;
+  const s = dict[`${key}_${rule.select(n)}`] ?? dict[`${key}_other`]!;
   return s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 }
 

@@ -4,12 +4,19 @@
  * of the drawing order first as in a GIS.
  */
 import type { Collection } from './api.ts';
+import { num } from './format.ts';
 import { getLang, onLang, t } from './i18n.ts';
 import { legend, swatch } from './legend.ts';
 import type { Atlas } from './map.ts';
 
 export function layerTitle(c: Collection): string {
   return getLang() === 'vi' ? (c.title_vi ?? c.title) : c.title;
+}
+
+/** The layer's description in the page language (the registry's `description_vi` in Vietnamese). */
+export function layerDescription(c: Collection): string {
+  const vi = (c as Collection & { description_vi?: string }).description_vi;
+  return getLang() === 'vi' ? (vi ?? '') : (c.description ?? '');
 }
 
 export function layersPanel(
@@ -43,7 +50,7 @@ export function layersPanel(
       const summary = document.createElement('summary');
       summary.textContent = t('details');
       const desc = document.createElement('p');
-      desc.textContent = c.description ?? '';
+      desc.textContent = layerDescription(c);
       details.append(summary, legend(c.style, c.id), desc);
       // The count is its own word of the box's name: "Cửa khẩu (5)", not "Cửa khẩu5" (style.css adds the brackets).
       label.append(
@@ -56,7 +63,7 @@ export function layersPanel(
       li.append(label);
       if (c.style?.colorBy) li.append(details);
       else {
-        li.title = c.description ?? '';
+        li.title = layerDescription(c);
       }
       list.append(li);
     }
@@ -65,7 +72,9 @@ export function layersPanel(
   };
   const refreshCounts = (): void => {
     const n = atlas.countsInView();
-    for (const [id, el] of counts) el.textContent = atlas.isVisible(id) ? String(n.get(id) ?? 0) : '';
+    // "5 trong khung nhìn": the count is of what the view shows, not of the whole layer.
+    for (const [id, el] of counts)
+      el.textContent = atlas.isVisible(id) ? t('inViewCount', { n: num(n.get(id) ?? 0, 0) }) : '';
   };
   onLang(render);
   return { refreshCounts };

@@ -5,15 +5,18 @@
  */
 import { keyboardTabs, panelSheet } from './a11y.ts';
 import { type Collection, collections, type TileJson, tileJson } from './api.ts';
+import { filterBadges } from './badges.ts';
 import { borderSlider, type NearResult } from './border-slider.ts';
 // h14-carto: shareable selection, copy link, open-in-GIS links, choropleths
 import type { Units } from './choropleth.ts';
 import { exportPanel } from './export.ts';
+import { filterState } from './filters.ts';
 import { filtersPanel } from './filters-panel.ts';
 import { onLang, setLang, t, translateDom, useLabels } from './i18n.ts';
 import { layersPanel } from './layers-panel.ts';
 import { createMap } from './map.ts';
 import { enablePopups } from './popup.ts';
+import { uncertaintyLayer } from './precision.ts';
 import { searchBox } from './search.ts';
 import { selectionOverlay } from './selection.ts';
 import { copyLinkButton, keepSelection } from './share.ts';
@@ -24,6 +27,9 @@ import { enableTooltips } from './tooltip.ts';
 import { parseHash, type State, writeHash } from './url-state.ts';
 
 const state: State = parseHash(window.location.hash);
+// ?lang=en (a link from another page) as well as #lang=en.
+const askedLang = new URLSearchParams(window.location.search).get('lang');
+if (askedLang === 'en' || askedLang === 'vi') state.lang = askedLang;
 setLang(state.lang);
 onLang(() => translateDom());
 const message = document.querySelector<HTMLElement>('#message')!;
@@ -90,12 +96,31 @@ async function start(): Promise<void> {
   let overlay: ReturnType<typeof selectionOverlay> | undefined;
 
   searchBox(document.querySelector('#search')!, atlas);
+  filterState.filters = state.filters;
+  filterState.km = state.km;
   const filters = filtersPanel(document.querySelector('#filters')!, cols, state.filters, (f) => {
     state.filters = f;
     atlas.applyFilters(f);
     void overlay?.update(f);
     stats.refresh(f);
     writeHash(state);
+    filterState.set(f);
+  });
+  let slider: { off(): void } | undefined;
+  filterBadges(document.querySelector('#panel')!, {
+    setFilters(f) {
+      filters.set(f);
+      state.filters = f;
+      atlas.applyFilters(f);
+      void overlay?.update(f);
+      stats.refresh(f);
+      writeHash(state);
+      filterState.set(f);
+    },
+    clearKm: () => slider?.off(),
+  });
+  filterState.onChange((why) => {
+    if (why === 'km') stats.refresh(state.filters);
   });
   exportPanel(document.querySelector('#export')!, atlas, () => ({
     filters: state.filters,
@@ -115,11 +140,13 @@ async function start(): Promise<void> {
   map.on('load', () => {
     overlay = selectionOverlay(atlas);
     atlas.applyFilters(state.filters);
-    borderSlider(document.querySelector('#tab-border')!, atlas, state.km, (r) => {
+    slider = borderSlider(document.querySelector('#tab-border')!, atlas, state.km, (r) => {
       near = r;
       state.km = r?.km ?? null;
       writeHash(state);
+      filterState.setKm(state.km, r?.distances ?? null);
     });
+    uncertaintyLayer(atlas);
     enablePopups(atlas);
     // h14-find: the keyboard's way to every feature drawn, and hover tooltips.
     map.addControl(new InViewControl(atlas), 'top-left');

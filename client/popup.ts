@@ -14,11 +14,12 @@ import {
   type PopupOptions,
 } from 'maplibre-gl';
 import { type Collection, type FeatureSources, feature, featureSources, type Props } from './api.ts';
-import { bn, metres, num, years } from './format.ts';
+import { investmentText, metres, num, years } from './format.ts';
 import { fieldLabel, getLang, isEnumerated, t, valueLabel } from './i18n.ts';
 import { layerTitle } from './layers-panel.ts';
 import { type Atlas, OVERLAY_LAYER } from './map.ts';
 import { openAt } from './stack-list.ts';
+import { unitFigures } from './unit-figures.ts';
 
 /** Shown in the facts table by their own rows, or not at all. */
 const HANDLED = new Set([
@@ -62,8 +63,9 @@ export function facts(p: Props, layer?: string): HTMLElement {
   const name = (k: string) => fieldLabel(k, layer);
   const value = (k: string) => valueLabel(k, p[k], layer);
   if (p.category) row(dl, name('category'), value('category'));
-  if (typeof p.investment_bn_vnd === 'number')
-    row(dl, name('investment_bn_vnd'), bn(p.investment_bn_vnd, p.investment_qualifier));
+  // A project whose article gives no figure: "chưa rõ" (unknown), not nothing, not 0 (format.ts).
+  if (typeof p.investment_bn_vnd === 'number' || p.category)
+    row(dl, name('investment_bn_vnd'), investmentText(p.investment_bn_vnd, p.investment_qualifier));
   if (typeof p.area_m2 === 'number') row(dl, name('area_m2'), `${num(p.area_m2, 0)} m²`);
   row(dl, t('period'), years(p.start_year, p.end_year));
   if (p.status) row(dl, name('status'), value('status'));
@@ -346,6 +348,8 @@ export function showFeature(
   if (options.note) box.append(options.note);
   if (options.stack) box.append(options.stack);
   box.append(table, provenance);
+  const figures = unitFigures(layer, props); // a province's projects, border, indicators (G2)
+  if (figures) box.append(figures);
   const popup = atlasPopup(atlas.map, options.offset, options.keepCentre)
     .setLngLat(lngLat)
     .setDOMContent(box);

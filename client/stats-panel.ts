@@ -1,11 +1,18 @@
 /**
  * Statistics with charts: investment by province, by category, and by
- * distance band from the border, from /api/stats/*. The year range and the
- * categories of the filters narrow them as far as the endpoints allow.
+ * distance band from the border, from /api/stats/*. Every chart is asked
+ * with the page's one filter state (client/filters.ts `toQuery`: categories,
+ * funding, years, minimum investment and, while the border slider is on,
+ * `within_km`), so its counts are the map's and the border list's.
+ *
+ * An investment the article does not give is unknown, not 0: each bar says
+ * how many of its projects have no figure ("6 dự án, 2 chưa rõ vốn"), and a
+ * bar whose projects all lack one shows "chưa rõ" rather than 0.
  */
 import { getJson } from './api.ts';
 import { type Bar, barChart } from './charts.ts';
-import { num } from './format.ts';
+import { filterState, toQuery } from './filters.ts';
+import { num, projectsNote } from './format.ts';
 import { onLang, t, valueLabel } from './i18n.ts';
 import type { Filters } from './url-state.ts';
 
@@ -38,8 +45,15 @@ export function groupBars(rows: Row[], by: string, label: (k: string) => string)
   const bars = rows.map((r) => {
     const key = String(r[by] ?? r.key ?? r.group ?? r.name ?? '–');
     const n = numberOf(r, COUNT);
+    const known = typeof r.with_investment === 'number' ? r.with_investment : n;
     const code = r[`${by}_code`];
-    return { label: label(key), code, value: numberOf(r, INVEST), note: t('projectsCount', { n }) };
+    return {
+      label: label(key),
+      code,
+      value: numberOf(r, INVEST),
+      note: projectsNote(n, n - known),
+      unknown: known === 0 && n > 0,
+    };
   });
   // Two units may share a name (an old and a merged province): their codes tell them apart.
   const seen = new Map<string, number>();
@@ -53,28 +67,41 @@ export function groupBars(rows: Row[], by: string, label: (k: string) => string)
 
 /** Sums the rows of each band (an answer by category has a row per band and category). */
 export function bandBars(rows: Row[]): Bar[] {
-  const sums = new Map<string, { value: number; n: number; order: number }>();
+  const sums = new Map<string, { value: number; n: number; known: number; order: number }>();
   for (const r of rows) {
     const from = r.from_km ?? r.band_from ?? r.from ?? r.min_km;
     const to = r.to_km ?? r.band_to ?? r.to ?? r.max_km;
     const key = typeof r.band === 'string' ? r.band : `${from ?? '?'}–${to ?? '…'} km`;
-    const s = sums.get(key) ?? { value: 0, n: 0, order: Number(from ?? sums.size) };
+    const s = sums.get(key) ?? { value: 0, n: 0, known: 0, order: Number(from ?? sums.size) };
     s.value += numberOf(r, INVEST);
-    s.n += numberOf(r, COUNT);
+    const n = numberOf(r, COUNT);
+    s.n += n;
+    s.known += typeof r.with_investment === 'number' ? r.with_investment : n;
     sums.set(key, s);
   }
   return [...sums.entries()]
     .sort((a, b) => a[1].order - b[1].order)
-    .map(([label, s]) => ({ label, value: s.value, note: t('projectsCount', { n: s.n }), color: '#e6550d' }));
+    .map(([label, s]) => ({
+      label,
+      value: s.value,
+      note: projectsNote(s.n, s.n - s.known),
+      unknown: s.known === 0 && s.n > 0,
+      color: '#e6550d',
+    }));
 }
 
-function query(f: Filters): string {
-  const q = new URLSearchParams();
-  if (f.yearFrom !== null) q.set('from', String(f.yearFrom));
-  if (f.yearTo !== null) q.set('to', String(f.yearTo));
-  if (f.categories.length === 1) q.set('category', f.categories[0]!);
-  const s = q.toString();
+/** The page's filters as the statistics endpoints read them, after a `&`. */
+function query(_f: Filters): string {
+  const s = toQuery();
   return s ? `&${s}` : '';
+}
+
+/** The bands asked for: the usual edges, cut at the border slider's distance while it is on. */
+function bandEdges(): number[] {
+  const km = filterState.km;
+  if (km === null || km <= 0) return BANDS;
+  const below = BANDS.filter((b) => b < km);
+  return [...below, km];
 }
 
 /**
@@ -91,6 +118,17 @@ export function statsPanel(root: HTMLElement, initial: Filters): { refresh(f: Fi
     const q = query(filters);
     root.replaceChildren(Object.assign(document.createElement('p'), { textContent: t('loading') }));
     const fmt = (v: number): string => num(v, 1);
+    const totals = Object.assign(document.createElement('p'), { className: 'stats-totals' });
+    getJson<{ totals?: { count: number; with_investment: number; investment_bn_vnd: number } }>(
+      `/api/stats/investment?by=category${q}`,
+    )
+      .then((b) => {
+        const c = b.totals ?? { count: 0, with_investment: 0, investment_bn_vnd: 0 };
+        totals.textContent = `${t('total')}: ${projectsNote(c.count, c.count - c.with_investment)} · ${num(c.investment_bn_vnd, 1)} ${t('bnVnd')}`;
+        totals.dataset.count = String(c.count);
+        totals.dataset.unknown = String(c.count - c.with_investment);
+      })
+      .catch(() => undefined);
     const parts = await Promise.all(
       [
         getJson(`/api/stats/investment?by=province${q}`).then((b) =>
@@ -109,7 +147,7 @@ export function statsPanel(root: HTMLElement, initial: Filters): { refresh(f: Fi
         ),
         // totals_by_band has every band, empty ones included; rows only the groups found.
         getJson<{ totals_by_band?: Row[] }>(
-          `/api/stats/distance-bands?bands=${BANDS.join(',')}&by=category`,
+          `/api/stats/distance-bands?bands=${bandEdges().join(',')}&by=category${q}`,
         ).then((b) =>
           barChart(`${t('investmentByBand')} (${t('bnVnd')})`, bandBars(b.totals_by_band ?? rowsOf(b)), fmt),
         ),
@@ -122,7 +160,7 @@ export function statsPanel(root: HTMLElement, initial: Filters): { refresh(f: Fi
         ),
       ),
     );
-    root.replaceChildren(...parts);
+    root.replaceChildren(totals, ...parts);
   };
   onLang(() => {
     drawn = null;

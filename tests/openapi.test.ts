@@ -138,7 +138,13 @@ describe('the OpenAPI document', () => {
     const names = (path: string) => (doc.paths[path]?.get?.parameters ?? []).map((p) => p.name);
     expect(names('/api/search')).toEqual(['q', 'limit']);
     expect(names('/tiles/{layers}/{z}/{x}/{y}.mvt')).toEqual(['layers', 'z', 'x', 'y']);
-    expect(names('/api/analysis/near-border')).toEqual(['km', 'layers', 'neighbour', 'f']);
+    expect(names('/api/analysis/near-border')).toEqual([
+      'km',
+      'layers',
+      'neighbour',
+      ...['from', 'to', 'category', 'funding', 'min_investment', 'status', 'province'],
+      'f',
+    ]);
     expect(names('/api/units/{code}/indicators')).toEqual(['f', 'code']);
     // GDAL reads the page size from limit's default and maximum.
     const limit = doc.paths['/collections/projects/items']!.get!.parameters!.find((p) => p.name === 'limit');

@@ -1,6 +1,7 @@
 /**
  * GET /api/stats/distance-bands?bands=0,5,20,50&by=province|category&neighbour=LAO
- *     (&from, to, category, status, province as in /api/stats/investment)
+ *     (&from, to, category, funding, min_investment, status, province, within_km
+ *      as in /api/stats/investment)
  *
  * Projects counted and summed per band of distance from the land border
  * (and per group). Edges are km; bands are [e0, e1), [e1, e2), …, and the
@@ -16,13 +17,17 @@
  * filters (= totals + beyond + nearer). One query: border-distance.ts up to
  * the last edge, width_bucket over the edges, GROUP BY band and group, plus
  * one row for all projects.
+ *
+ * `within_km` (the web map's border slider) keeps only projects within that
+ * distance, in the bands and in `all_projects` alike: a band beyond it is
+ * empty, and one it cuts holds only what lies inside.
  */
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../db/types.ts';
 import { type Input, oneOf, readParams } from '../http/params.ts';
 import { nearestBorderCtes } from './border-distance.ts';
-import { bands, checkYears, NEIGHBOURS, type Neighbour } from './params.ts';
+import { bands, checkYears, km, NEIGHBOURS, type Neighbour } from './params.ts';
 import {
   filterSql,
   filtersEcho,
@@ -44,6 +49,7 @@ export interface BandsParams extends ProjectFilters {
   bands: number[];
   by: BandBy;
   neighbour?: Neighbour;
+  within_km?: number;
 }
 
 export interface Band {
@@ -73,6 +79,7 @@ export const bandsParams = z.object({
   by: oneOf(BAND_BYS, { description: 'How rows are grouped', default: 'none' }),
   neighbour: oneOf(NEIGHBOURS, { description: 'Only the border with this country (ISO 3166 alpha-3)' }),
   ...projectFilterParams,
+  within_km: km('Only projects within this distance of the land border, km'),
 });
 
 export function parseBands(input: Input): BandsParams {
@@ -92,9 +99,10 @@ export async function distanceBands(db: Kysely<DB>, p: BandsParams): Promise<Ban
   const edges = p.bands;
   const last = edges[edges.length - 1]!;
   const g = p.by === 'none' ? null : GROUPINGS[p.by];
+  const within = p.within_km === undefined ? null : p.within_km * 1000;
   const ctes = nearestBorderCtes({
     sources: [pointSource('projects')],
-    metres: last * 1000,
+    metres: Math.max(last, p.within_km ?? 0) * 1000,
     neighbour: p.neighbour,
   });
   const edgesM = edges.map((e) => e * 1000);
@@ -108,12 +116,14 @@ export async function distanceBands(db: Kysely<DB>, p: BandsParams): Promise<Ban
         SELECT p.id, p.investment_bn_vnd ${g ? sql`, ${g.select}` : sql``}
         FROM projects p ${projectPlaceJoins} JOIN project_categories c ON c.id = p.category
         WHERE ${filterSql(p, province)}
+        ${within === null ? sql`` : sql`AND p.id IN (SELECT id FROM nearest WHERE distance_m <= ${within}::float8)`}
       )
       SELECT LEAST(width_bucket(n.distance_m, ${edgesM}::float8[]), ${edges.length - 1}::int) AS band_no
              ${g ? sql`, ${sql.join(g.columns.map((c) => sql.ref(`b.${c}`)))}` : sql``},
              count(*)::int AS count, count(b.investment_bn_vnd)::int AS with_investment,
              COALESCE(sum(b.investment_bn_vnd), 0)::float8 AS investment_bn_vnd
       FROM base b JOIN nearest n ON n.id = b.id
+      WHERE n.distance_m <= ${last * 1000}::float8
       GROUP BY 1 ${g ? sql`, ${sql.join(g.columns.map((c) => sql.ref(`b.${c}`)))}` : sql``}
       UNION ALL
       SELECT -1 ${g ? sql`, ${sql.join(g.columns.map(() => sql`NULL`))}` : sql``},
@@ -144,6 +154,7 @@ export async function distanceBands(db: Kysely<DB>, p: BandsParams): Promise<Ban
       1000,
   };
   const filters = filtersEcho(p, province);
+  if (p.within_km !== undefined) filters.within_km = p.within_km;
   return {
     bands_km: edges,
     by: p.by,

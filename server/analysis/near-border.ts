@@ -14,6 +14,11 @@
  * registry (each layer's `analysis`); a property a layer lacks is null.
  * A project that is also a market appears once per requested layer (its
  * `layer` says which); totals count each project and its money once.
+ *
+ * The project filters of the statistics (from, to, category, funding,
+ * min_investment, status, province: project-filters.ts) narrow the layers
+ * whose features are projects; other layers (border gates) are kept whole,
+ * as the web map filters a layer only on the properties it has.
  */
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
@@ -22,12 +27,27 @@ import type { DB } from '../db/types.ts';
 import { type Input, listOf, oneOf, readParams } from '../http/params.ts';
 import { getLayer } from '../layers/index.ts';
 import { nearestBorderCtes } from './border-distance.ts';
-import { km, NEIGHBOURS, type Neighbour } from './params.ts';
+import { checkYears, km, NEIGHBOURS, type Neighbour } from './params.ts';
+import {
+  filterSql,
+  filtersEcho,
+  type ProjectFilters,
+  type Province,
+  projectFilterParams,
+  resolveProvince,
+} from './project-filters.ts';
 import type { Report } from './report.ts';
-import { carriesInvestment, pointLayerIds, pointProperties, pointRows, pointSource } from './sources.ts';
+import {
+  carriesInvestment,
+  pointLayerIds,
+  pointProperties,
+  pointRows,
+  pointSource,
+  projectPlaceJoins,
+} from './sources.ts';
 import { analysisQuery } from './transaction.ts';
 
-export interface NearBorderParams {
+export interface NearBorderParams extends ProjectFilters {
   km: number;
   layers: string[];
   neighbour?: Neighbour;
@@ -63,7 +83,12 @@ export interface NearBorderTotals {
 }
 
 export interface NearBorderResult {
-  parameters: { km: number; layers: string[]; neighbour: Neighbour | null };
+  parameters: {
+    km: number;
+    layers: string[];
+    neighbour: Neighbour | null;
+    filters?: Record<string, unknown>;
+  };
   rows: NearBorderRow[];
   totals: NearBorderTotals;
 }
@@ -78,10 +103,26 @@ export const nearBorderParams = z.object({
     example: 'projects,border-gates',
   }),
   neighbour: oneOf(NEIGHBOURS, { description: 'Only the border with this country (ISO 3166 alpha-3)' }),
+  ...projectFilterParams,
 });
 
 export function parseNearBorder(input: Input): NearBorderParams {
-  return readParams(nearBorderParams, input);
+  const p = readParams(nearBorderParams, input);
+  checkYears(p);
+  return p;
+}
+
+/** Whether any project filter is given. */
+function filtering(p: ProjectFilters): boolean {
+  return (
+    p.from !== undefined ||
+    p.to !== undefined ||
+    !!p.category?.length ||
+    !!p.funding?.length ||
+    p.min_investment !== undefined ||
+    p.status !== undefined ||
+    p.province !== undefined
+  );
 }
 
 /** The members of a near-border feature's properties, in order. */
@@ -97,7 +138,7 @@ function propertyColumns(): string[] {
 }
 
 /** The one statement behind near-border (also run as is by the benchmark). */
-export function nearBorderQuery(p: NearBorderParams): RawBuilder<NearBorderRow> {
+export function nearBorderQuery(p: NearBorderParams, province?: Province): RawBuilder<NearBorderRow> {
   const ctes = nearestBorderCtes({
     sources: p.layers.map(pointSource),
     metres: p.km * 1000,
@@ -113,10 +154,16 @@ export function nearBorderQuery(p: NearBorderParams): RawBuilder<NearBorderRow> 
         ? sql`${sql.ref(`r.${name}`)}::${sql.raw(sqlType)} AS ${sql.ref(name)}`
         : sql`NULL::${sql.raw(sqlType)} AS ${sql.ref(name)}`,
     );
+    // Projects (and their kinds) pass the project filters; other layers have none of their properties.
+    const kept =
+      filtering(p) && carriesInvestment(id)
+        ? sql`AND n.id IN (SELECT p.id FROM projects p ${p.province ? projectPlaceJoins : sql``}
+            WHERE ${filterSql(p, province)})`
+        : sql``;
     return sql`
       SELECT n.layer, n.id, n.geom, n.distance_m, n.neighbour, n.border_segment_id, ${sql.join(cols)}
       FROM nearest n JOIN (${pointRows(id)}) r ON r.id = n.id
-      WHERE n.layer = ${id}`;
+      WHERE n.layer = ${id} ${kept}`;
   });
   return sql<NearBorderRow>`
       WITH ${ctes}
@@ -137,9 +184,16 @@ export function nearBorderQuery(p: NearBorderParams): RawBuilder<NearBorderRow> 
 }
 
 export async function nearBorder(db: Kysely<DB>, p: NearBorderParams): Promise<NearBorderResult> {
-  const rows = await analysisQuery(db, nearBorderQuery(p));
+  const province = p.province ? await resolveProvince(db, p.province) : undefined;
+  const rows = await analysisQuery(db, nearBorderQuery(p, province));
+  const filters = filtersEcho(p, province);
   return {
-    parameters: { km: p.km, layers: p.layers, neighbour: p.neighbour ?? null },
+    parameters: {
+      km: p.km,
+      layers: p.layers,
+      neighbour: p.neighbour ?? null,
+      ...(Object.keys(filters).length ? { filters } : {}),
+    },
     rows,
     totals: totalsOf(rows),
   };

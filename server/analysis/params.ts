@@ -80,6 +80,22 @@ export function year(description: string) {
   );
 }
 
+/** The most a minimum investment may be, billion VND (a thousand times the largest project). */
+export const MAX_AMOUNT = 100_000_000;
+
+/** An amount of money in billion VND, 0 to MAX_AMOUNT, as a plain decimal; undefined when absent. */
+export function amount(description: string) {
+  const accepts = `a number of billion VND from 0 to ${MAX_AMOUNT}`;
+  return field(
+    { description, schema: { type: 'number', minimum: 0, maximum: MAX_AMOUNT }, example: 50 },
+    (v): number | undefined => {
+      if (v === undefined) return undefined;
+      if (!DECIMAL.test(v) || v.length > 20 || Number(v) > MAX_AMOUNT) throw new Rejected(accepts);
+      return Number(v);
+    },
+  );
+}
+
 /** `from` and `to` read; an inverted range names `to`. */
 export function checkYears(p: { from?: number; to?: number }): void {
   if (p.from !== undefined && p.to !== undefined && p.to < p.from) {

@@ -61,6 +61,7 @@ export async function collectionDoc(req: Request, layer: LayerDef, extent: Exten
       ...collectionTileLinks(self, layer.title),
     ],
     title_vi: layer.title_vi,
+    ...(layer.description_vi ? { description_vi: layer.description_vi } : {}),
     geometryType: layer.geometryType,
     timeField: layer.timeField ?? null,
     minzoom: layer.minzoom,

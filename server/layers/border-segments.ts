@@ -8,6 +8,8 @@ export const borderSegments: LayerDef = {
   description:
     "Vietnam's land border with China, Laos and Cambodia, derived from 100 m OpenStreetMap data and cut into short pieces. Lengths come out shorter than surveyed ones (about 2,150 km against an official ~2,340 km for Laos).",
   view: 'layer_border_segments',
+  description_vi:
+    'Đường biên giới đất liền của Việt Nam với Trung Quốc, Lào và Campuchia, chia thành từng đoạn.',
   geometryType: 'LineString',
   properties: [
     { ...neighbourProperty, description: 'ISO3 code of the neighbouring country', sortable: true },

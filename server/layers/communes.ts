@@ -7,6 +7,7 @@ export const communes: LayerDef = {
   title_vi: 'Xã, phường',
   description:
     'Communes and wards as of 1 July 2025 (districts abolished, communes merged). Boundary when imported, otherwise the seat point.',
+  description_vi: 'Xã, phường theo sắp xếp năm 2025. Ranh giới khi đã được nhập, nếu không thì điểm trụ sở.',
   view: 'layer_communes',
   geometryType: 'Geometry',
   properties: [
@@ -18,7 +19,14 @@ export const communes: LayerDef = {
       sortable: true,
       title: { vi: 'Mã', en: 'Code' },
     },
-    { name: 'name', type: 'string', description: 'Vietnamese name', filterable: true, sortable: true },
+    {
+      name: 'name',
+      type: 'string',
+      description: 'Vietnamese name',
+      filterable: true,
+      sortable: true,
+      title: { vi: 'Tên', en: 'Name' },
+    },
     {
       name: 'kind',
       type: 'string',
@@ -34,7 +42,13 @@ export const communes: LayerDef = {
       sortable: true,
       title: { vi: 'Tỉnh', en: 'Province' },
     },
-    { name: 'province_code', type: 'string', description: 'Province code', filterable: true },
+    {
+      name: 'province_code',
+      type: 'string',
+      description: 'Province code',
+      filterable: true,
+      title: { vi: 'Mã tỉnh', en: 'Province code' },
+    },
     geometryKindProperty,
     validFromProperty,
     ...precisionProperties,
@@ -44,6 +58,11 @@ export const communes: LayerDef = {
   tile: { simplify: true },
   style: { kind: 'fill', color: '#8da0cb', label: 'name' },
   citationEntity: 'admin_unit',
-  search: { name: 'name', kind: 'kind', code: 'code', select: unitSearch('commune') },
+  search: {
+    name: 'name',
+    kind: 'kind',
+    code: 'code',
+    select: unitSearch('commune'),
+  },
   importTarget: 'communes',
 };

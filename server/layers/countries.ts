@@ -8,6 +8,8 @@ export const countries: LayerDef = {
   title_vi: 'Quốc gia',
   description:
     'Vietnam and its land neighbours (China clipped to the region) at 100 m resolution, from @geo-maps/countries-land-100m (OpenStreetMap-derived).',
+  description_vi:
+    'Việt Nam và các nước láng giềng trên đất liền (Trung Quốc cắt theo vùng), độ phân giải 100 m, từ @geo-maps/countries-land-100m (dẫn xuất từ OpenStreetMap).',
   view: 'layer_countries',
   geometryType: 'MultiPolygon',
   properties: [
@@ -17,8 +19,15 @@ export const countries: LayerDef = {
       description: 'ISO 3166-1 alpha-3 code',
       filterable: true,
       sortable: true,
+      title: { vi: 'Mã ISO', en: 'ISO code' },
     },
-    { name: 'name', type: 'string', description: 'English name', sortable: true },
+    {
+      name: 'name',
+      type: 'string',
+      description: 'English name',
+      sortable: true,
+      title: { vi: 'Tên tiếng Anh', en: 'English name' },
+    },
     {
       name: 'name_vi',
       type: 'string',

@@ -9,6 +9,8 @@ export const industrialParks: LayerDef = {
   title_vi: 'Khu công nghiệp',
   description:
     'Industrial parks (a kind of investment project) with area, phase, occupancy, enterprises and workers.',
+  description_vi:
+    'Khu công nghiệp (một loại dự án đầu tư) với diện tích, tỷ lệ lấp đầy, doanh nghiệp và lao động.',
   view: 'layer_industrial_parks',
   geometryType: 'Point',
   properties: [

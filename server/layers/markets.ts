@@ -8,6 +8,7 @@ export const markets: LayerDef = {
   title: 'Markets',
   title_vi: 'Chợ',
   description: 'Market projects (a kind of investment project) with kiosks, floors and floor area.',
+  description_vi: 'Dự án chợ (một loại dự án đầu tư) với số ki-ốt, số tầng và diện tích sàn.',
   view: 'layer_markets',
   geometryType: 'Point',
   properties: [

@@ -65,9 +65,26 @@ const QUALIFIER_LABELS: Record<(typeof QUALIFIERS)[number], Label> = {
 };
 
 export const projectProperties: readonly LayerProperty[] = [
-  { name: 'slug', type: 'string', description: 'Stable text identifier' },
-  { name: 'name', type: 'string', description: 'Name (Vietnamese)', filterable: true, sortable: true },
-  { name: 'name_en', type: 'string', description: 'Name (English)' },
+  {
+    name: 'slug',
+    type: 'string',
+    description: 'Stable text identifier',
+    title: { vi: 'Mã định danh', en: 'Identifier' },
+  },
+  {
+    name: 'name',
+    type: 'string',
+    description: 'Name (Vietnamese)',
+    filterable: true,
+    sortable: true,
+    title: { vi: 'Tên', en: 'Name' },
+  },
+  {
+    name: 'name_en',
+    type: 'string',
+    description: 'Name (English)',
+    title: { vi: 'Tên tiếng Anh', en: 'English name' },
+  },
   {
     name: 'category',
     type: 'string',
@@ -92,6 +109,7 @@ export const projectProperties: readonly LayerProperty[] = [
     description: 'How the source states the figure: exact, about, nearly, over',
     enum: QUALIFIERS,
     labels: QUALIFIER_LABELS,
+    title: { vi: 'Cách nêu số vốn', en: 'How the figure is stated' },
   },
   {
     name: 'funding',
@@ -108,6 +126,7 @@ export const projectProperties: readonly LayerProperty[] = [
     description: 'Year work started or the period began',
     filterable: true,
     sortable: true,
+    title: { vi: 'Năm bắt đầu', en: 'Start year' },
   },
   {
     name: 'end_year',
@@ -115,6 +134,7 @@ export const projectProperties: readonly LayerProperty[] = [
     description: 'Year completed or the period ended',
     filterable: true,
     sortable: true,
+    title: { vi: 'Năm kết thúc', en: 'End year' },
   },
   {
     name: 'status',
@@ -139,7 +159,13 @@ export const projectProperties: readonly LayerProperty[] = [
     filterable: true,
     title: { vi: 'Xã, phường', en: 'Commune' },
   },
-  { name: 'commune_code', type: 'string', description: 'Code of that unit', filterable: true },
+  {
+    name: 'commune_code',
+    type: 'string',
+    description: 'Code of that unit',
+    filterable: true,
+    title: { vi: 'Mã xã', en: 'Commune code' },
+  },
   {
     name: 'province',
     type: 'string',
@@ -148,7 +174,13 @@ export const projectProperties: readonly LayerProperty[] = [
     sortable: true,
     title: { vi: 'Tỉnh', en: 'Province' },
   },
-  { name: 'province_code', type: 'string', description: 'Province code', filterable: true },
+  {
+    name: 'province_code',
+    type: 'string',
+    description: 'Province code',
+    filterable: true,
+    title: { vi: 'Mã tỉnh', en: 'Province code' },
+  },
   ...precisionProperties,
 ];
 

@@ -7,6 +7,8 @@ export const projects: LayerDef = {
   title_vi: 'Dự án đầu tư',
   description:
     'Every investment named in the articles (markets, industrial parks, water, waste, schools, irrigation, roads, grid, tourism, housing...), with its figures and sources.',
+  description_vi:
+    'Mọi dự án đầu tư được nêu trong bài viết (chợ, khu công nghiệp, cấp nước, rác thải, trường học, thủy lợi, giao thông, lưới điện, du lịch, nhà ở…), với số liệu và nguồn.',
   view: 'layer_projects',
   geometryType: 'Point',
   properties: projectProperties,

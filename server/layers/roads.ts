@@ -7,10 +7,17 @@ export const roads: LayerDef = {
   title_vi: 'Đường giao thông',
   description:
     'Roads and routes named in the articles. Drawn schematic: a line through the towns each one links, not its real course.',
+  description_vi:
+    'Quốc lộ, tỉnh lộ và tuyến đường được nêu trong bài viết. Vẽ theo sơ đồ: một đường nối các thị trấn mà tuyến đi qua, không phải hướng tuyến thực.',
   view: 'layer_roads',
   geometryType: 'LineString',
   properties: [
-    { name: 'slug', type: 'string', description: 'Stable text identifier' },
+    {
+      name: 'slug',
+      type: 'string',
+      description: 'Stable text identifier',
+      title: { vi: 'Mã định danh', en: 'Identifier' },
+    },
     {
       name: 'ref',
       type: 'string',
@@ -19,7 +26,14 @@ export const roads: LayerDef = {
       sortable: true,
       title: { vi: 'Số hiệu', en: 'Route number' },
     },
-    { name: 'name', type: 'string', description: 'Name', filterable: true, sortable: true },
+    {
+      name: 'name',
+      type: 'string',
+      description: 'Name',
+      filterable: true,
+      sortable: true,
+      title: { vi: 'Tên', en: 'Name' },
+    },
     {
       name: 'class',
       type: 'string',

@@ -47,6 +47,8 @@ export interface LayerDef {
   title: string;
   title_vi: string;
   description: string;
+  /** The description in Vietnamese (the web map shows it in the Vietnamese interface). */
+  description_vi?: string;
   /** The view (created by a migration) that exposes id, geom and the properties. */
   view: string;
   geometryType: 'Point' | 'LineString' | 'MultiPolygon' | 'Geometry';
