@@ -190,6 +190,8 @@ const vi = {
   borderLength: 'Chiều dài biên giới',
   investmentKnown: 'Vốn đầu tư (đã biết)',
   indicatorsTitle: 'Chỉ tiêu',
+  // lead
+  sourceUnrecorded: 'bản chúng tôi lưu không ghi báo đăng và địa chỉ',
 };
 
 type Key = keyof typeof vi;
@@ -375,6 +377,8 @@ const en: Record<Key, string> & Record<string, string> = {
   borderLength: 'Border length',
   investmentKnown: 'Investment (known)',
   indicatorsTitle: 'Indicators',
+  // lead
+  sourceUnrecorded: 'our copy names neither the paper nor its address',
 };
 
 /** Names of project figures (the sources endpoint's `figures`), which are not layer properties. */

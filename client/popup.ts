@@ -115,11 +115,13 @@ export function sourcesBlock(s: FeatureSources): HTMLElement {
       a.rel = 'noopener noreferrer';
       li.append(a);
     } else li.append(src.title);
-    if (src.publisher)
+    // Our copy of some articles names neither its paper nor its address: say so rather than leave a bare title.
+    const publisher = src.publisher ?? (src.url ? null : t('sourceUnrecorded'));
+    if (publisher)
       li.append(
         Object.assign(document.createElement('span'), {
           className: 'publisher',
-          textContent: ` · ${src.publisher}`,
+          textContent: ` · ${publisher}`,
         }),
       );
     ol.append(li);
