@@ -18,6 +18,7 @@ import { searchBox } from './search.ts';
 import { selectionOverlay } from './selection.ts';
 import { signInControl } from './sign-in.ts';
 import { statsPanel } from './stats-panel.ts';
+import { toolsBar } from './tools.ts';
 import { parseHash, type State, writeHash } from './url-state.ts';
 
 const state: State = parseHash(window.location.hash);
@@ -139,6 +140,19 @@ async function start(): Promise<void> {
     uncertaintyLayer(atlas);
     enablePopups(atlas);
     void filters;
+    // h14-tools: table, time slider, measure, print; the time slider sets years as the filter form does.
+    toolsBar({
+      atlas,
+      setFilters(f) {
+        filters.set(f);
+        state.filters = f;
+        atlas.applyFilters(f);
+        void overlay?.update(f);
+        stats.refresh(f);
+        writeHash(state);
+        filterState.set(f);
+      },
+    });
   });
   map.on('moveend', () => {
     const c = map.getCenter();
