@@ -67,7 +67,13 @@ export async function filteredFeatures(atlas: Atlas): Promise<ExportRow[]> {
       return { layer, complete, features: features.filter((x) => matchesNow(f, x, fields)) };
     }),
   );
-  return dedupe(sel);
+  // Projects, markets and parks share project ids (one row each, as in the export); gates have ids of their own.
+  const isProject = (x: Selection) => atlas.fields.get(x.layer)?.has('category');
+  const others = sel.filter((x) => !isProject(x));
+  return [
+    ...dedupe(sel.filter(isProject)),
+    ...others.flatMap((x) => x.features.map((feature) => ({ feature, layers: [x.layer] }))),
+  ];
 }
 
 function matchesNow(f: typeof filterState.filters, x: Feature, fields: ReadonlySet<string>): boolean {
@@ -305,9 +311,21 @@ export function mount(body: HTMLElement, ctx: ToolsContext): Tool {
     if (!place) return;
     ring(atlas, r.feature.geometry?.type === 'Point' ? place.at : null);
     const { map } = atlas;
+    // The feature lands beside the tools' cards, not under them.
+    const frame = map.getContainer().getBoundingClientRect();
+    const card = body.closest('.tools')!.getBoundingClientRect();
+    const roomRight = frame.right - card.right;
+    const roomBelow = frame.bottom - card.bottom;
+    const offset: [number, number] =
+      roomRight >= roomBelow ? [(card.right - frame.left) / 2, 0] : [0, (card.bottom - frame.top) / 2];
     if (r.feature.geometry?.type === 'Point')
-      map.jumpTo({ center: place.at, zoom: Math.max(map.getZoom(), 11) });
-    else map.fitBounds(place.box, { padding: 40, animate: false, maxZoom: 14 });
+      map.easeTo({ center: place.at, zoom: Math.max(map.getZoom(), 11), offset, duration: 0 });
+    else
+      map.fitBounds(place.box, {
+        padding: { top: 40, bottom: 40, left: 40 + offset[0] * 2, right: 40 },
+        animate: false,
+        maxZoom: 14,
+      });
     showFeature(atlas, r.layer, r.id, r.props, place.at as LngLatLike);
   };
 
