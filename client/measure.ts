@@ -278,11 +278,10 @@ export function mount(body: HTMLElement, ctx: ToolsContext): Tool {
         }) as Feature,
     );
     const p = full.properties;
-    const en = document.documentElement.lang === 'en';
     picked = {
       layer,
       id,
-      name: String((en ? p.name_en : null) ?? p.name ?? p.name_vi ?? p.ref ?? `#${id}`),
+      name: String(p.name ?? p.name_vi ?? p.ref ?? p.name_en ?? `#${id}`),
       geometry: full.geometry as Geometry,
     };
     texts();

@@ -29,7 +29,7 @@ import type { Feature, Props } from './api.ts';
 import { dedupe, type Row as ExportRow } from './export-file.ts';
 import { filterState, matches } from './filters.ts';
 import { distanceText, investmentText, years } from './format.ts';
-import { getLang, onLang, t, valueLabel } from './i18n.ts';
+import { onLang, t, valueLabel } from './i18n.ts';
 import { layerTitle } from './layers-panel.ts';
 import type { Atlas } from './map.ts';
 import { popupExtensions, showFeature } from './popup.ts';
@@ -92,11 +92,11 @@ function kindOf(atlas: Atlas, layer: string, p: Props): string {
 }
 
 export function toRows(atlas: Atlas, rows: readonly ExportRow[]): TableRow[] {
-  const en = getLang() === 'en';
   return rows.map((r) => {
     const p = r.feature.properties;
     const id = r.feature.id ?? (p.id as number | string);
-    const name = String((en ? p.name_en : null) ?? p.name ?? p.name_vi ?? `#${id}`);
+    // The name as the popup and the map's labels give it (Vietnamese, with its diacritics).
+    const name = String(p.name ?? p.name_vi ?? p.name_en ?? `#${id}`);
     const invest = typeof p.investment_bn_vnd === 'number' ? p.investment_bn_vnd : undefined;
     const first = [p.start_year, p.end_year].find((v) => typeof v === 'number') as number | undefined;
     const near = filterState.km !== null && p.category !== undefined ? filterState.near : null;

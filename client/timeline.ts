@@ -39,9 +39,9 @@ export function mount(body: HTMLElement, ctx: ToolsContext): Tool {
   out.htmlFor.add('timeline-year');
   const only = el('input', { type: 'checkbox', id: 'timeline-only' });
   const onlyLabel = el('label', { htmlFor: 'timeline-only' });
-  const back = el('button', { type: 'button', className: 'timeline-back', textContent: '⏮' });
+  const back = el('button', { type: 'button', className: 'timeline-back', textContent: '«' });
   const play = el('button', { type: 'button', className: 'timeline-play' });
-  const next = el('button', { type: 'button', className: 'timeline-next', textContent: '⏭' });
+  const next = el('button', { type: 'button', className: 'timeline-next', textContent: '»' });
   const speed = el('select', { id: 'timeline-speed' });
   const speedLabel = el('label', { htmlFor: 'timeline-speed' });
   const all = el('button', { type: 'button', className: 'timeline-all' });
@@ -67,7 +67,7 @@ export function mount(body: HTMLElement, ctx: ToolsContext): Tool {
     speedLabel.textContent = t('timelineSpeed');
     back.setAttribute('aria-label', t('timelineBack'));
     next.setAttribute('aria-label', t('timelineNext'));
-    play.textContent = timer ? `⏸ ${t('timelinePause')}` : `▶ ${t('timelinePlay')}`;
+    play.textContent = timer ? `■ ${t('timelinePause')}` : `▶ ${t('timelinePlay')}`;
     play.setAttribute('aria-pressed', String(timer !== null));
     all.textContent = t('timelineAll');
     const en = document.documentElement.lang === 'en';

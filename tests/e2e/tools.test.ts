@@ -115,7 +115,15 @@ async function checkSeen(page: Page): Promise<void> {
     for (const el of els) {
       const text = el.innerText.trim();
       if (!text || el.closest('[hidden]')) continue;
-      const r = el.getBoundingClientRect();
+      let r = el.getBoundingClientRect();
+      // Scrolled out of its scrolling box (the tools' column, the table): not seen, not a problem.
+      for (let e = el.parentElement; e; e = e.parentElement) {
+        if (!/auto|scroll|hidden/.test(getComputedStyle(e).overflowY)) continue;
+        const b = e.getBoundingClientRect();
+        const top = Math.max(r.top, b.top);
+        const bottom = Math.min(r.bottom, b.bottom);
+        r = new DOMRect(r.left, top, r.width, Math.max(0, bottom - top));
+      }
       if (r.width === 0 || r.height === 0) continue;
       const cs = getComputedStyle(el);
       const fg = rgb(cs.color);
