@@ -23,6 +23,7 @@ import { copyLinkButton, keepSelection } from './share.ts';
 import { signInControl } from './sign-in.ts';
 import { InViewControl } from './stack-list.ts';
 import { statsPanel } from './stats-panel.ts';
+import { toolsBar } from './tools.ts';
 import { enableTooltips } from './tooltip.ts';
 import { parseHash, type State, writeHash } from './url-state.ts';
 
@@ -163,6 +164,19 @@ async function start(): Promise<void> {
       });
       if (state.choro) void shade.show(...(state.choro.split('/') as [Units, string]));
       void import('./links-panel.ts').then(({ linksPanel }) => linksPanel(tab, atlas, () => state.filters));
+    });
+    // h14-tools: table, time slider, measure, print; the time slider sets years as the filter form does.
+    toolsBar({
+      atlas,
+      setFilters(f) {
+        filters.set(f);
+        state.filters = f;
+        atlas.applyFilters(f);
+        void overlay?.update(f);
+        stats.refresh(f);
+        writeHash(state);
+        filterState.set(f);
+      },
     });
   });
   copyLinkButton();
