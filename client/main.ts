@@ -150,7 +150,11 @@ async function start(): Promise<void> {
     uncertaintyLayer(atlas);
     enablePopups(atlas);
     // h14-find: the keyboard's way to every feature drawn, and hover tooltips.
-    map.addControl(new InViewControl(atlas), 'top-left');
+    // Top right (bottom left on a phone, where the top row is the tools bar's, client/tools.ts).
+    map.addControl(
+      new InViewControl(atlas),
+      window.matchMedia('(max-width: 700px)').matches ? 'bottom-left' : 'top-right',
+    );
     enableTooltips(atlas);
     void filters;
     // h14-carto

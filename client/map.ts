@@ -125,6 +125,12 @@ export async function createMap(
   });
   map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+  // MapLibre opens a compact attribution at first; on a phone it would cover a fifth of the map.
+  // Folded, the (i) button still shows the sources and the ODbL credit.
+  if (window.matchMedia('(max-width: 700px)').matches)
+    map.once('load', () =>
+      container.querySelector('.maplibregl-ctrl-attrib')?.classList.remove('maplibregl-compact-show'),
+    );
 
   const fields = new Map(tj.vector_layers.map((l) => [l.id, new Set(Object.keys(l.fields ?? {}))]));
   const shown = new Set(visible);
