@@ -192,6 +192,9 @@ const vi = {
   indicatorsTitle: 'Chỉ tiêu',
   // lead
   sourceUnrecorded: 'bản chúng tôi lưu không ghi báo đăng và địa chỉ',
+  openPmtiles: 'Mở tệp bản đồ ngoại tuyến (.pmtiles)',
+  pmtilesOpened: '{name}: đã mở',
+  pmtilesFailed: '{name}: không mở được ({e})',
   // h14-tools: the map's tools (table, time slider, measure, print)
   toolsLabel: 'Công cụ bản đồ',
   toolTable: 'Bảng',
@@ -429,6 +432,9 @@ const en: Record<Key, string> & Record<string, string> = {
   indicatorsTitle: 'Indicators',
   // lead
   sourceUnrecorded: 'our copy names neither the paper nor its address',
+  openPmtiles: 'Open an offline map file (.pmtiles)',
+  pmtilesOpened: '{name}: opened',
+  pmtilesFailed: '{name}: cannot open ({e})',
   // h14-tools: the map's tools (table, time slider, measure, print)
   toolsLabel: 'Map tools',
   toolTable: 'Table',

@@ -13,6 +13,7 @@
 import type { Map as MlMap, VectorTileSource } from 'maplibre-gl';
 import { addProtocol } from 'maplibre-gl';
 import { FileSource, type Header, PMTiles, Protocol } from 'pmtiles';
+import { onLang, t } from './i18n.ts';
 import { SOURCE } from './map-style.ts';
 
 let protocol: Protocol | undefined;
@@ -70,13 +71,19 @@ export async function openArchive(map: MlMap, from: string | File): Promise<Open
 }
 
 /**
- * A file input, Vietnamese and English, that opens the chosen archive in
+ * A file input, in the page's language, that opens the chosen archive in
  * the map; errors (not an archive, unreadable) go to `report`.
  */
 export function archivePicker(map: MlMap, report: (message: string) => void): HTMLElement {
   const label = document.createElement('label');
   label.className = 'pmtiles-picker';
-  label.textContent = 'Mở tệp .pmtiles (ngoại tuyến) · Open a .pmtiles file (offline) ';
+  const text = document.createElement('span');
+  const words = () => {
+    text.textContent = t('openPmtiles');
+  };
+  words();
+  onLang(words);
+  label.append(text);
   const input = document.createElement('input');
   input.type = 'file';
   input.accept = '.pmtiles,application/vnd.pmtiles';
@@ -84,8 +91,8 @@ export function archivePicker(map: MlMap, report: (message: string) => void): HT
     const file = input.files?.[0];
     if (!file) return;
     openArchive(map, file).then(
-      () => report(`${file.name}: đã mở · opened`),
-      (e: unknown) => report(`${file.name}: không mở được · cannot open (${(e as Error).message})`),
+      () => report(t('pmtilesOpened', { name: file.name })),
+      (e: unknown) => report(t('pmtilesFailed', { name: file.name, e: (e as Error).message })),
     );
   });
   label.append(input);

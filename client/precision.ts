@@ -27,7 +27,8 @@ const APPROXIMATE: FilterSpecification = [
   'all',
   ['==', ['get', 'precision'], 'approximate'],
   ['has', 'uncertainty_m'],
-  ['!', ['has', 'point_count']],
+  // Our tiles cluster on the server: a single feature carries point_count 1, a cluster more.
+  ['<=', ['to-number', ['get', 'point_count'], 1], 1],
 ];
 
 export function uncertaintyLayer(atlas: Atlas): void {
