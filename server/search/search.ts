@@ -287,10 +287,10 @@ async function searchFeatures(db: Kysely<DB>, q: string, limit: number): Promise
 }
 
 export async function searchPlaces(db: Kysely<DB>, q: string, limit: number): Promise<SearchResult[]> {
-  const [units, features] = await Promise.all([searchUnits(db, q, limit), searchFeatures(db, q, limit)]);
+  const [unitHits, features] = await Promise.all([searchUnits(db, q, limit), searchFeatures(db, q, limit)]);
   // Equal scores: what the atlas has located first (the units of data/units.json), then current before ended.
   const located = (r: SearchResult) => (r.point ? 0 : 1);
-  const primary = [...units.filter((r) => !r.successor_of), ...features].sort(
+  const primary = [...unitHits.filter((r) => !r.successor_of), ...features].sort(
     (a, b) =>
       b.score - a.score ||
       located(a) - located(b) ||
@@ -307,12 +307,25 @@ export async function searchPlaces(db: Kysely<DB>, q: string, limit: number): Pr
   );
   // An ended unit is followed by the 2025 units it went to, so that a page never shows one without the other.
   const after = new Map<number, SearchResult[]>();
-  for (const r of units)
+  for (const r of unitHits)
     if (r.successor_of) after.set(r.successor_of.id, [...(after.get(r.successor_of.id) ?? []), r]);
   const out: SearchResult[] = [];
   for (const r of primary) {
     out.push(r);
     if (r.entity === 'unit') out.push(...(after.get(r.id) ?? []));
   }
-  return out.slice(0, limit);
+  // The atlas's own features keep a third of the page: "kim son" names a dozen communes across the
+  // country, and the market a planner looks for must not fall off the end behind them.
+  const reserve = Math.min(out.filter((r) => r.entity === 'feature').length, Math.ceil(limit / 3));
+  const page: SearchResult[] = [];
+  let units = 0;
+  for (const r of out) {
+    if (page.length >= limit) break;
+    if (r.entity === 'unit') {
+      if (units >= limit - reserve) continue;
+      units++;
+    }
+    page.push(r);
+  }
+  return page;
 }
