@@ -47,7 +47,8 @@ export function dedupe(results: readonly SearchResult[]): Result[] {
   const out: Result[] = [];
   const byId = new Map<string, Result>();
   for (const r of results) {
-    const key = `${r.entity}|${r.id}`;
+    // Feature ids are per layer (road 2 and project 2 are two features); unit ids are the gazetteer's own.
+    const key = r.entity === 'unit' ? `unit|${r.id}` : `feature|${r.layer}|${r.id}`;
     const had = byId.get(key);
     if (had) continue;
     const copy: Result = { ...r };

