@@ -111,6 +111,8 @@ export function borderSlider(
       const li = document.createElement('li');
       li.dataset.layer = String(p.layer ?? '');
       li.dataset.id = String(p.id ?? f.id ?? '');
+      // The computed distance, unrounded: the text shows only what the location's precision supports.
+      li.dataset.km = String(p.distance_km);
       const col = atlas.collections.find((c) => c.id === p.layer);
       const name = Object.assign(document.createElement('button'), {
         type: 'button',
