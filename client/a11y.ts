@@ -61,9 +61,10 @@ export function panelSheet(panel: HTMLElement): void {
     'click',
     (e) => {
       const tab = (e.target as HTMLElement).closest<HTMLElement>('[role=tab]');
+      // A tab always shows its panel (tapping the open one again must not hide what was asked
+      // for); the handle folds it.
       if (!tab || !phone.matches) return;
-      const again = tab.getAttribute('aria-selected') === 'true';
-      set(again ? !panel.classList.contains('peek') : false);
+      set(false);
     },
     true,
   );
