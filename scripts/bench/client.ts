@@ -64,8 +64,13 @@ async function once(
 ): Promise<{ ms: number; heap: number | null; scripts: Map<string, Buffer> }> {
   const w = await watchedPage(browser, url);
   const scripts = new Map<string, Buffer>();
-  w.page.on('response', async (r) => {
-    if (/\.m?js(\?|$)/.test(r.url())) scripts.set(new URL(r.url()).pathname, await r.body());
+  w.page.on('response', (r) => {
+    // A chunk loaded after the first render (a panel, a tool) may still be arriving when the page closes.
+    if (/\.m?js(\?|$)/.test(r.url()))
+      r.body().then(
+        (b) => scripts.set(new URL(r.url()).pathname, b),
+        () => undefined,
+      );
   });
   await w.page.addInitScript({ content: probe });
   await w.page.goto(url);
