@@ -330,7 +330,7 @@ export function showFeature(
   box.dataset.id = String(id);
   const head = document.createElement('header');
   const title = Object.assign(document.createElement('h3'), {
-    textContent: String(props.name ?? props.name_vi ?? props.ref ?? props.iso3 ?? `#${id}`),
+    textContent: featureName(props, id),
   });
   title.id = `popup-title-${layer}-${id}`;
   box.setAttribute('aria-labelledby', title.id);

@@ -98,7 +98,7 @@ describe('accessibility', { timeout: 240_000 }, () => {
 
   it('names each control: layer boxes with their count apart, the distance slider', async () => {
     const page = await open('#map=6.4/21.6/104.9', DESKTOP);
-    const gates = page.getByRole('checkbox', { name: /^Cửa khẩu \(\d+\)$/ });
+    const gates = page.getByRole('checkbox', { name: /^Cửa khẩu \(\d+ trong khung nhìn\)$/ });
     expect(await gates.count()).toBe(1);
     const label = (await page.textContent('.layer-list li[data-layer="border-gates"] label'))!;
     expect(label).toMatch(/Cửa khẩu\s*\d+/);
