@@ -241,8 +241,13 @@ export function openPopup(map: MlMap, popup: Popup, focus = false): void {
   popup.on('close', () => {
     if (current?.popup !== popup) return;
     current = null;
-    const back = opener as HTMLElement | null;
-    // Back to the list button or the search box that opened it, when it is still there.
+    // Back to the list button or the search box that opened it. A list redrawn meanwhile (the map
+    // moved to show the popup) has a new button for the same feature: that one.
+    let back = opener as HTMLElement | null;
+    if (back && !back.isConnected && back.dataset?.layer && back.dataset.id)
+      back = document.querySelector<HTMLElement>(
+        `button.${CSS.escape(back.className.split(' ')[0] ?? '')}[data-layer="${CSS.escape(back.dataset.layer)}"][data-id="${CSS.escape(back.dataset.id)}"]`,
+      );
     if (focus && back?.isConnected && back.focus) back.focus();
   });
   popup.addTo(map);

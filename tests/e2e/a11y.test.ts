@@ -108,7 +108,7 @@ describe('accessibility', { timeout: 240_000 }, () => {
       const after = getComputedStyle(e, '::after').content;
       return `${before}${e.textContent}${after}`;
     });
-    expect(shown).toMatch(/^"\("\d+"\)"$/);
+    expect(shown).toMatch(/^"\("\d+ trong khung nhìn"\)"$/);
     await page.click('.tabs [data-tab="border"]');
     expect(await page.getByRole('slider', { name: 'Khoảng cách tới biên giới' }).count()).toBe(1);
   });
