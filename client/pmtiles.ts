@@ -112,8 +112,8 @@ export function offerArchives(map: MlMap, message: HTMLElement): void {
   const url = new URLSearchParams(window.location.search).get('pmtiles');
   if (url) {
     openArchive(map, url).then(
-      (o) => report(`${o.url}: đã mở · opened`),
-      (e: unknown) => report(`${url}: không mở được · cannot open (${(e as Error).message})`),
+      (o) => report(t('pmtilesOpened', { name: o.url })),
+      (e: unknown) => report(t('pmtilesFailed', { name: url, e: (e as Error).message })),
     );
   }
 }
