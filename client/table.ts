@@ -32,7 +32,7 @@ import { distanceText, investmentText, years } from './format.ts';
 import { onLang, t, valueLabel } from './i18n.ts';
 import { layerTitle } from './layers-panel.ts';
 import type { Atlas } from './map.ts';
-import { popupExtensions, showFeature } from './popup.ts';
+import { featureName, popupExtensions, showFeature } from './popup.ts';
 import { items, type Selection } from './selection.ts';
 import type { Tool, ToolsContext } from './tools.ts';
 
@@ -95,8 +95,8 @@ export function toRows(atlas: Atlas, rows: readonly ExportRow[]): TableRow[] {
   return rows.map((r) => {
     const p = r.feature.properties;
     const id = r.feature.id ?? (p.id as number | string);
-    // The name as the popup and the map's labels give it (Vietnamese, with its diacritics).
-    const name = String(p.name ?? p.name_vi ?? p.name_en ?? `#${id}`);
+    // The name as the popup and the other lists give it (name_en in English where the data has one).
+    const name = featureName(p, id);
     const invest = typeof p.investment_bn_vnd === 'number' ? p.investment_bn_vnd : undefined;
     const first = [p.start_year, p.end_year].find((v) => typeof v === 'number') as number | undefined;
     const near = filterState.km !== null && p.category !== undefined ? filterState.near : null;
