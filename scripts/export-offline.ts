@@ -38,9 +38,7 @@ import { riversFile } from '../server/styles/route.ts';
 import { LABELS, RIVERS, SOURCE } from '../server/styles/style.ts';
 import { parseLayers } from '../server/tiles/params.ts';
 import { type Bbox, countTiles, exportPmtiles, tilesOf } from '../server/tiles/pmtiles/export.ts';
-import { runMain } from './lib/run-main.ts';
-
-export class UsageError extends Error {}
+import { parseCommandLine, runMain, UsageError } from './lib/run-main.ts';
 
 const log = (m: string) => process.stderr.write(`export:offline: ${m}\n`);
 
@@ -309,21 +307,9 @@ async function zip(dir: string, out: string): Promise<void> {
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
 export async function main(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  let args: OfflineArgs;
-  try {
-    args = parseArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      log(e.message);
-      process.stderr.write(USAGE);
-      return 2;
-    }
-    throw e;
-  }
+  const cli = parseCommandLine(argv, USAGE, parseArgs, log);
+  if ('exit' in cli) return cli.exit;
+  const { args } = cli;
   const config = loadConfig();
   // As for npm start: SKIP_PREPARE=1 with DATABASE_URL exports the database as it is (the tests
   // export the run's database, which other tests write to: no reseeding under them).

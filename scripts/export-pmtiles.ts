@@ -18,9 +18,7 @@ import { ProblemError } from '../server/http/problem.ts';
 import { migrateAndSeed, prepareServer } from '../server/prepare.ts';
 import { MAX_ZOOM, parseLayers } from '../server/tiles/params.ts';
 import { type Bbox, countTiles, exportPmtiles } from '../server/tiles/pmtiles/export.ts';
-import { runMain } from './lib/run-main.ts';
-
-export class UsageError extends Error {}
+import { parseCommandLine, runMain, UsageError } from './lib/run-main.ts';
 
 const log = (m: string) => process.stderr.write(`export:pmtiles: ${m}\n`);
 
@@ -149,21 +147,9 @@ export function progressBar(
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  let args: ExportArgs;
-  try {
-    args = parseArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      log(e.message);
-      process.stderr.write(USAGE);
-      return 2;
-    }
-    throw e;
-  }
+  const cli = parseCommandLine(argv, USAGE, parseArgs, log);
+  if ('exit' in cli) return cli.exit;
+  const { args } = cli;
   const config = loadConfig();
   const url = config.DATABASE_URL || (await prepareServer(config, log)).url;
   await migrateAndSeed(url, log);

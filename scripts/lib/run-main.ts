@@ -22,3 +22,31 @@ export function runMain(
     },
   );
 }
+
+/** A bad command line: the script prints the message and its usage, and exits 2. */
+export class UsageError extends Error {}
+
+/**
+ * The head of such a `main`: `--help` prints the usage (exit 0), a
+ * UsageError from `parse` prints its message and the usage (exit 2);
+ * otherwise the parsed arguments.
+ */
+export function parseCommandLine<T>(
+  argv: readonly string[],
+  usage: string,
+  parse: (argv: readonly string[]) => T,
+  log: (message: string) => void,
+): { args: T } | { exit: number } {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(usage);
+    return { exit: 0 };
+  }
+  try {
+    return { args: parse(argv) };
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    log(e.message);
+    process.stderr.write(usage);
+    return { exit: 2 };
+  }
+}
