@@ -94,6 +94,16 @@ export function selectionOverlay(atlas: Atlas): { update(f: Filters): Promise<vo
   return {
     async update(filters) {
       const mine = ++seq;
+      // Tests and scripts wait for this before counting what the map shows.
+      document.body.dataset.selection = 'loading';
+      try {
+        await draw(filters, mine);
+      } finally {
+        if (mine === seq) document.body.dataset.selection = 'ready';
+      }
+    },
+  };
+  async function draw(filters: Filters, mine: number): Promise<void> {
       const layers = isActive(filters)
         ? selectable(atlas).filter(
             (l) => appliesTo(filters, atlas.fields.get(l) ?? new Set()) && clustered(map, l),
@@ -110,6 +120,5 @@ export function selectionOverlay(atlas: Atlas): { update(f: Filters): Promise<vo
         });
       });
       (map.getSource(OVERLAY) as GeoJSONSource).setData({ type: 'FeatureCollection', features } as never);
-    },
-  };
+  }
 }

@@ -98,6 +98,8 @@ export async function watchedPage(
 /** Waits until the map has loaded its style and tiles and has drawn them. */
 export async function mapIdle(page: Page): Promise<void> {
   await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 45_000 });
+  // The filtered selection drawn over the clusters is read over the network: wait for it too.
+  await page.waitForFunction(() => document.body.dataset.selection !== 'loading', null, { timeout: 45_000 });
   await page.evaluate(
     () =>
       new Promise<void>((resolve) => {
