@@ -37,9 +37,9 @@ export interface StyleLayers {
  * uses the same expression.)
  */
 export const isCluster: ExpressionSpecification = [
-  '>',
-  ['to-number', ['coalesce', ['get', 'point_count'], 1]],
-  1,
+  'all',
+  ['has', 'point_count'],
+  ['>', ['get', 'point_count'], 1],
 ];
 
 /** A colour a little darker than `hex`, for outlines and strokes (as the server's style does). */

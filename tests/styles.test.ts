@@ -53,6 +53,53 @@ describe('GET /styles/atlas.json', () => {
     }
   });
 
+  it("decides what is drawn, and in which colour, in expressions QGIS's style converter reads too", async () => {
+    // The forms QgsMapBoxGlStyleConverter (QGIS 3.22) turns into QGIS expressions; anything else
+    // became an empty expression there (no land, one colour for every category, no clusters).
+    const readable = (e: unknown): boolean => {
+      if (!Array.isArray(e)) return typeof e !== 'object' || e === null;
+      const [op, ...args] = e as [string, ...unknown[]];
+      if (op === 'get' || op === 'has' || op === '!has')
+        return args.length === 1 && typeof args[0] === 'string';
+      if (op === 'geometry-type') return args.length === 0;
+      if (op === '!') return Array.isArray(args[0]) && (args[0] as unknown[])[0] === 'has';
+      if (op === 'any' || op === 'all') return args.every(readable);
+      if (['==', '!=', '<', '<=', '>', '>='].includes(op)) return args.every(readable);
+      if (op === 'match') {
+        // match on a field, each label a list (["CHN"]): a bare label became `IN ()` in QGIS.
+        const [input, ...rest] = args as unknown[][];
+        const labels = rest.slice(0, -1).filter((_, k) => k % 2 === 0);
+        return (
+          input?.[0] === 'get' &&
+          labels.every((a) => Array.isArray(a) && a.every((x) => typeof x !== 'object'))
+        );
+      }
+      return false;
+    };
+    for (const lang of ['vi', 'en']) {
+      const s = await style(`?lang=${lang}`);
+      const vector = s.layers.filter((l) => l.source === 'atlas');
+      expect(vector.length).toBeGreaterThan(10);
+      for (const l of vector) {
+        expect
+          .soft(readable(l.filter ?? true), `${lang} ${l.id} filter ${JSON.stringify(l.filter)}`)
+          .toBe(true);
+        for (const [k, v] of Object.entries(l.paint ?? {}))
+          if (k.endsWith('-color'))
+            expect.soft(readable(v), `${lang} ${l.id} ${k} ${JSON.stringify(v)}`).toBe(true);
+      }
+      // Names of points in Vietnamese are a plain field, which QGIS labels with.
+      if (lang === 'vi')
+        for (const l of vector.filter(
+          (x) => x.type === 'symbol' && x.id.endsWith(':label') && x.id !== 'roads:label',
+        ))
+          expect(l.layout!['text-field'], l.id).toEqual(['to-string', ['get', 'name']]);
+      // A layer of another source (rivers) filters itself to its own features: QGIS applies it to every tile layer.
+      for (const l of s.layers.filter((x) => x.source === 'rivers'))
+        expect(l.filter, l.id).toEqual(['has', 'level']);
+    }
+  });
+
   it('names only absolute URLs of the origin asked, also behind a proxy', async () => {
     const s = await style();
     expect(s.glyphs).toBe(`${app.base}/fonts/{fontstack}/{range}.pbf`);

@@ -49,23 +49,36 @@ export interface AtlasMetadata {
   'atlas:roles': Role[];
 }
 
-const isArea: ExpressionSpecification = [
-  'match',
-  ['geometry-type'],
-  ['Polygon', 'MultiPolygon'],
-  true,
-  false,
-];
-const isPoint: ExpressionSpecification = ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false];
+/*
+ * The expressions below are written in the forms QGIS's style converter
+ * (QgsMapBoxGlStyleConverter, 3.22 in Debian 12) also reads, so that its
+ * vector tile connection with our "Style URL" draws the map as MapLibre
+ * does: `any`/`all` of `==`, `has`, `get`, `match` on a `get`. It drops
+ * `coalesce`, `case`, `to-number`, a `match` on anything but a `get`, and a
+ * `!` of a compound (each of those became an empty or broken QGIS
+ * expression: no land, no category colours, no clusters).
+ * tests/style.test.ts keeps the style to these forms; docs/gis-clients.md
+ * has the QGIS check.
+ */
+const geometryIs = (...types: string[]): ExpressionSpecification =>
+  ['any', ...types.map((t) => ['==', ['geometry-type'], t])] as ExpressionSpecification;
+const isArea = geometryIs('Polygon', 'MultiPolygon');
+const isPoint = geometryIs('Point', 'MultiPoint');
 /**
  * Our tiles give every point of a clustered layer a `point_count`: 1 for a
  * lone point (which keeps its properties), more for a cluster (which has
  * only the count). server/tiles/generalise.ts, rule 2.
  */
 export const isCluster: ExpressionSpecification = [
-  '>',
-  ['to-number', ['coalesce', ['get', 'point_count'], 1]],
-  1,
+  'all',
+  ['has', 'point_count'],
+  ['>', ['get', 'point_count'], 1],
+];
+/** Not a cluster: a lone point, or a feature of a layer that is not clustered. */
+export const isLone: ExpressionSpecification = [
+  'any',
+  ['!', ['has', 'point_count']],
+  ['<=', ['get', 'point_count'], 1],
 ];
 
 /** A colour a little darker than `hex`, for outlines and strokes. */
@@ -79,15 +92,20 @@ export function darker(hex: string, by = 0.35): string {
 
 export function colorExpression(s: LayerStyle): ExpressionSpecification | string {
   if (!s.colorBy) return s.color;
-  const pairs = Object.entries(s.colorBy.colors).flat();
-  return ['match', ['to-string', ['get', s.colorBy.property]], ...pairs, s.color] as ExpressionSpecification;
+  // Each label in a list of its own: QGIS's converter reads `["CHN"]` but turns a bare "CHN" into `IN ()`.
+  const pairs = Object.entries(s.colorBy.colors).flatMap(([value, colour]) => [[value], colour]);
+  // A match on the property itself: a value of another type (a number, null) takes the default colour.
+  return ['match', ['get', s.colorBy.property], ...pairs, s.color] as unknown as ExpressionSpecification;
 }
 
 /** The label text of a tile feature: names stay Vietnamese; a `*_vi` label falls back to its English twin in English. */
 export function labelExpression(label: string, lang: Lang): ExpressionSpecification {
   const en = label.endsWith('_vi') ? label.slice(0, -3) : label;
   const first = lang === 'en' ? en : label;
-  return ['to-string', ['coalesce', ['get', first], ['get', label], ['get', 'name'], '']];
+  const fields = [...new Set([first, label, 'name'])];
+  // One field (Vietnamese names): a plain `get`, which QGIS reads too; a fallback needs `coalesce`.
+  if (fields.length === 1) return ['to-string', ['get', fields[0]!]];
+  return ['to-string', ['coalesce', ...fields.map((f) => ['get', f]), '']] as ExpressionSpecification;
 }
 
 const halo = { 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.4 } as const;
@@ -231,7 +249,7 @@ export function layersFor(l: LayerDef, lang: Lang, bottom: boolean): LayerSpecif
     {
       id,
       type: 'circle',
-      filter: ['!', isCluster],
+      filter: isLone,
       paint: {
         'circle-color': color,
         'circle-radius': size,
@@ -247,7 +265,7 @@ export function layersFor(l: LayerDef, lang: Lang, bottom: boolean): LayerSpecif
         id: `${id}:label`,
         type: 'symbol',
         minzoom: Math.max(l.minzoom, 9),
-        filter: ['!', isCluster] as FilterSpecification,
+        filter: isLone as FilterSpecification,
         layout: {
           'text-field': labelExpression(s.label, lang),
           'text-font': FONT,
@@ -318,6 +336,9 @@ const RIVER_LAYER: LayerSpecification = {
   id: 'basemap:rivers',
   type: 'line',
   source: RIVERS,
+  // Only our river lines carry `level`. QGIS cannot read a GeoJSON source and applies a style layer
+  // without a source-layer to every tile layer: this filter keeps the river style off them there.
+  filter: ['has', 'level'],
   layout: { 'line-cap': 'round', 'line-join': 'round' },
   paint: {
     'line-color': '#7fb2d1',
