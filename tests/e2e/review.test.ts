@@ -188,11 +188,47 @@ async function reviewFlow(page: Page): Promise<void> {
   await page.locator(`#review li.candidate[data-id="${id}"] input[name="name"]`).fill(name);
   await page.locator(`#review li.candidate[data-id="${id}"] input[name="name"]`).dispatchEvent('change');
 
+  // Split one candidate in two, merge the copy back; reject and undo; a figure given in another unit.
+  let converted: { id: string; value: number } | null = null;
+  if ((await features.count()) > 1) {
+    const second = features.nth(1);
+    const id2 = (await second.getAttribute('data-id'))!;
+    const n = await page.locator('#review li.candidate').count();
+    await second.locator('button[name="split"]').click();
+    const copy = page.locator(`#review li.candidate[data-id="${id2}-2"]`);
+    await copy.waitFor();
+    expect(await page.locator('#review li.candidate').count()).toBe(n + 1);
+    await page
+      .locator(`#review li.candidate[data-id="${id2}"] select[name="merge"]`)
+      .selectOption(`${id2}-2`);
+    await copy.waitFor({ state: 'detached' });
+    expect(await page.locator('#review li.candidate').count()).toBe(n);
+    const card2 = page.locator(`#review li.candidate[data-id="${id2}"]`);
+    await card2.locator('button[name="reject"]').click();
+    await expect.poll(() => card2.getAttribute('data-state')).toBe('rejected');
+    await card2.locator('button[name="undo"]').click();
+    await expect.poll(() => card2.getAttribute('data-state')).not.toBe('rejected');
+    const money = card2.locator('input[name="fig-investment_bn_vnd"]');
+    if (await money.count()) {
+      await money.fill('20000');
+      await money.dispatchEvent('change');
+      await card2.locator('select[name="unit-investment_bn_vnd"]').selectOption({ label: 'triệu đồng' });
+      converted = { id: id2, value: 20 };
+    }
+  }
+
   // Accept all: written, on the map at once, the article as the feature's source.
   const accepted = page.waitForResponse((r) => r.url().endsWith('/api/ingest/accept'));
   await page.click('#review button[name="accept-all"]');
   const res = await accepted;
   expect(res.status(), await res.text()).toBe(200);
+  const sent = res.request().postDataJSON() as {
+    candidates: { id: string; properties?: Record<string, unknown> }[];
+  };
+  if (converted)
+    expect(sent.candidates.find((c) => c.id === converted!.id)?.properties?.investment_bn_vnd).toBe(
+      converted.value,
+    );
   const written = ((await res.json()) as { written: { candidate: string; layer: string; id: number }[] })
     .written;
   expect(written.map((w) => w.candidate)).toContain(id);
