@@ -507,14 +507,32 @@ export function openReview(atlas: Atlas, hooks: ReviewHooks): Review {
       const n = Number(value.value);
       if (value.value.trim() !== '' && Number.isFinite(n)) c.value = n;
     });
-    const when = c.year ?? (c.period_start ? `${c.period_start}–${c.period_end ?? ''}` : '–');
+    // The year the figure is of: an undated one (the article says "now") needs the editor's year.
+    const year = el('input', {
+      type: 'number',
+      name: 'year',
+      min: '1900',
+      max: '2100',
+      step: '1',
+      value: c.year === null ? '' : String(c.year),
+      disabled: !open,
+    });
+    year.addEventListener('change', () => {
+      const n = Number(year.value);
+      c.year = year.value.trim() !== '' && Number.isInteger(n) ? n : null;
+    });
     li.append(
       el('p', {
         className: 'place-line',
         textContent: `${t('reviewPlace')}: ${itemOf(c.id)?.placeName ?? c.unit}`,
       }),
       el('label', { className: 'figure' }, el('span', { textContent: t('reviewValue') }), value),
-      el('p', { className: 'meta', textContent: `${t('reviewYear')}: ${when}` }),
+      c.period_start !== null
+        ? el('p', {
+            className: 'meta',
+            textContent: `${t('reviewYear')}: ${c.period_start}–${c.period_end ?? ''}`,
+          })
+        : el('label', { className: 'figure' }, el('span', { textContent: t('reviewYear') }), year),
     );
   };
 

@@ -217,6 +217,14 @@ async function reviewFlow(page: Page): Promise<void> {
     }
   }
 
+  // An indicator the article gives no year for cannot be accepted as it is: the editor rejects it here.
+  const undated = page.locator('#review li.candidate[data-type="indicator"]:has(input[name="year"])');
+  for (let i = (await undated.count()) - 1; i >= 0; i--) {
+    const card = undated.nth(i);
+    if ((await card.locator('input[name="year"]').inputValue()) === '')
+      await card.locator('button[name="reject"]').click();
+  }
+
   // Accept all: written, on the map at once, the article as the feature's source.
   const accepted = page.waitForResponse((r) => r.url().endsWith('/api/ingest/accept'));
   await page.click('#review button[name="accept-all"]');
