@@ -59,9 +59,14 @@ export function startEditor(atlas: Atlas): Editor {
     className: 'primary',
     textContent: t('editAdd'),
   });
+  const ingestButton = el('button', {
+    type: 'button',
+    name: 'ingest-article',
+    textContent: t('reviewOpen'),
+  });
   const hint = el('p', { className: 'hint', hidden: true });
   const work = el('div', { className: 'workspace' });
-  box.append(el('div', { className: 'edit-bar' }, addButton, hint), work);
+  box.append(el('div', { className: 'edit-bar' }, addButton, ingestButton, hint), work);
   panel.prepend(box);
 
   let sourceList: Promise<Source[]> | null = null;
@@ -170,6 +175,23 @@ export function startEditor(atlas: Atlas): Editor {
     if (!v.source) return null;
     return { ...props, source: v.source };
   };
+
+  // ---- Ingest an article: the review page (client/review.ts, loaded now) ----
+  let review: { close(): void } | null = null;
+  ingestButton.addEventListener('click', () => {
+    close();
+    review?.close();
+    box.hidden = true;
+    void import('./review.ts').then(({ openReview }) => {
+      review = openReview(atlas, {
+        changed,
+        closed: () => {
+          review = null;
+          box.hidden = false;
+        },
+      });
+    });
+  });
 
   // ---- Add a project ----------------------------------------------------
   addButton.addEventListener('click', () => {
@@ -426,6 +448,7 @@ export function startEditor(atlas: Atlas): Editor {
   return {
     stop() {
       close();
+      review?.close();
       box.remove();
       const i = popupExtensions.indexOf(extension);
       if (i >= 0) popupExtensions.splice(i, 1);

@@ -93,12 +93,15 @@ export async function writeJson<T>(
   path: string,
   body?: unknown,
   etag?: string,
+  /** The body's media type when it is not a feature or a patch (ingestion: application/json). */
+  type?: string,
 ): Promise<WriteResult<T>> {
   const headers: Record<string, string> = { Accept: 'application/geo+json, application/json' };
   if (current) headers['X-CSRF-Token'] = current.csrf;
   if (etag) headers['If-Match'] = etag;
   if (body !== undefined)
-    headers['Content-Type'] = method === 'PATCH' ? 'application/merge-patch+json' : 'application/geo+json';
+    headers['Content-Type'] =
+      type ?? (method === 'PATCH' ? 'application/merge-patch+json' : 'application/geo+json');
   const res = await fetch(ours(path), {
     method,
     headers,

@@ -243,7 +243,9 @@ export interface SeedDigests {
 export interface Sources {
   id: string;
   language: string | null;
+  published: Timestamp | null;
   publisher: string | null;
+  text_hash: string | null;
   title: string;
   topic: string | null;
   url: string | null;

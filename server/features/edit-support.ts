@@ -111,9 +111,21 @@ export const sourceRef = z.union([
     title: z.string().trim().min(3, 'a title of at least 3 characters'),
     url: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }),
     publisher: z.string().trim().min(1).nullable().optional(),
+    published: z.iso.date('a date YYYY-MM-DD').nullable().optional(),
   }),
 ]);
 export type SourceRef = z.infer<typeof sourceRef>;
+
+/** An article that becomes a source (ingestion's accept): its URL may be unknown, its text's sha256 known. */
+export interface ArticleRef {
+  title: string;
+  url: string | null;
+  publisher?: string | null;
+  /** The article's date, YYYY-MM-DD. */
+  published?: string | null;
+  /** sha256 of its plain text (hex): finds the same article pasted again without its URL. */
+  textHash?: string | null;
+}
 
 /** The `source` property checked, or the field errors. */
 export function readSource(value: unknown): { ref?: SourceRef; errors: FieldError[] } {
@@ -140,20 +152,42 @@ export function readSource(value: unknown): { ref?: SourceRef; errors: FieldErro
   };
 }
 
-/** The id of the cited source: checked when given, else found by URL or created (id `edit-<title>`). */
-export async function resolveSource(trx: Kysely<DB>, ref: SourceRef): Promise<string> {
+/**
+ * The id of the cited source: checked when given, else found by URL (or, for
+ * an article without one, by the hash of its text) or created (id
+ * `edit-<title>`). The article's date and text hash are kept: written on a
+ * new source, filled in on a found one that had none.
+ */
+export async function resolveSource(trx: Kysely<DB>, ref: SourceRef | ArticleRef): Promise<string> {
   if ('id' in ref) {
     const found = await trx.selectFrom('sources').select('id').where('id', '=', ref.id).executeTakeFirst();
     if (!found) throw new Invalid([{ field: 'properties.source.id', message: `unknown source "${ref.id}"` }]);
     return found.id;
   }
-  const same = await trx
-    .selectFrom('sources')
-    .select('id')
-    .where('url', '=', ref.url)
-    .orderBy('id')
-    .executeTakeFirst();
-  if (same) return same.id;
+  const published = ref.published ?? null;
+  const textHash = 'textHash' in ref ? (ref.textHash ?? null) : null;
+  const same = ref.url
+    ? await trx.selectFrom('sources').select('id').where('url', '=', ref.url).orderBy('id').executeTakeFirst()
+    : textHash
+      ? await trx
+          .selectFrom('sources')
+          .select('id')
+          .where('text_hash', '=', textHash)
+          .orderBy('id')
+          .executeTakeFirst()
+      : undefined;
+  if (same) {
+    if (published || textHash)
+      await trx
+        .updateTable('sources')
+        .set((eb) => ({
+          published: eb.fn.coalesce('published', sql<string | null>`${published}::date`),
+          text_hash: eb.fn.coalesce('text_hash', sql<string | null>`${textHash}`),
+        }))
+        .where('id', '=', same.id)
+        .execute();
+    return same.id;
+  }
   const base = `edit-${slugify(ref.title, 60) || 'source'}`;
   const taken = new Set(
     (
@@ -168,7 +202,15 @@ export async function resolveSource(trx: Kysely<DB>, ref: SourceRef): Promise<st
   for (let i = 2; taken.has(id); i++) id = `${base}-${i}`;
   await trx
     .insertInto('sources')
-    .values({ id, title: ref.title, url: ref.url, publisher: ref.publisher ?? null, topic: 'edit' })
+    .values({
+      id,
+      title: ref.title,
+      url: ref.url,
+      publisher: ref.publisher ?? null,
+      topic: 'edit',
+      published,
+      text_hash: textHash,
+    })
     .execute();
   return id;
 }

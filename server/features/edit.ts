@@ -129,7 +129,7 @@ async function answerOf(database: Database, layer: LayerDef, id: number) {
 }
 
 /** A conflict after the transaction: the audit keeps the attempt. */
-class Conflict extends Error {
+export class Conflict extends Error {
   constructor(
     readonly current: string,
     readonly before: RecordFeature,
@@ -138,7 +138,7 @@ class Conflict extends Error {
   }
 }
 
-interface Ctx {
+export interface Ctx {
   layer: LayerDef;
   kind: KeyedLayer;
   actor: Actor;
@@ -187,46 +187,6 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
     }
   }
 
-  /** Writes one record through the write path; its problems become field errors. */
-  async function write(trx: Kysely<DB>, ctx: Ctx, record: RecordFeature): Promise<void> {
-    const result = await writeRecords(
-      trx,
-      ctx.kind,
-      [{ label: `"${record.properties.slug}"`, properties: record.properties, geometry: record.geometry }],
-      { origin: EDIT_ORIGIN },
-    );
-    if (!result.ok) {
-      const category = String(record.properties.category ?? '');
-      throw new Invalid(
-        result.problems.list.map((p) => ({
-          field: apiField(ctx.kind, category, p.field === 'geometry' ? ['geometry'] : p.field.split('.')),
-          message: p.reason,
-        })),
-      );
-    }
-  }
-
-  async function idOfSlug(trx: Kysely<DB>, kind: KeyedLayer, slug: string): Promise<number> {
-    const { rows } = await sql<{ id: number }>`
-      SELECT id::int FROM ${sql.table(TABLES[kind].table)} WHERE slug = ${slug}`.execute(trx);
-    return rows[0]!.id;
-  }
-
-  /** Locks the row, checks it is the layer's and its ETag; returns the stored record. */
-  async function lockCurrent(trx: Kysely<DB>, ctx: Ctx, id: number, tags: string[]) {
-    const { rows } = await sql`
-      SELECT 1 FROM ${sql.table(TABLES[ctx.kind].table)} WHERE id = ${id}::bigint FOR UPDATE`.execute(trx);
-    const current = rows.length ? await readRecord(trx, ctx.kind, id) : undefined;
-    const etag = current && inLayer(ctx.layer, current.record) ? await etagOf(trx, ctx.layer, id) : undefined;
-    if (!current || !etag) throw notFound(`no feature ${id} in ${ctx.layer.id}`);
-    if (!matches(tags, etag)) throw new Conflict(etag, current.record);
-    if (current.origin !== EDIT_ORIGIN)
-      await sql`UPDATE ${sql.table(TABLES[ctx.kind].table)} SET origin = ${EDIT_ORIGIN} WHERE id = ${id}::bigint`.execute(
-        trx,
-      );
-    return current.record;
-  }
-
   /** The source of the body checked and resolved, the errors of the body's own checks added. */
   /** The source of the body checked and resolved (null when refused: its errors go to `errors`). */
   async function cite(trx: Kysely<DB>, properties: Record<string, unknown>, errors: FieldError[]) {
@@ -241,17 +201,6 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
       errors.push(...e.errors);
       return null;
     }
-  }
-
-  /** Every problem found, once per field, or the checked record. */
-  function checked(
-    errors: FieldError[],
-    mapped: { record?: RecordFeature; errors: FieldError[] },
-  ): RecordFeature {
-    const seen = new Set<string>();
-    const all = [...errors, ...mapped.errors].filter((e) => !seen.has(e.field) && seen.add(e.field));
-    if (all.length || !mapped.record) throw new Invalid(all);
-    return mapped.record;
   }
 
   async function respond(
@@ -307,7 +256,7 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
           slug,
           sourceId ? [sourceId] : [],
         );
-        await write(trx, ctx, checked(errors, mapped));
+        await writeRecord(trx, ctx, checked(errors, mapped));
         const id = await idOfSlug(trx, ctx.kind, slug);
         const after = (await readRecord(trx, ctx.kind, id))!.record;
         await bumpVersion(trx);
@@ -372,7 +321,7 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
           sources,
           before,
         );
-        await write(trx, ctx, checked(errors, mapped));
+        await writeRecord(trx, ctx, checked(errors, mapped));
         const after = (await readRecord(trx, ctx.kind, id))!.record;
         if (JSON.stringify(after) !== JSON.stringify(before)) await bumpVersion(trx);
         await audit(trx, {
@@ -435,7 +384,7 @@ export function editRouter(database: Database, auth: Auth, bodyLimit: string): R
 }
 
 /** A slug from the name not yet taken in the layer's table. */
-async function freeSlug(trx: Kysely<DB>, kind: KeyedLayer, name: string): Promise<string> {
+export async function freeSlug(trx: Kysely<DB>, kind: KeyedLayer, name: string): Promise<string> {
   const base = slugify(name, 100) || 'feature';
   const { rows } = await sql<{ slug: string }>`
     SELECT slug FROM ${sql.table(TABLES[kind].table)} WHERE slug = ${base} OR slug LIKE ${`${base}-%`}`.execute(
@@ -483,4 +432,64 @@ export async function restoreRecord(
     SELECT id::int FROM ${sql.table(TABLES[kind].table)} WHERE slug = ${slug}`.execute(trx);
   const id = ids[0]!.id;
   return { id, after: (await readRecord(trx, kind, id))!.record };
+}
+
+/** Writes one record through the write path; its problems become field errors. */
+export async function writeRecord(
+  trx: Kysely<DB>,
+  ctx: Pick<Ctx, 'kind'>,
+  record: RecordFeature,
+): Promise<void> {
+  const result = await writeRecords(
+    trx,
+    ctx.kind,
+    [{ label: `"${record.properties.slug}"`, properties: record.properties, geometry: record.geometry }],
+    { origin: EDIT_ORIGIN },
+  );
+  if (!result.ok) {
+    const category = String(record.properties.category ?? '');
+    throw new Invalid(
+      result.problems.list.map((p) => ({
+        field: apiField(ctx.kind, category, p.field === 'geometry' ? ['geometry'] : p.field.split('.')),
+        message: p.reason,
+      })),
+    );
+  }
+}
+
+export async function idOfSlug(trx: Kysely<DB>, kind: KeyedLayer, slug: string): Promise<number> {
+  const { rows } = await sql<{ id: number }>`
+    SELECT id::int FROM ${sql.table(TABLES[kind].table)} WHERE slug = ${slug}`.execute(trx);
+  return rows[0]!.id;
+}
+
+/** Locks the row, checks it is the layer's and its ETag; returns the stored record. */
+export async function lockCurrent(
+  trx: Kysely<DB>,
+  ctx: Pick<Ctx, 'layer' | 'kind'>,
+  id: number,
+  tags: string[],
+) {
+  const { rows } = await sql`
+    SELECT 1 FROM ${sql.table(TABLES[ctx.kind].table)} WHERE id = ${id}::bigint FOR UPDATE`.execute(trx);
+  const current = rows.length ? await readRecord(trx, ctx.kind, id) : undefined;
+  const etag = current && inLayer(ctx.layer, current.record) ? await etagOf(trx, ctx.layer, id) : undefined;
+  if (!current || !etag) throw notFound(`no feature ${id} in ${ctx.layer.id}`);
+  if (!matches(tags, etag)) throw new Conflict(etag, current.record);
+  if (current.origin !== EDIT_ORIGIN)
+    await sql`UPDATE ${sql.table(TABLES[ctx.kind].table)} SET origin = ${EDIT_ORIGIN} WHERE id = ${id}::bigint`.execute(
+      trx,
+    );
+  return current.record;
+}
+
+/** Every problem found, once per field, or the checked record. */
+export function checked(
+  errors: FieldError[],
+  mapped: { record?: RecordFeature; errors: FieldError[] },
+): RecordFeature {
+  const seen = new Set<string>();
+  const all = [...errors, ...mapped.errors].filter((e) => !seen.has(e.field) && seen.add(e.field));
+  if (all.length || !mapped.record) throw new Invalid(all);
+  return mapped.record;
 }

@@ -16,6 +16,7 @@ import {
   indicatorKey,
   type SourceRec,
 } from './schema.ts';
+import { upsertIndicators } from './targets/indicators.ts';
 
 const j = (v: unknown) => JSON.stringify(v);
 const label = (i: number, key: string) => `#${i} "${key}"`;
@@ -151,19 +152,7 @@ export async function writeIndicators(
       throw new RecordError(label(i, keys[i]!), field, `${what} "${bad.key}"`);
     }
   }
-  await sql`
-    INSERT INTO indicators AS o (key, unit_id, indicator, value, qualifier, year, period_start, period_end, programme,
-      origin, note)
-    SELECT r.key, u.id, r.indicator, r.value, r.qualifier, r.year, r.period_start, r.period_end, r.programme,
-      ${origin}, r.note
-    FROM jsonb_to_recordset(${j(keyed)}::jsonb) AS r(key text, unit text, indicator text, value numeric,
-      qualifier text, year int, period_start int, period_end int, programme text, note text)
-    JOIN admin_units u ON u.slug = r.unit
-    ON CONFLICT (key) DO UPDATE SET unit_id = excluded.unit_id, indicator = excluded.indicator, value = excluded.value,
-      qualifier = excluded.qualifier, year = excluded.year, period_start = excluded.period_start,
-      period_end = excluded.period_end, programme = excluded.programme, note = excluded.note
-    WHERE o.origin = ${origin}
-  `.execute(trx);
+  await upsertIndicators(trx, keyed, origin);
   await sql`
     WITH gone AS (
       DELETE FROM indicators WHERE origin = ${origin} AND key <> ALL(${keys}::text[]) RETURNING id

@@ -110,3 +110,49 @@ export async function mapIdle(page: Page): Promise<void> {
       }),
   );
 }
+
+/**
+ * Contrast ratio (WCAG) of each element's text colour against the colour
+ * actually behind it: its own background or the nearest ancestor's that is
+ * not transparent.
+ */
+export function contrasts(page: Page, selector: string): Promise<{ text: string; ratio: number }[]> {
+  return page.$$eval(selector, (els) => {
+    const rgb = (s: string): number[] => (s.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = (c: number[]): number => {
+      const [r, g, b] = c.slice(0, 3).map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const behind = (el: Element | null): number[] => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c[3] ?? 0) > 0.5) return c;
+      }
+      return [255, 255, 255];
+    };
+    return els.map((el) => {
+      const fg = lum(rgb(getComputedStyle(el).color));
+      const bg = lum(behind(el));
+      const [hi, lo] = fg > bg ? [fg, bg] : [bg, fg];
+      return { text: el.textContent ?? '', ratio: (hi + 0.05) / (lo + 0.05) };
+    });
+  });
+}
+
+/** Waits until the map draws a feature named `name` (rendered-feature query over every layer of the atlas). */
+export async function waitDrawn(page: Page, name: string): Promise<void> {
+  await page.waitForFunction(
+    (n) => {
+      const { map, roles } = (window as any).atlas;
+      const layers = [...roles.values()]
+        .flatMap((r: any) => r.interactive)
+        .filter((l: string) => map.getLayer(l));
+      return map.queryRenderedFeatures({ layers }).some((f: any) => f.properties.name === n);
+    },
+    name,
+    { timeout: 45_000 },
+  );
+}

@@ -11,7 +11,15 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useApp } from '../helpers.ts';
-import { artifacts, ensureClientBuilt, launch, mapIdle, type Watched, watchedPage } from './browser.ts';
+import {
+  artifacts,
+  contrasts,
+  ensureClientBuilt,
+  launch,
+  mapIdle,
+  type Watched,
+  watchedPage,
+} from './browser.ts';
 
 let browser: Browser;
 let watched: Watched[] = [];
@@ -69,37 +77,6 @@ const inside = (a: Box, b: Box, slack = 1): boolean =>
   a.y + a.height <= b.y + b.height + slack;
 const overlaps = (a: Box, b: Box): boolean =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-
-/**
- * Contrast ratio (WCAG) of each element's text colour against the colour
- * actually behind it: its own background or the nearest ancestor's that is
- * not transparent.
- */
-function contrasts(page: Page, selector: string): Promise<{ text: string; ratio: number }[]> {
-  return page.$$eval(selector, (els) => {
-    const rgb = (s: string): number[] => (s.match(/[\d.]+/g) ?? []).map(Number);
-    const lum = (c: number[]): number => {
-      const [r, g, b] = c.slice(0, 3).map((v) => {
-        const s = v / 255;
-        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-      });
-      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-    };
-    const behind = (el: Element | null): number[] => {
-      for (let e = el; e; e = e.parentElement) {
-        const c = rgb(getComputedStyle(e).backgroundColor);
-        if (c.length === 3 || (c[3] ?? 0) > 0.5) return c;
-      }
-      return [255, 255, 255];
-    };
-    return els.map((el) => {
-      const fg = lum(rgb(getComputedStyle(el).color));
-      const bg = lum(behind(el));
-      const [hi, lo] = fg > bg ? [fg, bg] : [bg, fg];
-      return { text: el.textContent ?? '', ratio: (hi + 0.05) / (lo + 0.05) };
-    });
-  });
-}
 
 async function searchFor(page: Page, q: string): Promise<void> {
   await page.fill('#q', q);
