@@ -110,7 +110,8 @@ interface UnitRef {
  */
 export function communeTable(rows: Row[]): HTMLElement {
   const fig = document.createElement('figure');
-  fig.className = 'chart stats-communes';
+  // Not a `.chart` (the charts are the three bar charts): a table of its own.
+  fig.className = 'stats-communes';
   fig.dataset.by = 'commune';
   const table = document.createElement('table');
   const head = table.createTHead().insertRow();

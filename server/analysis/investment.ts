@@ -82,9 +82,9 @@ export function parseInvestment(input: Input): InvestmentParams {
   checkYears(p);
   for (const name of ['at', 'era'] as const) {
     if (p[name] !== undefined && p.by !== 'province' && p.by !== 'commune')
-      throw badRequest(name, 'only with by=province or by=commune', String(p[name]));
+      throw badRequest(name, 'given only with by=province or by=commune', String(p[name]));
   }
-  if (p.at !== undefined && p.era !== undefined) throw badRequest('era', 'either at or era, not both', p.era);
+  if (p.at !== undefined && p.era !== undefined) throw badRequest('era', 'absent when at is given (at or era, not both)', p.era);
   return p;
 }
 
