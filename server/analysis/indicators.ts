@@ -102,6 +102,10 @@ export async function unitIndicators(db: Kysely<DB>, p: { code: string }): Promi
   const ref = (a: string) =>
     sql`json_build_object('code', ${sql.ref(`${a}.code`)}, 'slug', ${sql.ref(`${a}.slug`)}, 'name', ${sql.ref(`${a}.name`)},
       'kind', ${sql.ref(`${a}.kind`)}, 'level', ${sql.ref(`${a}.level`)}, 'valid_to', ${sql.ref(`${a}.valid_to`)}::text)`;
+  // The same, with how the unit went into the target (members' `type`).
+  const typed = (a: string) =>
+    sql`json_build_object('code', ${sql.ref(`${a}.code`)}, 'slug', ${sql.ref(`${a}.slug`)}, 'name', ${sql.ref(`${a}.name`)},
+      'kind', ${sql.ref(`${a}.kind`)}, 'level', ${sql.ref(`${a}.level`)}, 'valid_to', ${sql.ref(`${a}.valid_to`)}::text, 'type', m.type)`;
   const { rows } = await sql<{
     answer: (Omit<IndicatorsResult, 'indicators'> & { figures: FlatFigure[] }) | null;
   }>`
@@ -139,7 +143,7 @@ export async function unitIndicators(db: Kysely<DB>, p: { code: string }): Promi
     figures AS (
       SELECT i.indicator, d.name_en, d.name_vi, d.unit_of_measure, i.year, i.period_start, i.period_end,
              i.value::float8 AS value, i.qualifier, i.programme, i.note,
-             CASE WHEN m.predecessor THEN ${ref('ru')}::jsonb || jsonb_build_object('type', m.type) END AS reported_for,
+             CASE WHEN m.predecessor THEN ${typed('ru')} END AS reported_for,
              COALESCE((
                SELECT json_agg(json_build_object('id', s.id, 'title', s.title, 'publisher', s.publisher, 'url', s.url) ORDER BY s.id)
                FROM citations c JOIN sources s ON s.id = c.source_id
@@ -157,9 +161,9 @@ export async function unitIndicators(db: Kysely<DB>, p: { code: string }): Promi
                               WHERE pr.level = 'province' AND pr.id IN (t.id, t.parent_id,
                                 (SELECT parent_id FROM admin_units WHERE id = t.parent_id)) LIMIT 1))
                FROM target t),
-      'predecessors', COALESCE((SELECT json_agg(${ref('u')}::jsonb || jsonb_build_object('type', m.type) ORDER BY u.name, u.slug)
+      'predecessors', COALESCE((SELECT json_agg(${typed('u')} ORDER BY u.name, u.slug)
                FROM members m JOIN admin_units u ON u.id = m.id WHERE m.predecessor AND NOT m.district), '[]'::json),
-      'former_districts', COALESCE((SELECT json_agg(${ref('u')}::jsonb || jsonb_build_object('type', m.type) ORDER BY u.name, u.slug)
+      'former_districts', COALESCE((SELECT json_agg(${typed('u')} ORDER BY u.name, u.slug)
                FROM members m JOIN admin_units u ON u.id = m.id WHERE m.district), '[]'::json),
       'successors', COALESCE((SELECT json_agg(${ref('u')} ORDER BY u.name, u.slug)
                FROM target t JOIN unit_successors s ON s.unit_id = t.id JOIN admin_units u ON u.id = s.successor_id), '[]'::json),
