@@ -190,7 +190,7 @@ export class UnitGraph {
     }
     const units = [...found.values()].sort(byName);
     // Split between communes of one province is still exactly that province.
-    return { units, exact: units.length === 1 && (placed.exact || placed.units.length > 0) };
+    return { units, exact: units.length === 1 };
   }
 }
 
