@@ -84,7 +84,8 @@ export function parseInvestment(input: Input): InvestmentParams {
     if (p[name] !== undefined && p.by !== 'province' && p.by !== 'commune')
       throw badRequest(name, 'given only with by=province or by=commune', String(p[name]));
   }
-  if (p.at !== undefined && p.era !== undefined) throw badRequest('era', 'absent when at is given (at or era, not both)', p.era);
+  if (p.at !== undefined && p.era !== undefined)
+    throw badRequest('era', 'absent when at is given (at or era, not both)', p.era);
   return p;
 }
 
