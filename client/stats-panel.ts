@@ -19,7 +19,7 @@ import { type Bar, barChart } from './charts.ts';
 import { filterState, toQuery } from './filters.ts';
 import { num, projectsNote } from './format.ts';
 import { onLang, t, valueLabel } from './i18n.ts';
-import { unitName } from './unit-figures.ts';
+import { type UnitName, unitName } from './unit-figures.ts';
 import type { Filters } from './url-state.ts';
 
 export const BANDS = [0, 5, 20, 50, 100];
@@ -96,13 +96,6 @@ export function bandBars(rows: Row[]): Bar[] {
     }));
 }
 
-interface UnitRef {
-  code: string | null;
-  name: string;
-  kind: string;
-  level: string;
-}
-
 /**
  * The rows of /api/stats/investment?by=commune as a table: the 2025 unit (or
  * the communes an old unit was split between), its projects and known
@@ -118,14 +111,14 @@ export function communeTable(rows: Row[]): HTMLElement {
   for (const h of [t('communeUnit'), t('investmentKnown'), t('count'), t('fedBy')])
     head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: h }));
   const body = table.createTBody();
-  const names = (units: unknown) => ((units as UnitRef[] | undefined) ?? []).map(unitName).join(', ');
+  const names = (units: unknown) => ((units as UnitName[] | undefined) ?? []).map(unitName).join(', ');
   for (const r of rows) {
     const tr = body.insertRow();
     const split = r.split === true;
     if (split) tr.className = 'split';
     tr.dataset.code = String(r.commune_code ?? '');
     const unit = split
-      ? t('splitBetween', { names: ((r.split_between as UnitRef[]) ?? []).map((u) => u.name).join(', ') })
+      ? t('splitBetween', { names: ((r.split_between as UnitName[]) ?? []).map((u) => u.name).join(', ') })
       : String(r.commune ?? '–');
     const n = numberOf(r, COUNT);
     const known = typeof r.with_investment === 'number' ? r.with_investment : n;

@@ -25,7 +25,7 @@ interface Sums {
   investment_bn_vnd: number;
 }
 
-interface UnitName {
+export interface UnitName {
   code: string | null;
   name: string;
   kind: string;
