@@ -37,6 +37,8 @@ export interface Figure {
 interface InvestmentRow {
   province_code?: string;
   commune_code?: string;
+  /** An old unit split between several units of 2025 (by commune): no code of its own. */
+  split?: boolean;
   count: number;
   with_investment: number;
   investment_bn_vnd: number;
@@ -61,9 +63,15 @@ interface LabelPoint {
 
 const by = (u: Units) => (u === 'provinces' ? 'province' : 'commune');
 
+/** Projects of old units split between several communes (their row has no code): said in the legend, not shaded. */
+let splitProjects = 0;
+
 async function investment(units: Units): Promise<InvestmentRow[]> {
-  return (await getJson<{ rows: InvestmentRow[] }>(`/api/stats/investment?by=${by(units)}`)).rows;
+  const rows = (await getJson<{ rows: InvestmentRow[] }>(`/api/stats/investment?by=${by(units)}`)).rows;
+  splitProjects = units === 'communes' ? rows.filter((r) => r.split).reduce((n, r) => n + r.count, 0) : 0;
+  return rows;
 }
+const splitNote = (): string => (splitProjects ? t('choroSplit', { n: splitProjects }) : '');
 const codeOf = (r: InvestmentRow, units: Units) => (units === 'provinces' ? r.province_code : r.commune_code);
 
 async function lengths(units: Units): Promise<LengthRow[]> {
@@ -83,7 +91,7 @@ export const FIGURES: Figure[] = [
   {
     id: 'investment',
     label: () => t('choroInvestment'),
-    note: () => t('choroLowerBound'),
+    note: () => [t('choroLowerBound'), splitNote()].filter(Boolean).join(' '),
     // Known only where at least one project's article gives a figure.
     load: async (u) =>
       new Map(
@@ -95,6 +103,7 @@ export const FIGURES: Figure[] = [
   {
     id: 'projects',
     label: () => t('choroProjects'),
+    note: splitNote,
     // The layer lists every project: a unit with none has 0.
     load: async (u) => {
       const known = new Map((await unitCodes(u)).map((c) => [c, 0]));

@@ -244,6 +244,16 @@ const vi = {
   borderLength: 'Chiều dài biên giới',
   investmentKnown: 'Vốn đầu tư (đã biết)',
   indicatorsTitle: 'Chỉ tiêu',
+  // stats-rollup: statistics by 2025 units, with the units before the reform
+  communeFigures: 'Số liệu của xã',
+  before2025: 'trước 2025: {unit}',
+  before2025Part: 'trước 2025: một phần {unit}',
+  sharedProjects: 'Dự án chung với xã khác (đơn vị cũ đã chia)',
+  investmentByCommune: 'Theo xã, phường (đơn vị 2025)',
+  communeUnit: 'Xã, phường',
+  splitBetween: 'Chia cho: {names}',
+  fedBy: 'Trước 2025',
+  choroSplit: '{n} dự án của đơn vị cũ chia cho nhiều xã không tô màu.',
   // lead
   sourceUnrecorded: 'bản chúng tôi lưu không ghi báo đăng và địa chỉ',
   openPmtiles: 'Mở tệp bản đồ ngoại tuyến (.pmtiles)',
@@ -538,6 +548,16 @@ const en: Record<Key, string> & Record<string, string> = {
   borderLength: 'Border length',
   investmentKnown: 'Investment (known)',
   indicatorsTitle: 'Indicators',
+  // stats-rollup: statistics by 2025 units, with the units before the reform
+  communeFigures: 'Figures of the commune',
+  before2025: 'before 2025: {unit}',
+  before2025Part: 'before 2025: part of {unit}',
+  sharedProjects: 'Projects shared with other communes (an old unit split)',
+  investmentByCommune: 'By commune (2025 units)',
+  communeUnit: 'Commune',
+  splitBetween: 'Split between: {names}',
+  fedBy: 'Before 2025',
+  choroSplit: '{n} projects of old units split between several communes are not shaded.',
   // lead
   sourceUnrecorded: 'our copy names neither the paper nor its address',
   openPmtiles: 'Open an offline map file (.pmtiles)',

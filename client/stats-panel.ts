@@ -8,12 +8,18 @@
  * An investment the article does not give is unknown, not 0: each bar says
  * how many of its projects have no figure ("6 dự án, 2 chưa rõ vốn"), and a
  * bar whose projects all lack one shows "chưa rõ" rather than 0.
+ *
+ * The table by commune lists the 2025 units: a row fed by units of before
+ * the reform names them ("Trước 2025: thị trấn Kim Sơn"), and the projects
+ * of an old district split between several communes are one row of their
+ * own ("Chia cho: Mường Quàng, Quế Phong, …"), never counted under each.
  */
 import { getJson } from './api.ts';
 import { type Bar, barChart } from './charts.ts';
 import { filterState, toQuery } from './filters.ts';
 import { num, projectsNote } from './format.ts';
 import { onLang, t, valueLabel } from './i18n.ts';
+import { type UnitName, unitName } from './unit-figures.ts';
 import type { Filters } from './url-state.ts';
 
 export const BANDS = [0, 5, 20, 50, 100];
@@ -90,6 +96,50 @@ export function bandBars(rows: Row[]): Bar[] {
     }));
 }
 
+/**
+ * The rows of /api/stats/investment?by=commune as a table: the 2025 unit (or
+ * the communes an old unit was split between), its projects and known
+ * investment, and the units of before 2025 that fed it.
+ */
+export function communeTable(rows: Row[]): HTMLElement {
+  const fig = document.createElement('figure');
+  // Not a `.chart` (the charts are the three bar charts): a table of its own.
+  fig.className = 'stats-communes';
+  fig.dataset.by = 'commune';
+  const table = document.createElement('table');
+  const head = table.createTHead().insertRow();
+  for (const h of [t('communeUnit'), t('investmentKnown'), t('count'), t('fedBy')])
+    head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: h }));
+  const body = table.createTBody();
+  const names = (units: unknown) => ((units as UnitName[] | undefined) ?? []).map(unitName).join(', ');
+  for (const r of rows) {
+    const tr = body.insertRow();
+    const split = r.split === true;
+    if (split) tr.className = 'split';
+    tr.dataset.code = String(r.commune_code ?? '');
+    const unit = split
+      ? t('splitBetween', { names: ((r.split_between as UnitName[]) ?? []).map((u) => u.name).join(', ') })
+      : String(r.commune ?? '–');
+    const n = numberOf(r, COUNT);
+    const known = typeof r.with_investment === 'number' ? r.with_investment : n;
+    tr.append(
+      Object.assign(document.createElement('th'), { scope: 'row', textContent: unit }),
+      Object.assign(document.createElement('td'), {
+        textContent: known ? num(numberOf(r, INVEST), 1) : t('unknownShort'),
+      }),
+      Object.assign(document.createElement('td'), { textContent: projectsNote(n, n - known) }),
+      Object.assign(document.createElement('td'), { textContent: names(r.from) }),
+    );
+  }
+  fig.append(
+    Object.assign(document.createElement('figcaption'), {
+      textContent: `${t('investmentByCommune')} (${t('bnVnd')})`,
+    }),
+    table,
+  );
+  return fig;
+}
+
 /** The page's filters as the statistics endpoints read them, after a `&`. */
 function query(_f: Filters): string {
   const s = toQuery();
@@ -151,6 +201,7 @@ export function statsPanel(root: HTMLElement, initial: Filters): { refresh(f: Fi
         ).then((b) =>
           barChart(`${t('investmentByBand')} (${t('bnVnd')})`, bandBars(b.totals_by_band ?? rowsOf(b)), fmt),
         ),
+        getJson(`/api/stats/investment?by=commune${q}`).then((b) => communeTable(rowsOf(b))),
       ].map((p) =>
         p.catch((e: Error) =>
           Object.assign(document.createElement('p'), {

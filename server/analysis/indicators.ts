@@ -13,7 +13,11 @@
  * The current unit's answer includes the figures of the units merged into it
  * (`predecessors`), each marked with `reported_for`: the articles give Y Tý's
  * poverty rate for the commune as it was before the merger, and a planner
- * asking for today's Y Tý expects to see it, labelled as such.
+ * asking for today's Y Tý expects to see it, labelled as such. Districts
+ * were abolished in 2025 without successors: a current province shows the
+ * figures of the districts it took (Lào Cai, those of huyện Mường Khương),
+ * a current commune those of the district(s) its communes came from, each
+ * `reported_for` with `type` full or partial (`former_districts`).
  *
  * One query returns the whole answer as one JSON row:
  *   WITH target (code or slug, current first), members (target + predecessors via unit_successors),
@@ -36,6 +40,11 @@ export interface UnitRef {
   valid_to: string | null;
 }
 
+/** A unit whose figures a later unit shows: it went there whole (`full`) or in part. */
+export interface PredecessorRef extends UnitRef {
+  type: 'full' | 'partial' | null;
+}
+
 export interface Figure {
   year: number | null;
   period_start: number | null;
@@ -44,7 +53,7 @@ export interface Figure {
   qualifier: string;
   programme: string | null;
   note: string | null;
-  reported_for: UnitRef | null;
+  reported_for: PredecessorRef | null;
   sources: { id: string; title: string; publisher: string | null; url: string | null }[];
 }
 
@@ -58,7 +67,9 @@ export interface IndicatorSeries {
 
 export interface IndicatorsResult {
   unit: UnitRef & { valid_from: string | null; province: { code: string | null; name: string } | null };
-  predecessors: UnitRef[];
+  predecessors: PredecessorRef[];
+  /** For a current province or commune: the districts of before 2025 it took, whole or in part. */
+  former_districts: PredecessorRef[];
   successors: UnitRef[];
   indicators: IndicatorSeries[];
 }
@@ -91,6 +102,10 @@ export async function unitIndicators(db: Kysely<DB>, p: { code: string }): Promi
   const ref = (a: string) =>
     sql`json_build_object('code', ${sql.ref(`${a}.code`)}, 'slug', ${sql.ref(`${a}.slug`)}, 'name', ${sql.ref(`${a}.name`)},
       'kind', ${sql.ref(`${a}.kind`)}, 'level', ${sql.ref(`${a}.level`)}, 'valid_to', ${sql.ref(`${a}.valid_to`)}::text)`;
+  // The same, with how the unit went into the target (members' `type`).
+  const typed = (a: string) =>
+    sql`json_build_object('code', ${sql.ref(`${a}.code`)}, 'slug', ${sql.ref(`${a}.slug`)}, 'name', ${sql.ref(`${a}.name`)},
+      'kind', ${sql.ref(`${a}.kind`)}, 'level', ${sql.ref(`${a}.level`)}, 'valid_to', ${sql.ref(`${a}.valid_to`)}::text, 'type', m.type)`;
   const { rows } = await sql<{
     answer: (Omit<IndicatorsResult, 'indicators'> & { figures: FlatFigure[] }) | null;
   }>`
@@ -101,14 +116,34 @@ export async function unitIndicators(db: Kysely<DB>, p: { code: string }): Promi
       LIMIT 1
     ),
     members AS (
-      SELECT t.id, FALSE AS predecessor FROM target t
+      SELECT t.id, FALSE AS predecessor, FALSE AS district, NULL::text AS type FROM target t
       UNION
-      SELECT s.unit_id, TRUE FROM unit_successors s JOIN target t ON s.successor_id = t.id
+      SELECT s.unit_id, TRUE, FALSE, s.type FROM unit_successors s JOIN target t ON s.successor_id = t.id
+      UNION
+      -- Districts were abolished in 2025 without successors of their own: a current province took
+      -- the districts of the provinces merged into it (or of its own) whole.
+      SELECT d.id, TRUE, TRUE, 'full' FROM target t
+      JOIN admin_units d ON d.level = 'district' AND d.valid_to IS NOT NULL
+        AND (d.parent_id = t.id OR d.parent_id IN (SELECT unit_id FROM unit_successors WHERE successor_id = t.id))
+      WHERE t.level = 'province' AND t.valid_to IS NULL
+      UNION
+      -- A current commune took part of a district (or the whole, when all its communes went there whole).
+      SELECT d.id, TRUE, TRUE,
+             CASE WHEN bool_and(s.successor_id = t.id AND s.type = 'full') THEN 'full' ELSE 'partial' END
+      FROM target t
+      JOIN admin_units d ON d.level = 'district' AND d.valid_to IS NOT NULL
+        AND d.id IN (SELECT c.parent_id FROM unit_successors x JOIN admin_units c ON c.id = x.unit_id
+                     WHERE x.successor_id = t.id)
+        AND NOT EXISTS (SELECT 1 FROM unit_successors o WHERE o.unit_id = d.id)
+      JOIN admin_units c ON c.parent_id = d.id
+      JOIN unit_successors s ON s.unit_id = c.id
+      WHERE t.level = 'commune' AND t.valid_to IS NULL
+      GROUP BY d.id, t.id
     ),
     figures AS (
       SELECT i.indicator, d.name_en, d.name_vi, d.unit_of_measure, i.year, i.period_start, i.period_end,
              i.value::float8 AS value, i.qualifier, i.programme, i.note,
-             CASE WHEN m.predecessor THEN ${ref('ru')} END AS reported_for,
+             CASE WHEN m.predecessor THEN ${typed('ru')} END AS reported_for,
              COALESCE((
                SELECT json_agg(json_build_object('id', s.id, 'title', s.title, 'publisher', s.publisher, 'url', s.url) ORDER BY s.id)
                FROM citations c JOIN sources s ON s.id = c.source_id
@@ -126,8 +161,10 @@ export async function unitIndicators(db: Kysely<DB>, p: { code: string }): Promi
                               WHERE pr.level = 'province' AND pr.id IN (t.id, t.parent_id,
                                 (SELECT parent_id FROM admin_units WHERE id = t.parent_id)) LIMIT 1))
                FROM target t),
-      'predecessors', COALESCE((SELECT json_agg(${ref('u')} ORDER BY u.name, u.slug)
-               FROM members m JOIN admin_units u ON u.id = m.id WHERE m.predecessor), '[]'::json),
+      'predecessors', COALESCE((SELECT json_agg(${typed('u')} ORDER BY u.name, u.slug)
+               FROM members m JOIN admin_units u ON u.id = m.id WHERE m.predecessor AND NOT m.district), '[]'::json),
+      'former_districts', COALESCE((SELECT json_agg(${typed('u')} ORDER BY u.name, u.slug)
+               FROM members m JOIN admin_units u ON u.id = m.id WHERE m.district), '[]'::json),
       'successors', COALESCE((SELECT json_agg(${ref('u')} ORDER BY u.name, u.slug)
                FROM target t JOIN unit_successors s ON s.unit_id = t.id JOIN admin_units u ON u.id = s.successor_id), '[]'::json),
       'figures', COALESCE((SELECT json_agg(f ORDER BY f.indicator, COALESCE(f.year, f.period_end, f.period_start),
@@ -149,6 +186,7 @@ export async function unitIndicators(db: Kysely<DB>, p: { code: string }): Promi
   return {
     unit: answer.unit,
     predecessors: answer.predecessors,
+    former_districts: answer.former_districts,
     successors: answer.successors,
     indicators: [...series.values()],
   };
@@ -192,7 +230,7 @@ export const indicatorsReport: Report<{ code: string }, IndicatorsResult> = {
         qualifier: v.qualifier,
         programme: v.programme,
         reported_for: v.reported_for
-          ? `${v.reported_for.name} (${v.reported_for.code ?? v.reported_for.slug})`
+          ? `${v.reported_for.name} (${v.reported_for.code ?? v.reported_for.slug})${v.reported_for.type === 'partial' ? ', in part' : ''}`
           : '',
         source_titles: v.sources.map((x) => x.title).join(' | '),
         source_urls: v.sources.map((x) => x.url ?? '').join(' | '),

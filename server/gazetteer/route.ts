@@ -29,13 +29,10 @@ export const unitPath = z.object({
   ),
 });
 
-export const unitQuery = z.object({
-  at: field(
-    {
-      description: 'The day (YYYY-MM-DD) the unit is wanted for; default: the unit in force today',
-      schema: { type: 'string', format: 'date' },
-      example: '2024-01-01',
-    },
+/** A day YYYY-MM-DD between 1900 and 2100 (the units in force that day); undefined when absent. */
+export function day(description: string) {
+  return field(
+    { description, schema: { type: 'string', format: 'date' }, example: '2024-01-01' },
     (v): string | undefined => {
       if (v === undefined) return undefined;
       const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
@@ -44,7 +41,11 @@ export const unitQuery = z.object({
         throw new Rejected('a day YYYY-MM-DD between 1900 and 2100');
       return v;
     },
-  ),
+  );
+}
+
+export const unitQuery = z.object({
+  at: day('The day (YYYY-MM-DD) the unit is wanted for; default: the unit in force today'),
 });
 
 export function unitsRouter(db: Kysely<DB>): Router {
