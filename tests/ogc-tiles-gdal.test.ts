@@ -16,6 +16,15 @@
  *     tileset's `item` template) with the database's feature counts;
  *   - `-oo API=ITEMS` opens the collection's features (what a 3.6 user
  *     does: with our tiles link, API=AUTO tries the tiles and stops there).
+ *
+ * From 3.7.1 (read in its source up to 3.10) the vector branch places the
+ * collection's extent.spatial.bbox on the tile matrices without
+ * reprojecting it (its raster branch reprojects): our CRS84 degrees taken
+ * as metres fall in the tile at the world's centre, which our
+ * tileMatrixSetLimits exclude from zoom 2 on, so only zoom 0 and 1 were
+ * listed. The collection's bbox must stay CRS84 (OGC API - Features); the
+ * tileset's boundingBox is now in the tile matrix set's CRS, and passed as
+ * -oo MINX/MINY/MAXX/MAXY it gives GDAL every zoom of the limits.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -86,6 +95,35 @@ describe(`GDAL ${major}.${minor}.${patch} (OGCAPI driver) on /ogc`, () => {
     );
     expect(stdout).toMatch(/Zoom level \d+/);
   });
+
+  it.skipIf(!hasVectorTiles)(
+    'with the tileset’s boundingBox as MINX…MAXY, lists one layer per zoom of the tileset’s limits',
+    async () => {
+      const tileset = (await (
+        await fetch(`${app.base}/ogc/collections/roads/tiles/WebMercatorQuad`)
+      ).json()) as {
+        boundingBox: { lowerLeft: [number, number]; upperRight: [number, number] };
+        tileMatrixSetLimits: { tileMatrix: string }[];
+      };
+      const [minx, miny] = tileset.boundingBox.lowerLeft;
+      const [maxx, maxy] = tileset.boundingBox.upperRight;
+      const box = { MINX: minx, MINY: miny, MAXX: maxx, MAXY: maxy };
+      const { stdout } = await run(
+        'ogrinfo',
+        [
+          '-ro',
+          '-so',
+          '-oo',
+          'API=TILES',
+          ...Object.entries(box).flatMap(([k, v]) => ['-oo', `${k}=${v}`]),
+          `OGCAPI:${app.base}/ogc/collections/roads`,
+        ],
+        { env: env() },
+      );
+      const zooms = [...stdout.matchAll(/Zoom level (\d+)/g)].map((m) => m[1]);
+      expect(zooms).toEqual(tileset.tileMatrixSetLimits.map((l) => l.tileMatrix));
+    },
+  );
 
   it('its MVT driver reads the tile the tileset’s item template names, with the database’s counts', async () => {
     const tileset = (await (await fetch(`${app.base}/ogc/collections/all/tiles/WebMercatorQuad`)).json()) as {

@@ -134,6 +134,66 @@ describe('OGC API - Tiles: discovery', () => {
   });
 });
 
+describe('OGC API - Tiles: extent and limits in the CRS of the tile matrix set', () => {
+  it('boundingBox is in EPSG:3857 metres, and each zoom’s limits are the tiles a client computes from it', async () => {
+    const tms = await json<{
+      crs: string;
+      tileMatrices: {
+        id: string;
+        cellSize: number;
+        tileWidth: number;
+        tileHeight: number;
+        matrixWidth: number;
+        matrixHeight: number;
+        pointOfOrigin: [number, number];
+      }[];
+    }>(`${app.base}/ogc/tileMatrixSets/WebMercatorQuad`);
+    for (const id of ['all', 'roads', 'border-gates']) {
+      const tileset = await json<{
+        boundingBox: { lowerLeft: [number, number]; upperRight: [number, number]; crs: string };
+        tileMatrixSetLimits: {
+          tileMatrix: string;
+          minTileRow: number;
+          maxTileRow: number;
+          minTileCol: number;
+          maxTileCol: number;
+        }[];
+      }>(`${app.base}/ogc/collections/${id}/tiles/WebMercatorQuad`);
+      const box = tileset.boundingBox;
+      expect(box.crs, id).toBe(tms.crs);
+      const [xmin, ymin] = box.lowerLeft;
+      const [xmax, ymax] = box.upperRight;
+      // The region in metres, not degrees: about 94°–113° E (10.5–12.6 Mm) and 8°–27° N (0.9–3.1 Mm).
+      expect(xmin, id).toBeGreaterThan(10_500_000);
+      expect(xmax, id).toBeLessThan(12_600_000);
+      expect(ymin, id).toBeGreaterThan(900_000);
+      expect(ymax, id).toBeLessThan(3_100_000);
+      const layerSet = id === 'all' ? layers : layers.filter((l) => l.id === id);
+      const minzoom = Math.min(...layerSet.map((l) => l.minzoom));
+      const maxzoom = Math.max(...layerSet.map((l) => l.maxzoom));
+      expect(
+        tileset.tileMatrixSetLimits.map((l) => Number(l.tileMatrix)),
+        id,
+      ).toEqual(Array.from({ length: maxzoom - minzoom + 1 }, (_, i) => minzoom + i));
+      // The arithmetic of a client placing a box on the matrices (GDAL's OGCAPI vector tiles, OpenLayers' extent).
+      for (const limit of tileset.tileMatrixSetLimits) {
+        const m = tms.tileMatrices.find((t) => t.id === limit.tileMatrix)!;
+        const [ox, oy] = m.pointOfOrigin;
+        const span = m.cellSize * m.tileWidth;
+        const col = (x: number) => Math.min(m.matrixWidth - 1, Math.max(0, Math.floor((x - ox) / span)));
+        const row = (y: number) => Math.min(m.matrixHeight - 1, Math.max(0, Math.floor((oy - y) / span)));
+        expect(limit, `${id} ${limit.tileMatrix}`).toEqual({
+          tileMatrix: limit.tileMatrix,
+          minTileCol: col(xmin),
+          maxTileCol: col(xmax),
+          minTileRow: row(ymax),
+          maxTileRow: row(ymin),
+        });
+      }
+    }
+  });
+});
+
 describe('OGC API - Tiles: the tiles are /tiles', () => {
   it('for the dataset and every collection: the same bytes, ETag and status as /tiles at z/x/y = tileMatrix/tileCol/tileRow', async () => {
     const landing = await json<{ links: Link[] }>(`${app.base}/ogc`);

@@ -1,7 +1,11 @@
 /** The tile cache on its own (server/tiles/cache.ts): bounded in bytes, one render per key at a time. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { cacheSizes } from '../server/http/caches.ts';
 import { type CachedTile, TileCache, tileKey } from '../server/tiles/cache.ts';
+import { fastPath } from '../server/tiles/fast-path.ts';
+import type { TileState } from '../server/tiles/state.ts';
 
 const tile = (kb: number): CachedTile => ({ gzip: Buffer.alloc(kb * 1024), bytes: kb * 1024, etag: 'W/"x"' });
 
@@ -64,5 +68,22 @@ describe('tile cache', () => {
     expect(cache.size.bytes).toBe(before + mvt.length);
     // The next identity request is the kept copy, not a new gunzip.
     expect(cache.identity('m', kept)).toBe(kept.identity);
+  });
+
+  it('the fast path remembers at most 10,000 URLs, and a miss leaves the request to Express', () => {
+    const state = {
+      version: { current: 1 },
+      cache: new TileCache(1),
+      counters: { hit: () => {} },
+      cacheControl: 'public, max-age=300',
+    } as unknown as TileState;
+    const serve = fastPath(state);
+    for (let i = 0; i < 10_050; i++) {
+      const req = { url: `/tiles/roads/5/25/14.mvt?${i}`, method: 'GET' } as IncomingMessage;
+      expect(serve(req, {} as ServerResponse)).toBe(false);
+    }
+    const size = cacheSizes()['tiles.fast-path-urls'];
+    expect(size).toBeGreaterThan(0);
+    expect(size).toBeLessThanOrEqual(10_000);
   });
 });

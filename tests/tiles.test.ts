@@ -242,15 +242,25 @@ describe('caching headers', () => {
     expect(head.headers.etag).toBe(get.headers.etag);
   });
 
-  it('counts cache hits and renders in /metrics', async () => {
+  it('counts cache hits and renders in /metrics, each hit once', async () => {
     const t = tileOf(107.55764, 21.6106, 9);
+    const metrics = async () => {
+      const text = await (await fetch(`${app.base}/metrics`)).text();
+      return (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1]);
+    };
     await rawGet(url('roads', t));
+    const was = await metrics();
+    // A hit by each of the fast path's answers: gzip, identity, 304, HEAD.
+    const gzip = await rawGet(url('roads', t), { 'Accept-Encoding': 'gzip' });
     await rawGet(url('roads', t));
-    const text = await (await fetch(`${app.base}/metrics`)).text();
-    const value = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1]);
-    expect(value('border_atlas_tile_cache_hits_total')).toBeGreaterThanOrEqual(1);
-    expect(value('border_atlas_tile_renders_total')).toBeGreaterThanOrEqual(1);
-    expect(value('border_atlas_tile_cache_bytes')).toBeGreaterThan(0);
+    await rawGet(url('roads', t), { 'If-None-Match': String(gzip.headers.etag) });
+    await rawGet(url('roads', t), {}, 'HEAD');
+    const now = await metrics();
+    const hits = 'border_atlas_tile_cache_hits_total';
+    expect(now(hits) - was(hits)).toBe(4);
+    expect(now('border_atlas_tile_renders_total')).toBe(was('border_atlas_tile_renders_total'));
+    expect(now('border_atlas_tile_renders_total')).toBeGreaterThanOrEqual(1);
+    expect(now('border_atlas_tile_cache_bytes')).toBeGreaterThan(0);
   });
 });
 

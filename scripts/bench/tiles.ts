@@ -174,9 +174,17 @@ function get(
   });
 }
 
-/** CPU time (user + system) a process has used so far, in ms. */
-function cpuMs(pid: number): number {
-  const stat = execFileSync('cat', [`/proc/${pid}/stat`]).toString();
+/**
+ * CPU time (user + system) a process has used so far, in ms: all its
+ * threads, or with `mainOnly` its main (JavaScript) thread alone. Node's
+ * other threads (V8's platform workers, libuv's pool) use some CPU per
+ * second whatever the load (about 60 ms/s here, in the bare server too),
+ * which weighs per request on whichever server wrk drives slower.
+ */
+function cpuMs(pid: number, mainOnly = false): number {
+  const stat = execFileSync('cat', [
+    mainOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`,
+  ]).toString();
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of the line, in clock ticks (100 a second on Linux).
   return (Number(fields[11]) + Number(fields[12])) * 10;
@@ -195,11 +203,14 @@ interface Run {
   rps: number;
   errors: number;
   cpuUsPerReq: number;
+  /** The same for the main thread alone. */
+  mainUsPerReq: number;
 }
 
 /** wrk on CPU 0 for `seconds` against one URL; req/s, errors and the server's CPU per request. */
 function wrk(url: string, gzip: boolean, pid: number, seconds = SECONDS): Run {
   const cpu0 = cpuMs(pid);
+  const main0 = cpuMs(pid, true);
   const args = [
     '-t1',
     `-c${CONNECTIONS}`,
@@ -211,12 +222,14 @@ function wrk(url: string, gzip: boolean, pid: number, seconds = SECONDS): Run {
     HAS_TASKSET ? execFileSync('taskset', ['-c', '0', 'wrk', ...args]) : execFileSync('wrk', args)
   ).toString();
   const cpu = cpuMs(pid) - cpu0;
+  const main = cpuMs(pid, true) - main0;
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const errors = non2xx + (socket ? socket.slice(1).reduce((n, v) => n + Number(v), 0) : 0);
-  return { rps, errors, cpuUsPerReq: (cpu * 1000) / Math.max(1, requests) };
+  const perReq = (ms: number) => (ms * 1000) / Math.max(1, requests);
+  return { rps, errors, cpuUsPerReq: perReq(cpu), mainUsPerReq: perReq(main) };
 }
 
 interface Warm {
@@ -225,6 +238,8 @@ interface Warm {
   bare: number[];
   oursCpu: number[];
   bareCpu: number[];
+  oursMain: number[];
+  bareMain: number[];
   errors: number;
 }
 
@@ -236,7 +251,16 @@ function warmPhase(
   ours: { base: string; pid: number },
   bare: { base: string; pid: number },
 ): Warm {
-  const w: Warm = { label, ours: [], bare: [], oursCpu: [], bareCpu: [], errors: 0 };
+  const w: Warm = {
+    label,
+    ours: [],
+    bare: [],
+    oursCpu: [],
+    bareCpu: [],
+    oursMain: [],
+    bareMain: [],
+    errors: 0,
+  };
   wrk(`${ours.base}${tilePath}`, gzip, ours.pid, 1);
   wrk(`${bare.base}${tilePath}`, gzip, bare.pid, 1);
   for (let round = 0; round < ROUNDS; round++) {
@@ -247,6 +271,8 @@ function warmPhase(
     w.bare.push(b.rps);
     w.oursCpu.push(a.cpuUsPerReq);
     w.bareCpu.push(b.cpuUsPerReq);
+    w.oursMain.push(a.mainUsPerReq);
+    w.bareMain.push(b.mainUsPerReq);
     w.errors += a.errors + b.errors;
   }
   return w;
@@ -427,6 +453,7 @@ async function main(): Promise<void> {
           `      ${w.label}: ours ${w.ours.map((v) => fmt(v, 0)).join(' / ')} req/s, bare node:http ${w.bare.map((v) => fmt(v, 0)).join(' / ')} req/s`,
           `        ratio ours/bare (median of the rounds' ratios) = ${fmt(ratio, 3)}  (target ≥ 0.9)  ${ratio >= 0.9 ? 'OK' : 'MISSED'}; errors or non-2xx: ${w.errors}`,
           `        server CPU per request (medians): ours ${fmt(median(w.oursCpu))} µs, bare ${fmt(median(w.bareCpu))} µs (bare/ours = ${fmt(median(w.bareCpu) / median(w.oursCpu), 3)})`,
+          `          main thread only: ours ${fmt(median(w.oursMain))} µs, bare ${fmt(median(w.bareMain))} µs (bare/ours = ${fmt(median(w.bareMain) / median(w.oursMain), 3)})`,
         ];
       }),
     ];

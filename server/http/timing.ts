@@ -17,8 +17,25 @@ import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { type QueryTime, queryTime } from '../db/connect.ts';
 
+/**
+ * Express requests between their start and their response's close. When
+ * none is, the store is switched off (AsyncLocalStorage's disable()):
+ * while any AsyncLocalStorage is on, Node runs a hook at every async
+ * resource and promise it creates, tile cache hits answered before Express
+ * included (several per request, most of what a hit cost beyond a bare
+ * node:http server). The next request's run() switches it on again; work
+ * of a closed request that runs on finds no store and is not timed, as its
+ * header has left.
+ */
+let inFlight = 0;
+
 export function serverTiming(): RequestHandler {
   return (_req, res, next) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) queryTime.disable();
+    });
     const t0 = performance.now();
     const store: QueryTime = { ms: 0, queries: 0 };
     const writeHead = res.writeHead;

@@ -14,6 +14,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
+import type { TileHeads } from './respond.ts';
 
 export interface CachedTile {
   /** Gzip-compressed MVT; empty for a tile without features (answered 204). */
@@ -28,6 +29,8 @@ export interface CachedTile {
    * cost a gunzip per request; absent until then (most clients take gzip).
    */
   identity?: Buffer;
+  /** Its answers' header lists, built by its first answer (server/tiles/respond.ts). */
+  heads?: TileHeads;
 }
 
 /** Per-entry bookkeeping on top of the bytes (key, object, LRU links). */

@@ -10,9 +10,11 @@
  * A tile sends the same few headers on both paths (server/tiles/respond.ts:
  * the tile's own and Access-Control-Allow-Origin; no page policies), so a
  * hit needs nothing learnt from Express and the two paths cannot drift apart.
- * Hits are counted in /metrics but not logged one by one.
+ * Hits are counted in /metrics (a plain increment, read when /metrics is
+ * asked) but not logged one by one.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { watchCache } from '../http/caches.ts';
 import { tileKey } from './cache.ts';
 import { parseLayers } from './params.ts';
 import { sendTile } from './respond.ts';
@@ -22,26 +24,47 @@ import type { TileState } from './state.ts';
 // segments) is Express's to judge and answer.
 const TILE_PATH = /^\/tiles\/([a-z0-9,-]+)\/(\d{1,2})\/(\d{1,9})\/(\d{1,9})\.(?:mvt|pbf)(?:\?|$)/;
 
+/** URLs remembered with their cache key; past this many the memo starts again (a map views a few hundred tiles). */
+const URL_MEMO_MAX = 10_000;
+
+/** A URL's tile cache key at one data version, or null: not a tile URL this path answers. */
+interface Memo {
+  version: number;
+  key: string | null;
+}
+
+function keyOf(url: string, version: number): string | null {
+  const m = TILE_PATH.exec(url);
+  if (!m) return null;
+  try {
+    return tileKey(version, parseLayers(m[1]!).key, Number(m[2]), Number(m[3]), Number(m[4]));
+  } catch {
+    return null;
+  }
+}
+
 export function fastPath(state: TileState): (req: IncomingMessage, res: ServerResponse) => boolean {
+  // Each URL is read (regex, layer list, key) once per data version: a
+  // warm hit is a Map lookup, the LRU's, and writeHead with the tile's
+  // own header list (server/tiles/respond.ts), with nothing allocated here.
+  const memo = watchCache('tiles.fast-path-urls', new Map<string, Memo>());
   return (req, res) => {
     const url = req.url;
     if (url === undefined || !url.startsWith('/tiles/')) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const version = state.version.current;
     if (version === undefined) return false;
-    const m = TILE_PATH.exec(url);
-    if (!m) return false;
-    let layers: string;
-    try {
-      layers = parseLayers(m[1]!).key;
-    } catch {
-      return false;
+    let known = memo.get(url);
+    if (known === undefined || known.version !== version) {
+      if (memo.size >= URL_MEMO_MAX) memo.clear();
+      known = { version, key: keyOf(url, version) };
+      memo.set(url, known);
     }
-    const key = tileKey(version, layers, Number(m[2]), Number(m[3]), Number(m[4]));
-    const tile = state.cache.get(key);
+    if (known.key === null) return false;
+    const tile = state.cache.get(known.key);
     if (!tile) return false;
-    state.counters.hits.inc();
-    sendTile(req, res, tile, state.cacheControl, (t) => state.cache.identity(key, t));
+    state.counters.hit();
+    sendTile(req, res, tile, state.cacheControl, state.cache, known.key);
     return true;
   };
 }

@@ -94,6 +94,6 @@ export function geojsonRoute(state: TileState, source: GeoJsonSource): RequestHa
       const mvt = Buffer.from(vtpbf.fromGeojsonVt({ [source.layer]: cut }, { version: 2 }));
       return { key: at, tile: (await packTile(mvt)).tile };
     });
-    sendTile(req, res, tile, cacheControl, (t) => state.cache.identity(at, t));
+    sendTile(req, res, tile, cacheControl, state.cache, at);
   };
 }

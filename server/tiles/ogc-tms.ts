@@ -82,6 +82,16 @@ export function webMercatorQuad(self: string): object {
   };
 }
 
+/** Longitude/latitude → EPSG:3857 metres, the CRS of WebMercatorQuad (latitude clamped to its square). */
+export function mercator(lon: number, lat: number): [number, number] {
+  const clampedLat = Math.max(-85.0511287798066, Math.min(85.0511287798066, lat));
+  const r = (clampedLat * Math.PI) / 180;
+  const x = (lon / 180) * ORIGIN;
+  const y = (Math.log(Math.tan(Math.PI / 4 + r / 2)) / Math.PI) * ORIGIN;
+  const clamp = (v: number) => Math.max(-ORIGIN, Math.min(ORIGIN, v));
+  return [clamp(x), clamp(y)];
+}
+
 /** Longitude/latitude → tile column/row at zoom z (clamped to the matrix). */
 export function tileAt(lon: number, lat: number, z: number): { col: number; row: number } {
   const n = 2 ** z;

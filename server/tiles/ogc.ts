@@ -23,15 +23,18 @@ import { onlyJson, readParams } from '../http/params.ts';
 import type { LayerDef } from '../layers/index.ts';
 import { REL } from './ogc-links.ts';
 import { ALL_ID, ogcTile, tileCollection, tileMatrixSet, tileQuery } from './ogc-params.ts';
-import { CRS_3857, TMS_ID, TMS_URI, tileAt, webMercatorQuad } from './ogc-tms.ts';
+import { CRS_3857, mercator, TMS_ID, TMS_URI, tileAt, webMercatorQuad } from './ogc-tms.ts';
 import type { LayerSet } from './params.ts';
 import { MVT_TYPE } from './respond.ts';
 import { answerTile, extents } from './route.ts';
 import type { TileState } from './state.ts';
 import type { Bounds } from './tilejson.ts';
 
-const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 const MAX_LAT = 85.0511287798066;
+
+/** To the centimetre, outwards (the box still holds the data). */
+const down = (v: number) => Math.floor(v * 100) / 100;
+const up = (v: number) => Math.ceil(v * 100) / 100;
 
 const GEOMETRY_DIMENSION: Record<LayerDef['geometryType'], number | undefined> = {
   Point: 0,
@@ -111,7 +114,14 @@ async function tileset(state: TileState, req: Request, id: string | undefined, s
     crs: CRS_3857,
     tileMatrixSetURI: TMS_URI,
     tileMatrixSetLimits: limits,
-    boundingBox: { lowerLeft: [bounds[0], bounds[1]], upperRight: [bounds[2], bounds[3]], crs: CRS84 },
+    // In the CRS of the tile matrix set (TMS 2.0, 2DBoundingBox), as the limits above are:
+    // a client places it on the matrices without reprojecting.
+    boundingBox: {
+      lowerLeft: mercator(bounds[0], bounds[1]).map(down),
+      upperRight: mercator(bounds[2], bounds[3]).map(up),
+      crs: CRS_3857,
+      orderedAxes: ['X', 'Y'],
+    },
     ...(attribution ? { attribution } : {}),
     layers: set.layers.map((l) => ({
       id: l.id,

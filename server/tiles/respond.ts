@@ -10,12 +10,13 @@
  *   Accept-Encoding gzip  → 200 gzip bytes as stored
  *   otherwise             → 200 identity (gunzipped once, then kept: TileCache.identity)
  *
- * with the same few headers on both paths (sendTile below).
+ * with the same few headers on both paths, built once per tile (tileHeads
+ * below): a hit allocates no header.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { watchCache } from '../http/caches.ts';
-import type { CachedTile } from './cache.ts';
+import type { CachedTile, TileCache } from './cache.ts';
 
 export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 
@@ -63,47 +64,80 @@ export function dropPageHeaders(res: ServerResponse): void {
   for (const name of res.getHeaderNames()) res.removeHeader(name);
 }
 
-const uncompressed = (tile: CachedTile) => tile.identity ?? gunzipSync(tile.gzip);
-
 /**
- * The answer for `tile`, with only the headers a tile needs: Content-Type,
+ * The header lists of a tile's answers (flat [name, value, …] arrays for
+ * writeHead), built on the first answer of a tile and kept on it, so that a
+ * cache hit allocates no header: only what a tile needs, Content-Type,
  * Content-Length, Content-Encoding and Vary (the body depends on
  * Accept-Encoding), Cache-Control, ETag, and Access-Control-Allow-Origin: *
  * (other sites' maps fetch tiles with CORS; reads are open to every origin,
  * server/auth/cors.ts). No page policies (Content-Security-Policy and the
  * rest of helmet's): they mean nothing on a binary tile and cost about a
- * kilobyte on every hit. `identity` gives the uncompressed bytes
- * (TileCache.identity keeps them for the next such request).
+ * kilobyte on every hit. Node reads these arrays and never changes them
+ * (treat them as read-only).
+ */
+export interface TileHeads {
+  /** The Cache-Control they were built with (the tile routes of one app share one). */
+  cacheControl: string;
+  gzip: string[];
+  identity: string[];
+  /** 304, and 204 for an empty tile. */
+  bodiless: string[];
+}
+
+export function tileHeads(tile: CachedTile, cacheControl: string): TileHeads {
+  const known = tile.heads;
+  if (known !== undefined && known.cacheControl === cacheControl) return known;
+  const common = ['Cache-Control', cacheControl, 'Access-Control-Allow-Origin', '*'];
+  if (tile.bytes > 0) common.push('Vary', 'Accept-Encoding');
+  if (tile.etag) common.push('ETag', tile.etag);
+  const body = (length: number) => [...common, 'Content-Type', MVT_TYPE, 'Content-Length', String(length)];
+  const heads: TileHeads = {
+    cacheControl,
+    gzip: [...body(tile.gzip.length), 'Content-Encoding', 'gzip'],
+    // `bytes` is the uncompressed length, so the identity head needs no gunzip.
+    identity: body(tile.bytes),
+    bodiless: common,
+  };
+  tile.heads = heads;
+  return heads;
+}
+
+/**
+ * The answer for `tile`, with the headers of tileHeads. The uncompressed
+ * bytes come from `cache` (TileCache.identity: gunzipped once, then kept
+ * for the next such request under `key`), or are gunzipped here without one.
  */
 export function sendTile(
   req: IncomingMessage,
   res: ServerResponse,
   tile: CachedTile,
   cacheControl: string,
-  identity: (tile: CachedTile) => Buffer = uncompressed,
+  cache?: TileCache,
+  key?: string,
 ): void {
-  const head =
-    tile.bytes > 0
-      ? ['Cache-Control', cacheControl, 'Access-Control-Allow-Origin', '*', 'Vary', 'Accept-Encoding']
-      : ['Cache-Control', cacheControl, 'Access-Control-Allow-Origin', '*'];
+  const heads = tileHeads(tile, cacheControl);
   if (tile.etag) {
-    head.push('ETag', tile.etag);
     const inm = req.headers['if-none-match'];
     if (inm !== undefined && etagMatches(inm, tile.etag)) {
-      res.writeHead(304, head);
+      res.writeHead(304, heads.bodiless);
       res.end();
       return;
     }
   }
   if (tile.bytes === 0) {
-    res.writeHead(204, head);
+    res.writeHead(204, heads.bodiless);
     res.end();
     return;
   }
-  const gzip = acceptsGzip(req.headers['accept-encoding']);
-  const body = gzip ? tile.gzip : identity(tile);
-  head.push('Content-Type', MVT_TYPE, 'Content-Length', String(body.length));
-  if (gzip) head.push('Content-Encoding', 'gzip');
-  res.writeHead(200, head);
-  res.end(req.method === 'HEAD' ? undefined : body);
+  const head = req.method === 'HEAD';
+  if (acceptsGzip(req.headers['accept-encoding'])) {
+    res.writeHead(200, heads.gzip);
+    res.end(head ? undefined : tile.gzip);
+    return;
+  }
+  res.writeHead(200, heads.identity);
+  if (head) res.end();
+  else if (tile.identity) res.end(tile.identity);
+  else res.end(cache && key !== undefined ? cache.identity(key, tile) : gunzipSync(tile.gzip));
 }

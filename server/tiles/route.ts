@@ -85,7 +85,7 @@ export async function answerTile(
     filed = tileKey(version, t.key, t.z, t.x, t.y);
     return { key: filed, tile };
   });
-  sendTile(req, res, tile, state.cacheControl, (t) => state.cache.identity(filed, t));
+  sendTile(req, res, tile, state.cacheControl, state.cache, filed);
 }
 
 export function tilesRouter(state: TileState, sources: readonly GeoJsonSource[]): Router {

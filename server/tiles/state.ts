@@ -13,7 +13,8 @@ import type { RedisTileCache, RedisTileCounters } from './redis-cache.ts';
 import type { Bounds } from './tilejson.ts';
 
 export interface TileCounters {
-  hits: Counter;
+  /** One cache hit answered by the fast path: a plain increment, added to the counter when /metrics reads it. */
+  hit: () => void;
   renders: Counter;
   renderSeconds: Histogram;
   redis: RedisTileCounters;
@@ -39,10 +40,15 @@ export function tileMetrics(
   version: DataVersion,
 ): { counters: TileCounters; metrics: Metric[] } {
   // Registered by createApp on the app's own registry (tests build many apps).
+  let unread = 0;
   const hits = new Counter({
     name: 'border_atlas_tile_cache_hits_total',
     help: 'Tiles answered from the in-process cache',
     registers: [],
+    collect() {
+      if (unread > 0) this.inc(unread);
+      unread = 0;
+    },
   });
   const renders = new Counter({
     name: 'border_atlas_tile_renders_total',
@@ -86,7 +92,14 @@ export function tileMetrics(
     },
   });
   return {
-    counters: { hits, renders, renderSeconds, redis },
+    counters: {
+      hit: () => {
+        unread++;
+      },
+      renders,
+      renderSeconds,
+      redis,
+    },
     metrics: [hits, renders, renderSeconds, ...Object.values(redis), cacheBytes, dataVersion],
   };
 }
