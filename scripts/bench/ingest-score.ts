@@ -441,7 +441,10 @@ export function unitOfCode(index: UnitIndex, ref: z.infer<typeof unitCode>): Uni
   if (fits.length === 1) return fits[0]!;
   if (!fits.length) throw new Error(`no unit has code ${code}${era ? ` (${era})` : ''}`);
   throw new Error(
-    `code ${code} names ${fits.map((u) => u.slug).join(' and ')}: say which with {"code", "era"}`,
+    `code ${code} names ${fits
+      .map((u) => u.slug)
+      .sort()
+      .join(' and ')}: say which with {"code", "era"}`,
   );
 }
 
