@@ -321,8 +321,9 @@ describe('scoring an article', () => {
     expect(s.places.missing.map((p) => p.code)).toEqual(['300', '20']);
     expect(s.places.precision).toEqual({ right: 2, of: 3 });
     expect(s.places.extra).toEqual([{ code: '00999', name: 'u00999', text: 'p3' }]);
-    // Districts are not resolved (no one 2025 unit); the province is not among the current units.
-    expect(s.places.resolved).toEqual({ right: 2, of: 4 });
+    // Districts are not resolved (no one 2025 unit); the two units of 00100 are one; the province is
+    // not among the current units.
+    expect(s.places.resolved).toEqual({ right: 1, of: 3 });
     expect(s.places.unresolved.map((u) => `${u.place.slug} needs ${u.needs}, got ${u.got}`)).toEqual([
       'xa-chia-cu needs 00200,00100, got 00100',
       'tinh-a needs 20, got ',

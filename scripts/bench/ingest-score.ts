@@ -584,9 +584,16 @@ export function scoreArticle(result: ResultLike, truth: Truth, index: UnitIndex)
     .filter(([code]) => !truthCodes.has(code))
     .map(([code, p]) => ({ code, name: p.unit?.name ?? '', text: p.text }));
   // Districts were abolished in 2025 and have no one 2025 unit: their code is scored, not their resolution.
-  const resolvable = truth.places.filter((t) => t.level !== 'district');
+  // A unit and its namesake successor (same code, same 2025 unit) are one place here too.
+  const resolvable = [
+    ...new Map(
+      truth.places
+        .filter((t) => t.level !== 'district')
+        .map((t) => ({ place: t, needs: currentCodes(index, t.slug) }))
+        .map((u) => [`${u.place.code} ${u.needs.join()}`, u] as const),
+    ).values(),
+  ];
   const unresolved = resolvable
-    .map((t) => ({ place: t, needs: currentCodes(index, t.slug) }))
     .filter((u) => u.needs.length === 0 || u.needs.some((c) => !allCurrent.has(c)))
     .map((u) => ({ ...u, got: u.needs.filter((c) => allCurrent.has(c)) }));
 

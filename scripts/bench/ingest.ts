@@ -264,7 +264,7 @@ function misses(rows: Row[], out: (line: string) => void) {
     )
       continue;
     out(`\n${article.name} (${path.basename(article.file)})`);
-    for (const p of s.places.missing) out(`  place missing   ${p.code} ${p.name} (${p.level})`);
+    for (const p of s.places.missing) out(`  place missing   ${p.code} ${p.name} (${p.level}, ${p.slug})`);
     for (const u of s.places.unresolved)
       out(
         `  not resolved    ${u.place.code} ${u.place.name}: 2025 ${u.needs.join(', ') || 'unknown'}; among current: ${u.got.join(', ') || 'none'}`,
