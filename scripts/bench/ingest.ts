@@ -192,6 +192,8 @@ interface Row {
   score: ArticleScore;
   ms: number;
   baselineMs: number;
+  /** ingest() threw: the article is scored as if nothing was extracted. */
+  error?: string;
 }
 
 async function time(n: number, f: () => unknown): Promise<number> {
@@ -213,7 +215,20 @@ async function run(
 ): Promise<Row> {
   const raw = readFileSync(a.file, 'utf8');
   const input = { ...a.input, ...(/\.html?$/i.test(a.file) ? { html: raw } : { text: raw }) };
-  const result = await ingest(db, input); // also warms the caches and plans up
+  let result: ResultLike;
+  try {
+    result = await ingest(db, input); // also warms the caches and plans up
+  } catch (e) {
+    const nothing = { places: [], figures: [], candidates: [] };
+    const error = e instanceof Error ? e.message : String(e);
+    return {
+      article: a,
+      score: scoreArticle(nothing, a.truth, index),
+      ms: Number.NaN,
+      baselineMs: Number.NaN,
+      error,
+    };
+  }
   const score = scoreArticle(result, a.truth, index);
   const ms = await time(repeat, () => ingest(db, input));
   // The pass takes microseconds: time 200 of them per run and divide.
@@ -230,6 +245,11 @@ const pc = (r: { right: number; of: number }) => {
 };
 const frac = (r: { right: number; of: number }) => `${r.right}/${r.of}`.padStart(7);
 
+const speed = (ms: number, base: number) =>
+  Number.isNaN(ms)
+    ? `${'failed'.padStart(9)} ${''.padStart(9)} ${''.padStart(7)}`
+    : `${ms.toFixed(1).padStart(9)} ${base.toFixed(3).padStart(9)} ${(ms / base).toFixed(0).padStart(7)}`;
+
 function table(title: string, rows: Row[], out: (line: string) => void) {
   out(`\n${title}`);
   out(
@@ -237,10 +257,11 @@ function table(title: string, rows: Row[], out: (line: string) => void) {
   );
   const line = (name: string, s: ReturnType<typeof total>, ms: number, base: number) =>
     out(
-      `${name.slice(0, 34).padEnd(34)} ${frac(s.places.recall)} ${pc(s.places.recall)} ${pc(s.places.precision)} ${frac(s.places.resolved)} ${frac(s.figures.recall)} ${pc(s.figures.recall)} ${pc(s.figures.precision)} ${ms.toFixed(1).padStart(9)} ${base.toFixed(3).padStart(9)} ${(ms / base).toFixed(0).padStart(7)}`,
+      `${name.slice(0, 34).padEnd(34)} ${frac(s.places.recall)} ${pc(s.places.recall)} ${pc(s.places.precision)} ${frac(s.places.resolved)} ${frac(s.figures.recall)} ${pc(s.figures.recall)} ${pc(s.figures.precision)} ${speed(ms, base)}`,
     );
   for (const r of rows) line(r.article.name, total([r.score]), r.ms, r.baselineMs);
-  const sum = (pick: (r: Row) => number) => rows.reduce((a, r) => a + pick(r), 0) / rows.length;
+  const timed = rows.filter((r) => !r.error);
+  const sum = (pick: (r: Row) => number) => timed.reduce((a, r) => a + pick(r), 0) / timed.length;
   const t = total(rows.map((r) => r.score));
   line(
     'overall',
@@ -253,8 +274,10 @@ function table(title: string, rows: Row[], out: (line: string) => void) {
 }
 
 function misses(rows: Row[], out: (line: string) => void) {
-  for (const { article, score } of rows) {
+  for (const { article, score, error } of rows) {
     const s = score;
+    if (error) out(`\n${article.name} (${path.basename(article.file)})\n  ingest() failed: ${error}`);
+    if (error) continue;
     if (
       !s.figures.missing.length &&
       !s.figures.wrong.length &&
@@ -359,6 +382,8 @@ async function main(argv: readonly string[]): Promise<number> {
     await drop?.();
   }
 
+  // An article ingest() failed on is scored as empty and listed; the run then exits 1.
+  const failed = reports.flatMap((r) => r.rows).filter((r) => r.error).length;
   if (args.json) {
     process.stdout.write(
       `${JSON.stringify(
@@ -382,7 +407,7 @@ async function main(argv: readonly string[]): Promise<number> {
         2,
       )}\n`,
     );
-    return 0;
+    return failed ? 1 : 0;
   }
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`article ingestion against the truth: places by unit code, figures by value (±0.5%), unit and place`);
@@ -400,7 +425,7 @@ async function main(argv: readonly string[]): Promise<number> {
     out(`\nmisses, ${r.title}:`);
     misses(r.rows, out);
   }
-  return 0;
+  return failed ? 1 : 0;
 }
 
 runMain(import.meta.url, main, (m) => process.stderr.write(`bench:ingest: ${m}\n`));
