@@ -412,6 +412,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`article ingestion against the truth: places by unit code, figures by value (±0.5%), unit and place`);
   out(
+    'places: codes found / true codes; 2025: true communes and provinces whose 2025 units are all among `current`',
+  );
+  out(
     `ms/art: median of ${args.repeat} ingest() runs; plain ms: read + normalise + a regex pass over the same file`,
   );
   for (const r of reports) {
