@@ -330,6 +330,24 @@ describe('scoring an article', () => {
     ]);
   });
 
+  it('pairs a figure with a fact of the same value before one merely within 0.5%', () => {
+    const at20 = (value: number) => ({
+      value,
+      unit: 'pct',
+      place: 'tinh-a',
+      current: ['20'],
+      feature: null,
+      origin: [`${value}`],
+    });
+    const s = scoreArticle(
+      { places: [place('p1', '20', ['20'])], figures: [fig('f1', 99.9, 'pct', 'p1')], candidates: [] },
+      { places: [], figures: [at20(100), at20(99.9)] },
+      index(),
+    );
+    expect(s.figures.recall).toEqual({ right: 1, of: 2 });
+    expect(s.figures.missing.map((m) => m.truth.value)).toEqual([100]);
+  });
+
   it('pairs figures and facts one to one, at best', () => {
     // Extracted 0 fits facts 0 and 1, extracted 1 only fact 0: greedy would pair 0–0 and leave 1 out.
     expect(maxMatching([[0, 1], [0]], 2)).toEqual([1, 0]);
