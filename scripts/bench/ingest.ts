@@ -118,7 +118,8 @@ type IngestFn = (
 
 interface Article {
   file: string;
-  group: 'data' | 'held-out';
+  /** The folder given, or the held-out articles (--own). */
+  group: 'folder' | 'held-out';
   /** The source id (data/) or the truth file's name. */
   name: string;
   input: Omit<Parameters<IngestFn>[1], 'text' | 'html'>;
@@ -155,7 +156,13 @@ function articlesOf(
         truth: truthFromData(data, source, index),
       });
     } else if (existsSync(truthPath)) {
-      const checked = truthFile.safeParse(JSON.parse(readFileSync(truthPath, 'utf8')));
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(truthPath, 'utf8'));
+      } catch (e) {
+        throw new Error(`${truthPath}: ${(e as Error).message}`);
+      }
+      const checked = truthFile.safeParse(json);
       if (!checked.success)
         throw new Error(
           `${truthPath}: ${checked.error.issues[0]!.path.join('.')}: ${checked.error.issues[0]!.message}`,
@@ -336,13 +343,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const groups: { title: string; articles: Article[] }[] = [];
   const unknown: string[] = [];
   if (args.folder) {
-    const got = articlesOf(args.folder, 'data', data, index, mapping);
+    const got = articlesOf(args.folder, 'folder', data, index, mapping);
     groups.push({ title: `articles of ${args.folder}`, articles: got.articles });
     unknown.push(...got.unknown);
   }
   if (args.own) {
     const got = articlesOf(OWN_DIR, 'held-out', data, index, mapping);
-    for (const a of got.articles) a.group = 'held-out';
     groups.push({
       title: `held-out articles (${path.relative(projectRoot, OWN_DIR)})`,
       articles: got.articles,
