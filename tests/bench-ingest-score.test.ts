@@ -6,7 +6,9 @@ import {
   type CandidateLike,
   closeEnough,
   current2025,
+  currentCodes,
   type DataLike,
+  dataUnitIndex,
   type FigureLike,
   indicatorFigure,
   maxMatching,
@@ -27,6 +29,7 @@ import {
   unitIndex,
   unitOfField,
 } from '../scripts/bench/ingest-score.ts';
+import { readData } from '../seeds/read.ts';
 
 const unit = (
   slug: string,
@@ -219,7 +222,8 @@ describe('truth files', () => {
     expect(() => file([])).toThrow();
   });
 
-  it('reads every held-out truth file of the bench', async () => {
+  it('reads every held-out truth file of the bench, against the gazetteer of data/', async () => {
+    const gazetteer = dataUnitIndex(readData(new URL('../data', import.meta.url).pathname));
     const { readdirSync } = await import('node:fs');
     const dir = new URL('../scripts/bench/ingest-articles/', import.meta.url);
     const names = readdirSync(dir).filter((n) => n.endsWith('.truth.json'));
@@ -229,6 +233,15 @@ describe('truth files', () => {
       expect(t.figures.length, n).toBeGreaterThan(0);
       const article = readdirSync(dir).find((a) => a.startsWith(n.replace('.truth.json', '.')) && a !== n);
       expect(article, `${n} has its article`).toMatch(/\.(txt|html)$/);
+      // Every code names one unit of the gazetteer, and every figure's place is among the places or in one.
+      const truth = truthFromFile(t, gazetteer);
+      expect(truth.places.length, n).toBe(t.places.length);
+      const placed = new Set(truth.places.flatMap((p) => currentCodes(gazetteer, p.slug)));
+      for (const f of truth.figures)
+        expect(
+          f.current.some((c) => placed.has(c)),
+          `${n}: ${f.origin}`,
+        ).toBe(true);
     }
   });
 });

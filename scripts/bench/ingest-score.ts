@@ -24,6 +24,8 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { type GazetteerRec, mergeUnits } from '../../server/gazetteer/data.ts';
+import type { UnitRec } from '../../server/import/schema.ts';
 
 // ── The result of ingest() ───────────────────────────────────────────────
 // contract: /work/wt/ingest-contract.md (server/ingest/types.ts once merged):
@@ -131,6 +133,21 @@ export function unitIndex(units: UnitInfo[]): UnitIndex {
     if (u.parent) children.set(u.parent, [...(children.get(u.parent) ?? []), u]);
   }
   return { bySlug, byCode, children, currentCache: new Map() };
+}
+
+/** The index of data/'s units: units.json's and the gazetteer's, one per slug (as seeding merges them). */
+export function dataUnitIndex(data: { units: UnitRec[]; gazetteer?: GazetteerRec[] }): UnitIndex {
+  return unitIndex(
+    mergeUnits(data.units, data.gazetteer ?? []).map(({ record: u }) => ({
+      slug: u.slug,
+      code: u.code ?? null,
+      name: u.name,
+      level: u.level,
+      parent: u.parent ?? null,
+      valid_to: u.valid_to ?? null,
+      successors: u.successors.map((s) => (typeof s === 'string' ? s : s.slug)),
+    })),
+  );
 }
 
 /**

@@ -30,11 +30,11 @@ import { connect } from '../../server/db/connect.ts';
 import { migrateToLatest } from '../../server/db/migrate.ts';
 import { dropDatabase, ensureDatabase } from '../../server/db/postgis.ts';
 import type { DB } from '../../server/db/types.ts';
-import { mergeUnits } from '../../server/gazetteer/data.ts';
 import { postgisServer, projectRoot } from '../../server/prepare.ts';
 import { parseCommandLine, runMain, UsageError } from '../lib/run-main.ts';
 import {
   type ArticleScore,
+  dataUnitIndex,
   normaliseText,
   type ResultLike,
   ratio,
@@ -48,7 +48,6 @@ import {
   truthFromData,
   truthFromFile,
   type UnitIndex,
-  unitIndex,
 } from './ingest-score.ts';
 
 const OWN_DIR = path.join(projectRoot, 'scripts', 'bench', 'ingest-articles');
@@ -328,17 +327,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (typeof ingest !== 'function') throw new Error(`${args.ingest} exports no ingest()`);
 
   const data = readData(path.join(projectRoot, 'data'));
-  const index = unitIndex(
-    mergeUnits(data.units, data.gazetteer ?? []).map(({ record: u }) => ({
-      slug: u.slug,
-      code: u.code ?? null,
-      name: u.name,
-      level: u.level,
-      parent: u.parent ?? null,
-      valid_to: u.valid_to ?? null,
-      successors: u.successors.map((s) => (typeof s === 'string' ? s : s.slug)),
-    })),
-  );
+  const index = dataUnitIndex(data);
   const mapping = sourceMap.parse(JSON.parse(readFileSync(SOURCES_FILE, 'utf8')));
   const groups: { title: string; articles: Article[] }[] = [];
   const unknown: string[] = [];
