@@ -343,6 +343,26 @@ describe('scoring an article', () => {
     ]);
   });
 
+  it("counts a figure at the truth's very unit as placed, whatever that unit's current", () => {
+    // The extractor reads the district and gives its province as `current`: the figure is still the district's.
+    const district: PlaceLike = {
+      id: 'p1',
+      kind: 'unit',
+      text: 'Huyện district',
+      unit: { code: '300', slug: 'huyen-cu', name: 'Huyện' },
+      current: ['20'],
+    };
+    const truthAt = (place: string, current: string[]) => ({
+      places: [],
+      figures: [{ value: 11, unit: 'villages', place, current, feature: null, origin: ['11 villages'] }],
+    });
+    const result = { places: [district], figures: [fig('f1', 11, 'villages', 'p1')], candidates: [] };
+    expect(scoreArticle(result, truthAt('huyen-cu', ['00100', '00200']), index()).figures.recall.right).toBe(
+      1,
+    );
+    expect(scoreArticle(result, truthAt('xa-moi', ['00100']), index()).figures.recall.right).toBe(0);
+  });
+
   it('pairs a figure with a fact of the same value before one merely within 0.5%', () => {
     const at20 = (value: number) => ({
       value,

@@ -16,9 +16,9 @@
  * Truth of a held-out article: its `<name>.truth.json` (`truthFromFile`).
  *
  * Matching (`scoreArticle`): a figure is right when value (within 0.5%), unit
- * and place agree; its place agrees when the 2025 units of the candidate or
- * place it belongs to meet the 2025 units of the truth's place, or the
- * candidate is the truth's feature (`existing.slug`). Extracted and true
+ * and place agree; its place agrees when the candidate or place it belongs
+ * to is the truth's unit, or their 2025 units meet the 2025 units of the
+ * truth's place, or the candidate is the truth's feature (`existing.slug`). Extracted and true
  * figures are paired one to one (a maximum matching), so a figure repeated
  * as two extracted figures counts once right and once wrong.
  */
@@ -492,23 +492,27 @@ export function closeEnough(extracted: number, truth: number): boolean {
 /** Where an extracted figure is: the 2025 codes of what it belongs to, and the features it is a figure of. */
 export interface FigurePlace {
   current: Set<string>;
+  /** The units themselves (slugs): a figure at the truth's very unit is placed right whatever that unit's `current`. */
+  units: Set<string>;
   features: Set<string>;
   /** Readable, for the list of misses. */
   said: string[];
 }
 
 export function placeOfFigure(result: ResultLike, figure: FigureLike, index: UnitIndex): FigurePlace {
-  const out: FigurePlace = { current: new Set(), features: new Set(), said: [] };
+  const out: FigurePlace = { current: new Set(), units: new Set(), features: new Set(), said: [] };
   const places = new Map(result.places.map((p) => [p.id, p]));
   const fromPlace = (id: string | null) => {
     const p = id ? places.get(id) : undefined;
     if (!p) return;
     for (const c of p.current) out.current.add(c);
+    if (p.unit) out.units.add(p.unit.slug);
     out.said.push(p.unit ? `${p.unit.name} (${p.unit.code})` : p.text);
   };
   const fromSlug = (slug: unknown) => {
     if (typeof slug !== 'string' || !index.bySlug.has(slug)) return;
     for (const c of currentCodes(index, slug)) out.current.add(c);
+    out.units.add(slug);
     out.said.push(slug);
   };
   fromPlace(figure.of);
@@ -532,7 +536,7 @@ export function mismatch(f: FigureLike, at: FigurePlace, t: TruthFigure): string
   if (!closeEnough(f.value, t.value)) return 'value';
   if (f.unit !== t.unit) return 'unit';
   if (t.feature && at.features.has(`${t.feature.layer}/${t.feature.slug}`)) return '';
-  if (t.current.some((c) => at.current.has(c))) return '';
+  if (at.units.has(t.place) || t.current.some((c) => at.current.has(c))) return '';
   return 'place';
 }
 
