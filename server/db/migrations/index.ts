@@ -16,6 +16,7 @@ import * as appSecrets from './2026-11-30T0900_app-secrets.ts';
 import * as accounts from './2026-11-30T1000_accounts.ts';
 import * as audit from './2026-11-30T1100_audit.ts';
 import * as gazetteer from './2026-11-30T1200_gazetteer.ts';
+import * as searchSpeed from './2026-11-30T1320_search-speed.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1200_foundation': foundation,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T1000_accounts': accounts,
   '2026-11-30T1100_audit': audit,
   '2026-11-30T1200_gazetteer': gazetteer,
+  '2026-11-30T1320_search-speed': searchSpeed,
 };
