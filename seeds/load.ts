@@ -6,6 +6,11 @@
  * (imports) are left alone. If the tables' contents come out identical to
  * what was there, the transaction is rolled back: a second run changes
  * nothing, not even the data version.
+ *
+ * Work an unchanged input need not repeat is skipped (seed_digests): the
+ * units when their files hash as at the last seed (the gazetteer's CSV is
+ * then not even read), and the country outlines with the border derived from
+ * them when neither countries.geojson nor what those tables hold changed.
  */
 import { createHash } from 'node:crypto';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
