@@ -4,6 +4,7 @@
  * needs the database (a commune, a parent, a source named by slug) is
  * checked on the way in, by the same targets an import goes through.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -99,7 +100,11 @@ function parseFile<S extends z.ZodType>(dir: string, file: string, schema: S, ke
   });
 }
 
-export function readData(dir: string): SeedData {
+/**
+ * `gazetteer: false` leaves data/gazetteer/units.csv unread (14,000 rows to
+ * parse and check): seed() reads it only when the units must be written.
+ */
+export function readData(dir: string, { gazetteer = true }: { gazetteer?: boolean } = {}): SeedData {
   return {
     sources: parseFile(dir, FILES.sources, sourceRecord),
     units: parseFile(dir, FILES.units, unitRecord),
@@ -109,11 +114,23 @@ export function readData(dir: string): SeedData {
     projects: parseFile(dir, FILES.projects, projectRecord, 'features'),
     indicatorDefinitions: parseFile(dir, FILES.indicatorDefinitions, indicatorDefinitionRecord),
     indicators: parseFile(dir, FILES.indicators, indicatorRecord),
-    gazetteer: readGazetteer(dir),
+    gazetteer: gazetteer ? readGazetteer(dir) : undefined,
   };
 }
 
-function readGazetteer(dir: string): GazetteerRec[] {
+/** sha256 of the files the units come from (units.json, the gazetteer's CSV when there is one), as they are on disk. */
+export function unitFilesDigest(dir: string): string {
+  const hash = createHash('sha256');
+  for (const file of [FILES.units, FILES.gazetteer]) {
+    const p = path.join(dir, file);
+    hash.update(`${file}\0`);
+    if (existsSync(p)) hash.update(readFileSync(p));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
+}
+
+export function readGazetteer(dir: string): GazetteerRec[] {
   const file = path.join(dir, FILES.gazetteer);
   if (!existsSync(file)) return [];
   try {

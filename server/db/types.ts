@@ -251,6 +251,10 @@ export interface Sources {
   url: string | null;
 }
 
+export interface UnitNames {
+  name_plain: string;
+}
+
 export interface UnitSuccessors {
   successor_id: number;
   type: string | null;
@@ -278,5 +282,6 @@ export interface DB {
   roads: Roads;
   seed_digests: SeedDigests;
   sources: Sources;
+  unit_names: UnitNames;
   unit_successors: UnitSuccessors;
 }

@@ -187,9 +187,8 @@ export const unitDetailColumns = sql`
 export function unitsQuery(q: string, limit: number) {
   return sql<UnitRow>`
     WITH hits AS (
-      SELECT h.id, h.score, (u.seat IS NOT NULL OR u.boundary IS NOT NULL) AS located
-      FROM (${unitHitsSql(q)}) h JOIN admin_units u ON u.id = h.id
-      ORDER BY h.score DESC, located DESC, u.valid_to DESC NULLS FIRST LIMIT ${limit}
+      SELECT h.id, h.score FROM (${unitHitsSql(q)}) h
+      ORDER BY h.score DESC, h.located DESC, h.valid_to DESC NULLS FIRST, h.id LIMIT ${limit}
     ),
     succ AS (
       SELECT DISTINCT ON (s.successor_id) s.successor_id AS id, h.score - 0.01 AS score, h.id AS succ_of_id
@@ -204,7 +203,8 @@ export function unitsQuery(q: string, limit: number) {
     SELECT m.id, round(m.score::numeric, 3)::float8 AS score, ${unitDetailColumns}, ${unitLayerCase()} AS layer,
            m.succ_of_id, o.name AS succ_of_name, o.valid_to::text AS succ_of_valid_to
     FROM m ${unitDetails}
-    LEFT JOIN admin_units o ON o.id = m.succ_of_id`;
+    LEFT JOIN admin_units o ON o.id = m.succ_of_id
+    ORDER BY m.score DESC, m.id`;
 }
 
 async function searchUnits(db: Kysely<DB>, q: string, limit: number): Promise<SearchResult[]> {
@@ -303,7 +303,9 @@ export async function searchPlaces(db: Kysely<DB>, q: string, limit: number): Pr
             : a.valid_to < b.valid_to
               ? 1
               : -1) ||
-      a.name.localeCompare(b.name),
+      a.name.localeCompare(b.name) ||
+      a.entity.localeCompare(b.entity) ||
+      a.id - b.id,
   );
   // An ended unit is followed by the 2025 units it went to, so that a page never shows one without the other.
   const after = new Map<number, SearchResult[]>();

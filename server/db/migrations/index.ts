@@ -17,6 +17,7 @@ import * as accounts from './2026-11-30T1000_accounts.ts';
 import * as audit from './2026-11-30T1100_audit.ts';
 import * as gazetteer from './2026-11-30T1200_gazetteer.ts';
 import * as sourcePublished from './2026-11-30T1310_source-published.ts';
+import * as searchSpeed from './2026-11-30T1320_search-speed.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1200_foundation': foundation,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T1100_audit': audit,
   '2026-11-30T1200_gazetteer': gazetteer,
   '2026-11-30T1310_source-published': sourcePublished,
+  '2026-11-30T1320_search-speed': searchSpeed,
 };
