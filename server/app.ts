@@ -46,6 +46,7 @@ import { requestLog } from './http/request-log.ts';
 import { type HttpTimeouts, httpServer } from './http/server.ts';
 import { serverTiming } from './http/timing.ts';
 import { importRouter } from './import/http.ts';
+import { ingestRouter } from './ingest/route.ts';
 import { openapiRouter } from './openapi.ts';
 import type { Redis } from './redis.ts';
 import { searchRouter } from './search/route.ts';
@@ -224,6 +225,7 @@ function expressApp(
   );
   app.use(tiles.router);
   app.use(editRouter(database, auth, config.BODY_LIMIT));
+  app.use(ingestRouter(database.db, auth));
   app.use(auditRouter(database.db, auth));
   app.use(fontsRouter(path.join(clientDist, '..', 'fonts')));
   app.use(stylesRouter(database.db, version));

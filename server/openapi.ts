@@ -24,6 +24,7 @@ import { watchCache } from './http/caches.ts';
 import { servicePaths } from './http/openapi.ts';
 import { type Input, readParams } from './http/params.ts';
 import { importPaths } from './import/http-openapi.ts';
+import { ingestPaths } from './ingest/openapi.ts';
 import { searchPaths } from './search/openapi.ts';
 import { sourcesPaths } from './sources/openapi.ts';
 import { stylesPaths } from './styles/openapi.ts';
@@ -43,6 +44,7 @@ function rootPaths(): ZodOpenApiPathsObject {
     ...servicePaths,
     ...sessionPaths,
     ...importPaths,
+    ...ingestPaths,
     ...auditPaths,
   };
 }

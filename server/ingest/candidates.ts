@@ -119,8 +119,11 @@ const STATUS: [string, RegExp][] = [
   ['planned', /\b(?:planned|plans? to|will be (?:built|invested)|proposed|du kien|quy hoach|se dau tu)\b/],
 ];
 
+const UPGRADE =
+  /\b(?:upgrad|renovat|widen|expan|repair|construct|built|build|nang cap|cai tao|mo rong|sua chua|xay dung|lam moi)/;
+
 const ANAPHORA =
-  /\b(?:this|the|that)\s+(?:project|market|plant|park|work|facility|factory|school|site|route|road)\b|\bthe investor\b|\bit\s+(?:has|is|was|covers)\b|\b(?:du an|cong trinh|nha may|cho|khu)\s+(?:nay|tren)\b|\bday la\b|\b(?:this|it) is an?\b|\bwith a total (?:investment|cost|capital)\b|\bin phase\b|\bgiai doan 1\b/;
+  /^(?:it|this|that|these|the project|the work)\b|\b(?:this|the|that)\s+(?:project|market|plant|park|work|facility|factory|school|site|route|road)\b|\bthe investor\b|\bit\s+(?:has|is|was|covers)\b|\b(?:du an|cong trinh|nha may|cho|khu)\s+(?:nay|tren)\b|\bday la\b|\b(?:this|it) is an?\b|\bwith a total (?:investment|cost|capital)\b|\bin phase\b|\bgiai doan 1\b/;
 
 interface Mention {
   category: Category;
@@ -174,6 +177,15 @@ export function findFeatureMentions(text: string, spans: readonly [number, numbe
       const e = s + m[0].length;
       if (out.some((o) => s < o.range[1] && o.range[0] < e)) continue;
       const named = category === 'road' ? null : nameAround(text, fc, s, e);
+      // "các công trình và chợ", "border markets": a kind of thing, not one feature
+      if (
+        !named &&
+        (/(?:\b(?:cac|nhung|va|and|or|of|all|many|new)\s+|,\s*)(?:\S+\s+){0,3}$/.test(
+          f.slice(Math.max(0, s - 30), s),
+        ) ||
+          (/s$/.test(m[0]) && category !== 'road'))
+      )
+        continue;
       out.push({
         category,
         range: named?.range ?? [s, e],
@@ -203,7 +215,7 @@ const INDICATORS: [string, RegExp, string][] = [
   ['bn_vnd', /mobili[sz]|huy dong/, 'capital_mobilised_bn_vnd'],
   ['bn_vnd', /infrastructure|ha tang/, 'infrastructure_capital_cumulative_bn_vnd'],
   ['km', /border|bien gioi/, 'border_length_km'],
-  ['km', /road|route|giao thong|duong/, 'rural_road_length_km'],
+  ['km', /road|route|traffic|transport|giao thong|duong/, 'rural_road_length_km'],
   ['projects', /rural (?:road|traffic|transport)|giao thong nong thon/, 'rural_road_projects_count'],
   ['projects', /national target|muc tieu quoc gia/, 'ntp_projects_count'],
   ['bts_stations', /./, 'bts_stations_count'],
@@ -336,6 +348,20 @@ export async function buildCandidates(
   const { text, spans, places, figures, lang } = input;
   const f = fold(text);
   const mentions = findFeatureMentions(text, spans);
+  // a road named by its reference in a sentence that upgrades or builds it is a road project
+  for (const p of places) {
+    const ref = p.place.road?.ref;
+    if (!ref) continue;
+    for (const r of p.place.ranges) {
+      const si = sentenceAt(spans, r[0]);
+      if (si < 0 || !UPGRADE.test(f.slice(...spans[si]!))) continue;
+      const name = lang === 'vi' ? `Nâng cấp ${ref}` : `${ref} upgrade`;
+      const same = mentions.find((m) => m.category === 'road' && m.sentence === si);
+      if (same) same.name ??= name;
+      else mentions.push({ category: 'road', range: r, name, sentence: si });
+    }
+  }
+  mentions.sort((a, b) => a.range[0] - b.range[0]);
   const bySentence = new Map<number, Mention[]>();
   for (const m of mentions) bySentence.set(m.sentence, [...(bySentence.get(m.sentence) ?? []), m]);
 
@@ -365,12 +391,9 @@ export async function buildCandidates(
   const draftOf = new Map<Mention, Draft>();
   for (const m of mentions) {
     const key = m.name ? fold(m.name) : null;
-    let d = drafts.find(
-      (x) =>
-        x.category === m.category &&
-        ((key && x.name && fold(x.name) === key) ||
-          (!key && x.mentions.some((y) => Math.abs(y.sentence - m.sentence) <= 1))),
-    );
+    let d = key
+      ? drafts.find((x) => x.category === m.category && x.name && fold(x.name) === key)
+      : drafts.findLast((x) => x.category === m.category);
     if (!d) {
       d = { category: m.category, name: m.name, mentions: [], figures: [] };
       drafts.push(d);
@@ -434,7 +457,8 @@ export async function buildCandidates(
   figures.forEach((fig, i) => {
     if (owner.has(i)) return;
     const si = sentenceAt(spans, fig.range[0]);
-    const place = placeFor(places, [si], fig.range[0]) ?? main;
+    // no unit in its sentence ("the commune built..."): the one named last just before
+    const place = placeFor(places, [si], fig.range[0]) ?? placeFor(places, [si - 1], fig.range[0]) ?? main;
     if (!place?.place.unit) return;
     const sentence = si >= 0 ? text.slice(...spans[si]!) : '';
     const before = si >= 0 ? text.slice(spans[si]![0], fig.range[1] + 40) : '';

@@ -90,7 +90,8 @@ const MEASURE_AFTER: UnitDef[] = [
   { re: /^\s*(?:m2|m²|square met(?:er|re)s?\b|met vuong\b)/, unit: 'm2', measures: 'area' },
   { re: /^\s*(?:ha\b|hectares?\b|hecta\b|hec-ta\b)/, unit: 'ha', measures: 'area' },
   { re: /^\s*(?:km\b|kilomet(?:er|re)s?\b|ki-lo-met\b|kilomet\b)/, unit: 'km', measures: 'length' },
-  { re: /^\s*(?:m\b(?![²2])|met(?:er|re)s\b|met\b(?!\s+vuong))/, unit: 'm', measures: 'length' },
+  { re: /^\s*(?:m3|m³|cubic met(?:er|re)s?\b|khoi\b)/, unit: 'm3', measures: 'volume' },
+  { re: /^\s*(?:m\b(?![²2³])|met(?:er|re)s\b|met\b(?!\s+vuong))/, unit: 'm', measures: 'length' },
 ];
 
 const COUNT_NOUNS: [string, string][] = [

@@ -87,7 +87,7 @@ const EN_LIST_BEFORE = new RegExp(
 
 /** Capitalised English words that start a sentence or a phrase, not a name. */
 const LEADING =
-  /^(?:(?:In|The|At|Of|For|From|To|And|Also|Both|Each|All|Many|With|By|This|That|These|Those|Nearby|Neighbouring|Neighboring|Border|Mountainous|Remote|Former|Old|New|Whole|Entire|Rural|Urban|Mr|Mrs|Ms|When|Where|While|As|On|Since|After|Before|During|Through|Across|Within|Under|Over|Its|Their|Our|Vietnam's|Vietnamese|Lao|Chinese|Under|Provincial|District|Commune|Most|Other|Several|Some|Two|Three|Four|Five|Phase|Km|Central|Northern|Southern|Western|Eastern|Upland|Highland|Lowland|Among|Including|Like|Such|Besides|Especially|Particularly|Notably|Then|Now|Today|Thanks|According|Located|Situated|Built|Held)\s+)+/;
+  /^(?:(?:In|The|At|Of|For|From|To|And|Also|Both|Each|All|Many|With|By|This|That|These|Those|Nearby|Neighbouring|Neighboring|Border|Mountainous|Remote|Former|Old|New|Whole|Entire|Rural|Urban|Mr|Mrs|Ms|When|Where|While|As|On|Since|After|Before|During|Through|Across|Within|Under|Over|Its|Their|Our|Vietnam's|Vietnamese|Chinese|Under|Provincial|District|Commune|Most|Other|Several|Some|Two|Three|Four|Five|Phase|Km|Central|Northern|Southern|Western|Eastern|Upland|Highland|Lowland|Among|Including|Like|Such|Besides|Especially|Particularly|Notably|Then|Now|Today|Thanks|According|Located|Situated|Built|Held)\s+)+/;
 
 function levelOf(kind: string, table: [string, Level | null][]): Level | null {
   const k = kind.toLowerCase().replace(/\s+/g, ' ');
