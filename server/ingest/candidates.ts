@@ -137,14 +137,14 @@ function nameAround(text: string, fc: string, s: number, e: number): { name: str
   // English: "Kim Son town water plant", "Nam Son Industrial Park", "the Que Phong district waste treatment"
   const before = fc.slice(Math.max(0, s - 60), s);
   const en =
-    /((?:[A-Z][a-z']*(?:-[A-Za-z][a-z']*)?\s+){1,4})(?:(?:town|commune|district|province|city)\s+)?$/.exec(
+    /((?:[A-Z][a-z']+(?:-[A-Za-z][a-z']*)? +)(?:(?:[A-Z][a-z']+(?:-[A-Za-z][a-z']*)?|[A-Z]) +){0,3})(?:(?:town|commune|district|province|city) +)?$/.exec(
       before,
     );
   if (en) {
     const words = en[1]!.trim().split(/\s+/);
     while (
       words.length &&
-      /^(?:The|In|At|Also|And|Of|For|This|A|An|By|With|From|On|To|New|Old)$/.test(words[0]!)
+      /^(?:The|In|At|Also|And|Of|For|This|A|An|By|With|From|On|To|New|Old|\w+ing)$/.test(words[0]!)
     )
       words.shift();
     if (words.length) {
@@ -153,7 +153,7 @@ function nameAround(text: string, fc: string, s: number, e: number): { name: str
     }
   }
   // Vietnamese: "chợ Kim Sơn", "khu công nghiệp Nam Sơn"
-  const after = /^\s+((?:thi tran |xa |huyen )?[A-Z][a-z']*(?:\s+(?:[A-Z][a-z']*|\d+))*)/.exec(
+  const after = /^ +((?:thi tran |xa |huyen )?[A-Z][a-z']+(?: +(?:[A-Z][a-z']*|\d+\b))*)/.exec(
     fc.slice(e, e + 60),
   );
   if (after) {
@@ -200,7 +200,7 @@ export function findFeatureMentions(text: string, spans: readonly [number, numbe
 // ── Indicators ──────────────────────────────────────────────────────────────
 
 const INDICATORS: [string, RegExp, string][] = [
-  ['pct', /multidimensional|da chieu/, 'multidimensional_poverty_rate_pct'],
+  ['pct', /multi-?dimensional|da chieu/, 'multidimensional_poverty_rate_pct'],
   ['pct', /poverty|poor household|ho ngheo|ngheo/, 'poverty_rate_pct'],
   ['pct', /smartphone|dien thoai thong minh/, 'smartphone_users_pct'],
   ['pct', /3g|4g|mobile|phu song/, 'mobile_3g4g_residential_coverage_pct'],
@@ -221,7 +221,7 @@ const INDICATORS: [string, RegExp, string][] = [
   ['bts_stations', /./, 'bts_stations_count'],
   ['households', /poor|ngheo/, 'poor_households_central_standard_count'],
   ['households', /./, 'households_count'],
-  ['people', /population|dan so/, 'population'],
+  ['people', /population|dan so|inhabitants|residents|nhan khau|households? with|\bho voi\b/, 'population'],
   ['ha', /pineapple|dua/, 'pineapple_area_ha'],
   ['ha', /macadamia|mac ca/, 'macadamia_area_ha'],
   ['ha', /coffee|ca phe/, 'coffee_area_ha'],
@@ -235,9 +235,19 @@ const INDICATORS: [string, RegExp, string][] = [
 ];
 
 /** The indicator a figure of a unit is, from its unit and the words of its sentence before it. */
-export function indicatorOf(figure: Pick<FoundFigure, 'unit' | 'measures'>, context: string): string {
+export function indicatorOf(
+  figure: Pick<FoundFigure, 'unit' | 'measures'>,
+  context: string,
+  after = '',
+): string {
+  // "256.5 hectares of honey pineapple": the words right after the figure first, then those just before, then its sentence
+  const a = fold(after)
+    .split(/[,;]|\.(?!\d)/)[0]!
+    .slice(0, 60);
   const c = fold(context);
-  for (const [unit, re, code] of INDICATORS) if (unit === figure.unit && re.test(c)) return code;
+  for (const words of [a, c.slice(-80), c])
+    for (const [unit, re, code] of INDICATORS)
+      if (unit === figure.unit && (words !== a || re.source !== '.') && re.test(words)) return code;
   if (figure.unit === 'bn_vnd') return `${figure.measures}_bn_vnd`;
   if (figure.measures === 'count') return `${figure.unit}_count`;
   return `${figure.measures}_${figure.unit}`;
@@ -312,6 +322,28 @@ function placeFor(places: PlaceInfo[], sentences: number[], at: number): PlaceIn
   return units.sort(
     (a, b) => (LEVEL_ORDER[a.level ?? ''] ?? 1.5) - (LEVEL_ORDER[b.level ?? ''] ?? 1.5) || dist(a) - dist(b),
   )[0]!;
+}
+
+const REFERRED =
+  /\b(?:the|this|that|entire|whole)\s+(commune|district|province)\b|\b(?:toan\s+)?(xa|huyen|tinh)\s+(?:nay|da|co|hien)\b/g;
+
+/** "the entire commune now has…", "toàn xã có…": the unit of that level named last before `at`. */
+function referred(places: PlaceInfo[], sentence: string, at: number): PlaceInfo | null {
+  const m = [...sentence.matchAll(REFERRED)].pop();
+  if (!m) return null;
+  const word = m[1] ?? m[2]!;
+  const level = /commune|xa/.test(word) ? 'commune' : /district|huyen/.test(word) ? 'district' : 'province';
+  let best: PlaceInfo | null = null;
+  let bestAt = -1;
+  for (const p of places) {
+    if (p.level !== level) continue;
+    for (const [s] of p.place.ranges)
+      if (s < at && s > bestAt) {
+        best = p;
+        bestAt = s;
+      }
+  }
+  return best;
 }
 
 /** The unit the article is about: the district or province named most often (then first). */
@@ -454,14 +486,27 @@ export async function buildCandidates(
 
   // the other figures: indicators of the nearest unit of their sentence, else of the article's main unit
   const main = mainUnit(places);
+  // the unit each sentence is about: one it names, one it refers to ("the commune"), else the one before in its paragraph
+  const focus: (PlaceInfo | null)[] = [];
+  spans.forEach(([s, e], si) => {
+    const samePara = si > 0 && !text.slice(spans[si - 1]![1], s).includes('\n');
+    focus.push(
+      placeFor(places, [si], s) ?? referred(places, f.slice(s, e), e) ?? (samePara ? focus[si - 1]! : null),
+    );
+  });
   figures.forEach((fig, i) => {
     if (owner.has(i)) return;
     const si = sentenceAt(spans, fig.range[0]);
     // no unit in its sentence ("the commune built..."): the one named last just before
-    const place = placeFor(places, [si], fig.range[0]) ?? placeFor(places, [si - 1], fig.range[0]) ?? main;
+    const place =
+      placeFor(places, [si], fig.range[0]) ??
+      referred(places, f.slice(spans[si]![0], fig.range[0]), fig.range[0]) ??
+      focus[si - 1] ??
+      main;
     if (!place?.place.unit) return;
     const sentence = si >= 0 ? text.slice(...spans[si]!) : '';
-    const before = si >= 0 ? text.slice(spans[si]![0], fig.range[1] + 40) : '';
+    const before = si >= 0 ? text.slice(spans[si]![0], fig.range[0]) : '';
+    const after = text.slice(fig.range[1], si >= 0 ? spans[si]![1] : fig.range[1]);
     const id = `c${++n}`;
     of.set(fig.id, id);
     candidates.push({
@@ -469,7 +514,7 @@ export async function buildCandidates(
       type: 'indicator',
       unit: place.place.unit.slug,
       unit_code: place.place.unit.code,
-      indicator: indicatorOf(fig, before),
+      indicator: indicatorOf(fig, before, after),
       value: fig.value,
       qualifier: fig.qualifier,
       year: fig.year,

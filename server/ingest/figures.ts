@@ -262,6 +262,9 @@ export function findFigures(text: string, spans: readonly [number, number][]): F
       if (t) {
         year = t.year;
         period = t.period;
+      } else if (si > 0 && !text.slice(spans[si - 1]![1], spans[si]![0]).includes('\n')) {
+        // a sentence without a date continues the period of the one before it in its paragraph
+        period = times[si - 1]!.find((x) => x.period)?.period ?? null;
       }
     }
     const sentenceStart = si >= 0 ? spans[si]![0] : 0;

@@ -253,8 +253,11 @@ export function findRoadMentions(text: string): RoadMention[] {
     if (a.ref === b.ref) continue;
     const gap = f.slice(a.range[1], b.range[0]);
     if (gap.length > 120 || /[.;!?\n]/.test(gap)) continue;
-    if (
-      /^\s*\(\s*$/.test(gap) ||
+    if (/^\s*\(\s*$/.test(gap)) {
+      // "National Highway 18C (provincial road 344)": the provincial road is part of the national one
+      if (a.class === 'national' && b.class === 'provincial') b.part_of = a.ref;
+      else a.part_of = b.ref;
+    } else if (
       /\b(?:part of|section of|belongs? to|belonging to|thuoc|mot phan cua|mot doan cua|doan cua|now|nay la|tuc)\b[^,]*$/.test(
         gap,
       )
@@ -509,7 +512,7 @@ async function gatePlaces(
   const byName = new Map(layer.map((g) => [plain(g.name).replace(GATE_NAME, ''), g]));
   const out = new Map<string, PlaceInfo>();
   for (const g of gates) {
-    const key = plain(g.name);
+    const key = plain(g.name).replace(/\s+(?:international|main|secondary|auxiliary|quoc te)$/, '');
     const known = byName.get(key) ?? null;
     const id = known?.slug ?? `gate:${key}`;
     const seen = out.get(id);
