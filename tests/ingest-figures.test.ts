@@ -75,6 +75,12 @@ describe('figures', () => {
       [20, 'ha', 'exact'],
       [82.5, 'pct', 'up_to'],
     ]);
+    expect(
+      figures('with 21 target groups and 73 specific tasks, after 3 years').map((f) => [f.value, f.unit]),
+    ).toEqual([
+      [21, 'groups'],
+      [73, 'tasks'],
+    ]);
     expect(figures('lên đến 35 trạm BTS và khoảng 650 hộ')).toMatchObject([
       { value: 35, unit: 'bts_stations', qualifier: 'up_to' },
       { value: 650, unit: 'households', qualifier: 'about' },

@@ -135,6 +135,17 @@ const COUNTS: UnitDef[] = COUNT_NOUNS.map(([unit, re]) => ({
   measures: 'count',
 }));
 
+/** Nouns after a number that are no count of things the atlas holds (durations, ranks, repetitions). */
+const NOT_COUNTED =
+  /^(?:years|months|weeks|days|hours|minutes|seconds|decades|centuries|times|steps|levels|stages|phases|rounds|ways|stars|points|percent|ones|others|sides|kinds|types|lanes|metres|meters|kilometres|kilometers|tons|tonnes|degrees|dollars|units)$/;
+
+/** Any other English plural noun after a number ("73 specific tasks"): a count of that noun. */
+function otherCount(after: string): { def: UnitDef; length: number; multiplier: number } | null {
+  const m = new RegExp(String.raw`^\s+${ADJ}([a-z]{3,}s)\b`).exec(after);
+  if (!m || NOT_COUNTED.test(m[1]!) || /(?:ss|us|is)$/.test(m[1]!)) return null;
+  return { def: { re: /$/, unit: m[1]!, measures: 'count' }, length: m[0].length, multiplier: 1 };
+}
+
 /** The qualifier written before the number ("gần 42", "more than 2,800"), in the folded text before it. */
 const QUALIFIERS: [Qualifier, RegExp][] = [
   ['nearly', /\b(?:nearly|almost|close to|gan|xap xi|gan nhu)\s*$/],
@@ -238,6 +249,7 @@ export function findFigures(text: string, spans: readonly [number, number][]): F
       if (unit) start -= prefix[0].length;
     }
     unit ??= matchUnit(MONEY_AFTER, after) ?? matchUnit(MEASURE_AFTER, after) ?? matchUnit(COUNTS, after);
+    if (!unit && !isYear(value0, raw)) unit = otherCount(after);
     if (!unit) continue;
     if (isYear(value0, raw) && unit.def.measures === 'count' && unit.multiplier === 1) continue;
     // a fraction "44/52" or a date is not a figure of its own
