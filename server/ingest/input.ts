@@ -2,18 +2,16 @@
  * What `POST /api/ingest` and `npm run ingest` take, checked: a bad field is
  * a 400 naming it (ProblemError from badRequest), before anything is read.
  */
+import { unitQuery } from '../gazetteer/route.ts';
 import { badRequest } from '../http/problem.ts';
 import type { IngestInput } from './types.ts';
 
 const FIELDS = new Set(['text', 'html', 'source', 'published', 'lang']);
 const SOURCE_FIELDS = new Set(['title', 'url', 'publisher']);
 
-/** A real day YYYY-MM-DD between 1900 and 2100. */
+/** A real day YYYY-MM-DD between 1900 and 2100 (the check of GET /api/units/{code}?at=). */
 export function isDay(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  const y = Number(s.slice(0, 4));
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && y >= 1900 && y <= 2100;
+  return unitQuery.shape.at.safeParse(s).success;
 }
 
 function optionalText(v: unknown, name: string, max: number): string | null {
