@@ -65,6 +65,7 @@ describe('ingest()', () => {
     expect(market.properties).toMatchObject({
       category: 'market',
       investment_bn_vnd: 14.6,
+      funding: 'state_budget',
       area_m2: 3000,
       figure_qualifiers: { area_m2: 'over' },
       details: { kiosks: 96 },

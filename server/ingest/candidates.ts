@@ -466,7 +466,11 @@ export async function buildCandidates(
       lang,
       place,
       location,
-      sentences.map((s) => f.slice(...spans[s]!)).join(' '),
+      // its own sentences and those of its figures ("It cost VND 14.6 billion from the state budget")
+      [...new Set([...sentences, ...figs.map((x) => sentenceAt(spans, x.range[0]))])]
+        .sort((a, b) => a - b)
+        .map((s) => f.slice(...spans[s]!))
+        .join(' '),
       text,
       spans,
     );
