@@ -47,6 +47,7 @@ import { type HttpTimeouts, httpServer } from './http/server.ts';
 import { serverTiming } from './http/timing.ts';
 import { importRouter } from './import/http.ts';
 import { acceptRouter } from './ingest/accept.ts';
+import { ingestRouter } from './ingest/route.ts';
 import { openapiRouter } from './openapi.ts';
 import type { Redis } from './redis.ts';
 import { searchRouter } from './search/route.ts';
@@ -227,6 +228,7 @@ function expressApp(
   app.use(editRouter(database, auth, config.BODY_LIMIT));
   // Ingestion's review: the candidates an editor accepted (server/ingest/accept.ts).
   app.use(acceptRouter(database, auth));
+  app.use(ingestRouter(database.db, auth));
   app.use(auditRouter(database.db, auth));
   app.use(fontsRouter(path.join(clientDist, '..', 'fonts')));
   app.use(stylesRouter(database.db, version));

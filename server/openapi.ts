@@ -25,6 +25,7 @@ import { servicePaths } from './http/openapi.ts';
 import { type Input, readParams } from './http/params.ts';
 import { importPaths } from './import/http-openapi.ts';
 import { acceptPaths } from './ingest/accept-openapi.ts';
+import { ingestPaths } from './ingest/openapi.ts';
 import { searchPaths } from './search/openapi.ts';
 import { sourcesPaths } from './sources/openapi.ts';
 import { stylesPaths } from './styles/openapi.ts';
@@ -44,6 +45,7 @@ function rootPaths(): ZodOpenApiPathsObject {
     ...servicePaths,
     ...sessionPaths,
     ...importPaths,
+    ...ingestPaths,
     ...auditPaths,
     ...acceptPaths,
   };

@@ -42,13 +42,15 @@ export interface ResolveOptions {
 
 export interface ResolvedPlace {
   code: string | null;
+  /** The unit's slug (its key: codes are reused across eras). */
+  slug: string;
   era: '2025' | 'before-2025';
   level: string;
   name: string;
   kind: string;
   province: { code: string | null; name: string } | null;
   district?: { code: string | null; name: string };
-  successors: { code: string | null; name: string; type: 'full' | 'partial' | null }[];
+  successors: { code: string | null; slug: string; name: string; type: 'full' | 'partial' | null }[];
   score: number;
 }
 
@@ -112,10 +114,10 @@ export async function resolvePlace(
       ORDER BY score DESC, c.valid_to DESC NULLS FIRST, c.code
       LIMIT ${options.limit ?? 10}
     )
-    SELECT c.code, CASE WHEN c.valid_to IS NULL THEN '2025' ELSE 'before-2025' END AS era, c.level, c.name, c.kind,
+    SELECT c.code, c.slug, CASE WHEN c.valid_to IS NULL THEN '2025' ELSE 'before-2025' END AS era, c.level, c.name, c.kind,
       CASE WHEN pr.id IS NULL THEN NULL ELSE json_build_object('code', pr.code, 'name', pr.name) END AS province,
       CASE WHEN d.id IS NULL THEN NULL ELSE json_build_object('code', d.code, 'name', d.name) END AS district,
-      COALESCE((SELECT json_agg(json_build_object('code', b.code, 'name', b.name, 'type', s.type) ORDER BY b.code)
+      COALESCE((SELECT json_agg(json_build_object('code', b.code, 'slug', b.slug, 'name', b.name, 'type', s.type) ORDER BY b.code)
                 FROM unit_successors s JOIN admin_units b ON b.id = s.successor_id WHERE s.unit_id = c.id), '[]') AS successors,
       round(h.score::numeric, 3)::float8 AS score
     FROM hits h JOIN admin_units c ON c.id = h.id

@@ -1,0 +1,318 @@
+/**
+ * Figures of an article: a number with its unit, how it is qualified, the
+ * year or period it refers to and what it measures, in Vietnamese and
+ * English. Pure functions over the article's text (offsets are UTF-16 units
+ * of that text).
+ *
+ *   findFigures('Nhà máy nước gần 42 tỷ đồng, hoàn thành năm 2017', 'vi')
+ *   // [{ text: 'gần 42 tỷ đồng', range: [13, 27], value: 42, unit: 'bn_vnd',
+ *   //    qualifier: 'nearly', year: 2017, period: null, measures: 'investment' }]
+ *
+ * Numbers: "1.200" and "1,200" are 1200, "2,5" and "2.5" are 2.5 (the
+ * separator followed by three digits groups thousands, otherwise it is the
+ * decimal point). Money is canonical in billion VND (bn_vnd): trillion and
+ * "nghìn tỷ" ×1000, million ÷1000. A year (1900-2100 with nothing after it
+ * that makes it a figure) is never a figure.
+ */
+
+import { fold, sentenceAt } from './text.ts';
+import type { Qualifier } from './types.ts';
+
+export interface FoundFigure {
+  text: string;
+  range: [number, number];
+  value: number;
+  unit: string;
+  qualifier: Qualifier;
+  year: number | null;
+  period: [number, number] | null;
+  measures: string;
+}
+
+/** "1.200" → 1200, "2,5" → 2.5, "2,048" → 2048, "3.2" → 3.2; NaN when not a number. */
+export function parseNumber(raw: string): number {
+  const s = raw.trim();
+  if (!/^\d[\d.,]*$/.test(s)) return Number.NaN;
+  const dots = s.split('.').length - 1;
+  const commas = s.split(',').length - 1;
+  let t: string;
+  if (dots && commas) {
+    // the last separator is the decimal point
+    const dec = s.lastIndexOf('.') > s.lastIndexOf(',') ? '.' : ',';
+    const group = dec === '.' ? ',' : '.';
+    t = s.split(group).join('').replace(dec, '.');
+  } else if (dots + commas > 1) {
+    t = s.replace(/[.,]/g, '');
+  } else if (dots + commas === 1) {
+    const [int, frac] = s.split(/[.,]/) as [string, string];
+    t = frac.length === 3 && int !== '0' ? int + frac : `${int}.${frac}`;
+  } else t = s;
+  return Number(t);
+}
+
+interface UnitDef {
+  /** A regular expression over the folded (lower-case, unaccented) text, anchored after the number. */
+  re: RegExp;
+  unit: string;
+  factor?: number;
+  measures: string;
+}
+
+// Between the number and a count noun, English allows a few adjectives ("105 rural traffic projects").
+const ADJ = String.raw`(?:(?!(?:the|a|an|of|in|and|or|to|for|with|from|by|at|on|per|which|that|this|these|those|its|their|were|was|are|is|be|has|have|had)\b)[a-z][a-z-]*\s+){0,3}`;
+
+const MONEY_AFTER: UnitDef[] = [
+  {
+    re: /^\s*(?:nghin|ngan)\s+ty(?:\s+dong|\s+vnd)?\b/,
+    unit: 'bn_vnd',
+    factor: 1000,
+    measures: 'investment',
+  },
+  { re: /^\s*ty\s+dong\b|^\s*ty\b(?!\s+(?:le|trong)\b)/, unit: 'bn_vnd', measures: 'investment' },
+  { re: /^\s*trieu\s+(?:dong|vnd)\b/, unit: 'bn_vnd', factor: 0.001, measures: 'investment' },
+  { re: /^\s*trieu\s+(?:usd|do la)\b/, unit: 'm_usd', measures: 'investment' },
+  { re: /^\s*(?:trillion|tn)\b(?:\s+(?:vnd|dong))?/, unit: 'bn_vnd', factor: 1000, measures: 'investment' },
+  { re: /^\s*(?:billion|bn|bil)\b(?:\s+(?:vnd|dong))?/, unit: 'bn_vnd', measures: 'investment' },
+  { re: /^\s*million\s+(?:vnd|dong)\b/, unit: 'bn_vnd', factor: 0.001, measures: 'investment' },
+  { re: /^\s*(?:million\s+usd|million\s+us\s+dollars|musd)\b/, unit: 'm_usd', measures: 'investment' },
+];
+
+/** After "VND" / "USD" before the number: "VND 2.5 trillion". */
+const MONEY_PREFIXED: UnitDef[] = [
+  { re: /^\s*(?:trillion|tn)\b/, unit: 'bn_vnd', factor: 1000, measures: 'investment' },
+  { re: /^\s*(?:billion|bn)\b/, unit: 'bn_vnd', measures: 'investment' },
+  { re: /^\s*million\b/, unit: 'bn_vnd', factor: 0.001, measures: 'investment' },
+];
+
+const MEASURE_AFTER: UnitDef[] = [
+  { re: /^\s*(?:%|percent\b|per cent\b|phan tram\b)/, unit: 'pct', measures: 'rate' },
+  { re: /^\s*(?:km2|km²|square kilomet(?:er|re)s?\b)/, unit: 'km2', measures: 'area' },
+  { re: /^\s*(?:m2|m²|square met(?:er|re)s?\b|met vuong\b)/, unit: 'm2', measures: 'area' },
+  { re: /^\s*(?:ha\b|hectares?\b|hecta\b|hec-ta\b)/, unit: 'ha', measures: 'area' },
+  { re: /^\s*(?:km\b|kilomet(?:er|re)s?\b|ki-lo-met\b|kilomet\b)/, unit: 'km', measures: 'length' },
+  { re: /^\s*(?:m3|m³|cubic met(?:er|re)s?\b|khoi\b)/, unit: 'm3', measures: 'volume' },
+  { re: /^\s*(?:m\b(?![²2³])|met(?:er|re)s\b|met\b(?!\s+vuong))/, unit: 'm', measures: 'length' },
+];
+
+const COUNT_NOUNS: [string, string][] = [
+  ['bts_stations', String.raw`(?:bts\s+stations?|tram\s+(?:phat\s+song\s+)?bts|bts\b)`],
+  [
+    'households',
+    String.raw`(?:${ADJ}households?\b|ho\s+gia\s+dinh\b|ho\s+dan\b|ho\b(?!\s+(?:tro|chua|so|ten|khau)\b))`,
+  ],
+  [
+    'people',
+    String.raw`(?:${ADJ}(?:people|persons|residents|inhabitants|members|students|pupils|visitors|tourists)\b|(?:luot\s+)?(?:nguoi|nhan\s+khau|thanh\s+vien|hoc\s+sinh|du\s+khach)\b)`,
+  ],
+  [
+    'workers',
+    String.raw`(?:${ADJ}(?:workers|labou?rers|employees|jobs)\b|(?:lao\s+dong|cong\s+nhan|viec\s+lam)\b)`,
+  ],
+  [
+    'enterprises',
+    String.raw`(?:${ADJ}(?:enterprises|businesses|companies|firms|investors)\b|(?:doanh\s+nghiep|nha\s+dau\s+tu)\b)`,
+  ],
+  ['projects', String.raw`(?:${ADJ}(?:projects|works)\b|(?:du\s+an|cong\s+trinh)\b)`],
+  [
+    'kiosks',
+    String.raw`(?:${ADJ}(?:kiosks|stalls|booths)\b|(?:ki[- ]?ot|ki[- ]?os|gian\s+hang|quay\s+hang)\b)`,
+  ],
+  ['communes', String.raw`(?:${ADJ}communes\b|xa\b(?!\s+hoi))`],
+  ['villages', String.raw`(?:${ADJ}(?:villages|hamlets)\b|(?:thon|ban|lang)\b(?=\s*(?:[,.;)]|va\b|$)))`],
+  ['schools', String.raw`(?:${ADJ}schools\b|(?:truong|truong\s+hoc)\b)`],
+  ['classrooms', String.raw`(?:${ADJ}classrooms\b|phong\s+hoc\b)`],
+  ['products', String.raw`(?:${ADJ}products\b|san\s+pham\b)`],
+  ['cooperatives', String.raw`(?:${ADJ}cooperatives\b|hop\s+tac\s+xa\b|htx\b)`],
+  ['houses', String.raw`(?:${ADJ}(?:houses|homes)\b|(?:can\s+)?nha\b(?!\s+(?:may|nuoc|o\b)))`],
+  ['markets', String.raw`(?:${ADJ}markets\b)`],
+  ['floors', String.raw`(?:floors|storeys|stories|tang\b)`],
+  ['toilets', String.raw`(?:${ADJ}toilets\b|nha\s+tieu\b|nha\s+ve\s+sinh\b)`],
+];
+
+const COUNTS: UnitDef[] = COUNT_NOUNS.map(([unit, re]) => ({
+  re: new RegExp(String.raw`^\s*(?:(thousand|nghin|ngan|million|trieu)\s+)?${re}`),
+  unit,
+  measures: 'count',
+}));
+
+/** Nouns after a number that are no count of things the atlas holds (durations, ranks, repetitions). */
+const NOT_COUNTED =
+  /^(?:years|months|weeks|days|hours|minutes|seconds|decades|centuries|times|steps|levels|stages|phases|rounds|ways|stars|points|percent|ones|others|sides|kinds|types|lanes|metres|meters|kilometres|kilometers|tons|tonnes|degrees|dollars|units)$/;
+
+/** Any other English plural noun after a number ("73 specific tasks"): a count of that noun. */
+function otherCount(after: string): { def: UnitDef; length: number; multiplier: number } | null {
+  const m = new RegExp(String.raw`^\s+${ADJ}([a-z]{3,}s)\b`).exec(after);
+  if (!m || NOT_COUNTED.test(m[1]!) || /(?:ss|us|is)$/.test(m[1]!)) return null;
+  return { def: { re: /$/, unit: m[1]!, measures: 'count' }, length: m[0].length, multiplier: 1 };
+}
+
+/** The qualifier written before the number ("gần 42", "more than 2,800"), in the folded text before it. */
+const QUALIFIERS: [Qualifier, RegExp][] = [
+  ['nearly', /\b(?:nearly|almost|close to|gan|xap xi|gan nhu)\s*$/],
+  ['over', /\b(?:more than|over|above|in excess of|exceeding|upwards of|hon|tren|vuot)\s*$/],
+  [
+    'about',
+    /\b(?:about|around|approximately|roughly|some|an estimated|estimated at|khoang|chung|uoc tinh|uoc khoang|uoc)\s*$/,
+  ],
+  ['up_to', /\b(?:up to|as much as|as many as|as high as|len den|len toi|toi da)\s*$/],
+];
+
+// Not inside a word or a reference (QL4B), but glued to a unit (277km) or after VND (VND2,048).
+const NUMBER =
+  /(?<![\d.,])(?<!\p{L}(?<!vnd|usd))(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d])/gu;
+
+/** Year or period expressions of a sentence: "in the 2021-2025 period", "giai đoạn 2021 - 2025", "năm 2024". */
+export interface TimeRef {
+  at: number;
+  year: number | null;
+  period: [number, number] | null;
+}
+
+const Y = String.raw`((?:19|20)\d\d)`;
+const PERIOD = new RegExp(String.raw`(?<!\d)${Y}\s*(?:-|–|—|to|den|toi)\s*${Y}(?!\d)`, 'g');
+const YEAR = new RegExp(
+  String.raw`\b(?:in|by|since|until|till|of|during|nam|den|trong|tu|cuoi|dau|the end of|end of|early|late|mid|year)\s+(?:nam\s+)?${Y}(?!\d)|\b(?:quarter|quy\s+\w+)\s+(?:of\s+)?(?:nam\s+)?${Y}(?!\d)|(?<!\d)${Y}(?!\d)(?=\s*[,.;)])`,
+  'g',
+);
+
+export function timeRefs(folded: string): TimeRef[] {
+  const out: TimeRef[] = [];
+  for (const m of folded.matchAll(PERIOD)) {
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    if (b > a && b - a <= 30) out.push({ at: m.index!, year: null, period: [a, b] });
+  }
+  for (const m of folded.matchAll(YEAR)) {
+    const y = Number(m[1] ?? m[2] ?? m[3]);
+    if (out.some((r) => r.period && m.index! >= r.at && m.index! < r.at + 12)) continue;
+    out.push({ at: m.index!, year: y, period: null });
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+function isYear(value: number, raw: string): boolean {
+  return /^\d{4}$/.test(raw) && value >= 1900 && value <= 2100;
+}
+
+const MEASURE_WORDS: [string, RegExp][] = [
+  ['revenue', /\b(?:revenue|doanh thu|thu ngan sach|budget revenue)\b/],
+  ['trade_value', /\b(?:export|import|trade|turnover|kim ngach|xuat khau|nhap khau)\b/],
+  ['income', /\b(?:income|thu nhap)\b/],
+  ['support', /\b(?:support|subsid|ho tro)\w*/],
+  ['capital', /\b(?:capital|funds?|mobili[sz]ed|allocated|von|huy dong|bo tri)\b/],
+];
+
+/** What a money figure measures, from the words just before it in its sentence. */
+function moneyMeasure(before: string): string {
+  const near = before.slice(-60);
+  for (const [m, re] of MEASURE_WORDS) if (re.test(near)) return m;
+  return 'investment';
+}
+
+function matchUnit(
+  defs: UnitDef[],
+  after: string,
+): { def: UnitDef; length: number; multiplier: number } | null {
+  for (const def of defs) {
+    const m = def.re.exec(after);
+    if (!m) continue;
+    const mult = m[1];
+    const multiplier = !mult ? 1 : /thousand|nghin|ngan/.test(mult) ? 1000 : 1_000_000;
+    return { def, length: m[0].length, multiplier };
+  }
+  return null;
+}
+
+/**
+ * Every figure of `text`. `sentences` are the [start, end) of its sentences
+ * (text.ts); the year or period of a figure is the one nearest it in its
+ * sentence, else none.
+ */
+export function findFigures(text: string, spans: readonly [number, number][]): FoundFigure[] {
+  const folded = fold(text);
+  const out: FoundFigure[] = [];
+  const times = spans.map(([s, e]) => timeRefs(folded.slice(s, e)).map((t) => ({ ...t, at: t.at + s })));
+  for (const m of folded.matchAll(NUMBER)) {
+    const raw = m[1]!;
+    let start = m.index!;
+    let end = start + raw.length;
+    const value0 = parseNumber(raw);
+    if (!Number.isFinite(value0)) continue;
+    const after = folded.slice(end, end + 80);
+    const before = folded.slice(Math.max(0, start - 40), start);
+    let unit: { def: UnitDef; length: number; multiplier: number } | null = null;
+    const prefix = /\b(vnd|dong|usd|us\$|\$)\s*$/.exec(before);
+    if (prefix) {
+      unit = matchUnit(MONEY_PREFIXED, after);
+      if (unit && /usd|\$/.test(prefix[1]!))
+        unit = { ...unit, def: { ...unit.def, unit: 'm_usd', factor: (unit.def.factor ?? 1) * 1000 } };
+      if (unit) start -= prefix[0].length;
+    }
+    unit ??= matchUnit(MONEY_AFTER, after) ?? matchUnit(MEASURE_AFTER, after) ?? matchUnit(COUNTS, after);
+    if (!unit && !isYear(value0, raw)) unit = otherCount(after);
+    if (!unit) continue;
+    if (isYear(value0, raw) && unit.def.measures === 'count' && unit.multiplier === 1) continue;
+    // a fraction "44/52" or a date is not a figure of its own
+    if (/\/\s*$/.test(before) || /^\/\d/.test(folded.slice(end, end + 2))) continue;
+    end += unit.length;
+    let qualifier: Qualifier = 'exact';
+    const beforeQ = folded.slice(Math.max(0, start - 30), start);
+    for (const [q, re] of QUALIFIERS) {
+      const qm = re.exec(beforeQ);
+      if (qm) {
+        qualifier = q;
+        start -= qm[0].length;
+        break;
+      }
+    }
+    const value = round(value0 * (unit.def.factor ?? 1) * unit.multiplier);
+    const si = sentenceAt(spans, m.index!);
+    let year: number | null = null;
+    let period: [number, number] | null = null;
+    if (si >= 0) {
+      const t = nearest(times[si]!, m.index!, start, end);
+      if (t) {
+        year = t.year;
+        period = t.period;
+      } else if (si > 0 && !text.slice(spans[si - 1]![1], spans[si]![0]).includes('\n')) {
+        // a sentence without a date continues the period of the one before it in its paragraph
+        period = times[si - 1]!.find((x) => x.period)?.period ?? null;
+      }
+    }
+    const sentenceStart = si >= 0 ? spans[si]![0] : 0;
+    const measures =
+      unit.def.unit === 'bn_vnd' || unit.def.unit === 'm_usd'
+        ? moneyMeasure(folded.slice(sentenceStart, start))
+        : unit.def.measures;
+    out.push({
+      text: text.slice(start, end),
+      range: [start, end],
+      value,
+      unit: unit.def.unit,
+      qualifier,
+      year,
+      period,
+      measures,
+    });
+  }
+  return out;
+}
+
+/** The time reference nearest a figure, not inside it (a period before the figure wins over a year after it). */
+function nearest(times: TimeRef[], at: number, start: number, end: number): TimeRef | null {
+  let best: TimeRef | null = null;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const t of times) {
+    if (t.at >= start && t.at < end) continue;
+    const d = Math.abs(t.at - at) * (t.period ? 0.5 : 1);
+    if (d < bestD) {
+      best = t;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function round(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
+}
