@@ -27,36 +27,26 @@ import { findLayer } from '../features/find-layer.ts';
 import { indicatorKey } from '../import/schema.ts';
 import { indicatorEtag } from './accept.ts';
 
-// contract: /work/wt/ingest-contract.md (the lead switches these to server/ingest/types.ts)
-interface ExistingMatch {
-  layer: string;
-  id: string;
-  slug: string;
-  etag: string;
-  changes: Record<string, { from: unknown; to: unknown }>;
-}
-interface FeatureCandidateLike {
-  id: string;
-  type: 'feature';
-  layer: 'projects' | 'roads' | 'border-gates';
-  properties: Record<string, unknown>;
-  existing: ExistingMatch | null;
-}
-interface IndicatorCandidateLike {
-  id: string;
-  type: 'indicator';
-  unit: string;
-  indicator: string;
-  value: number;
-  qualifier: string;
-  year: number | null;
-  period_start: number | null;
-  period_end: number | null;
-  programme: string | null;
-  existing: ExistingMatch | null;
-}
+import type { ExistingMatch, FeatureCandidate, IndicatorCandidate, IngestResult } from './types.ts';
+
+/** What of an ingestion result the matching reads (tests build these by hand). */
+type FeatureCandidateLike = Pick<FeatureCandidate, 'id' | 'type' | 'layer' | 'properties' | 'existing'>;
+type IndicatorCandidateLike = Pick<
+  IndicatorCandidate,
+  | 'id'
+  | 'type'
+  | 'unit'
+  | 'indicator'
+  | 'value'
+  | 'qualifier'
+  | 'year'
+  | 'period_start'
+  | 'period_end'
+  | 'programme'
+  | 'existing'
+>;
 export interface IngestResultLike {
-  article: { url: string | null; hash: string };
+  article: Pick<IngestResult['article'], 'url' | 'hash'>;
   candidates: (FeatureCandidateLike | IndicatorCandidateLike)[];
 }
 

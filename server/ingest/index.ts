@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.ts';
 import { buildCandidates } from './candidates.ts';
+import { annotateExisting } from './existing.ts';
 import { findFigures } from './figures.ts';
 import { resolveArticlePlaces } from './places.ts';
 import { guessLang, htmlToText, normaliseText, sentences } from './text.ts';
@@ -37,7 +38,7 @@ export async function ingest(db: Kysely<DB>, input: IngestInput): Promise<Ingest
     measures: f.measures,
     of: of.get(f.id) ?? null,
   }));
-  return {
+  const result: IngestResult = {
     article: {
       title: input.source.title,
       url: input.source.url,
@@ -51,4 +52,7 @@ export async function ingest(db: Kysely<DB>, input: IngestInput): Promise<Ingest
     figures,
     candidates,
   };
+  // What the atlas already holds (re-ingesting an article proposes updates, not duplicates).
+  await annotateExisting(db, result);
+  return result;
 }

@@ -9,12 +9,6 @@
  * proposed, not new features). Selecting a passage selects its candidate and
  * back; the review's text is readable (computed contrast). Screenshots:
  * desktop in Vietnamese, phone in English (test-artifacts/review-*.png).
- *
- * The real POST /api/ingest is ingest-core's. Until it is merged it answers
- * 404 here: the real-endpoint test then skips saying so, and the same flow
- * runs on the hand-written result of the contract's shape
- * (tests/fixtures/ingest-result.json) answered through page.route, with
- * annotateExisting applied on the test's database as ingest() will do.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +16,6 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seed } from '../../seeds/index.ts';
 import { createToken } from '../../server/auth/tokens.ts';
-import { annotateExisting, type IngestResultLike } from '../../server/ingest/existing.ts';
 import { useApp } from '../helpers.ts';
 import {
   artifacts,
@@ -47,20 +40,12 @@ const URL_ = 'https://example.org/test/lao-cai-y-ty-market';
 let browser: Browser;
 let watched: Watched[] = [];
 let editorToken: string;
-/** What POST /api/ingest answers on this branch: 404 until ingest-core is merged. */
-let ingestStatus = 0;
 
 beforeAll(() => ensureClientBuilt(), 240_000);
 const app = useApp({ database: 'scratch', setup: async (d) => void (await seed(d.db)) });
 beforeAll(async () => {
   browser = await launch();
   editorToken = (await createToken(app.database.db, { name: 'Trần Văn Duyệt', role: 'editor' })).token;
-  const probe = await fetch(`${app.base}/api/ingest`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${editorToken}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ text: 'x', source: { title: 'probe only', url: null } }),
-  });
-  ingestStatus = probe.status;
 }, 240_000);
 afterAll(async () => {
   await browser?.close();
@@ -92,20 +77,6 @@ async function open(viewport = DESKTOP, hash = '#map=9/22.5/103.9'): Promise<Pag
   await w.page.click('dialog.sign-in button[name="sign-in"]');
   await w.page.locator('button[name="ingest-article"]').waitFor({ state: 'visible' });
   return w.page;
-}
-
-/** The hand-written result, recognised against the database as ingest() does once annotateExisting is wired. */
-async function answerFromFixture(page: Page): Promise<void> {
-  await page.route('**/api/ingest', async (route) => {
-    const sent = route.request().postDataJSON() as { text?: string; source: { title: string; url: string } };
-    expect(sent.text).toBe(ARTICLE);
-    expect(sent.source).toMatchObject({ title: TITLE, url: URL_ });
-    const result = JSON.parse(
-      readFileSync(new URL('../fixtures/ingest-result.json', import.meta.url), 'utf8'),
-    ) as IngestResultLike;
-    await annotateExisting(app.database.db, result);
-    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(result) });
-  });
 }
 
 async function ingest(page: Page): Promise<void> {
@@ -263,25 +234,9 @@ async function reingest(page: Page): Promise<void> {
 }
 
 describe('reviewing an ingested article', { timeout: 300_000 }, () => {
-  it('an editor ingests an article through POST /api/ingest, fixes a place, accepts; re-ingesting proposes updates', async (ctx) => {
-    if (ingestStatus === 404)
-      ctx.skip(
-        'POST /api/ingest answers 404: ingest-core is not merged on this branch (the lead removes this skip)',
-      );
-    expect(ingestStatus, 'POST /api/ingest probe').toBeLessThan(500);
+  it('an editor ingests an article through POST /api/ingest, fixes a place, accepts; re-ingesting proposes updates', async () => {
     await reviewFlow(await open());
     const phone = await open(PHONE);
-    await phone.click('#lang');
-    await reingest(phone);
-  });
-
-  it('the same flow on the contract-shaped result while POST /api/ingest is missing (tests/fixtures/ingest-result.json)', async (ctx) => {
-    if (ingestStatus !== 404) ctx.skip('POST /api/ingest exists: the test above drives it');
-    const page = await open();
-    await answerFromFixture(page);
-    await reviewFlow(page);
-    const phone = await open(PHONE);
-    await answerFromFixture(phone);
     await phone.click('#lang');
     await reingest(phone);
   });
