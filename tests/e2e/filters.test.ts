@@ -258,7 +258,8 @@ describe('precision', { timeout: 300_000 }, () => {
     expect(metas.length).toBeGreaterThan(0);
     // Every seeded point is approximate or schematic (± 2 km or more): no tenth of a km.
     for (const m of metas) {
-      expect(m).toMatch(/≈ \d+ km ± \d+/);
+      // The distance, then how far off the location may be, in the popup's words.
+      expect(m).toMatch(/≈ \d+ km \(vị trí ± [\d,]+ k?m\)/);
       expect(m).not.toMatch(/\d,\d km/);
     }
     // Unclustered points (zoom 8 and above), over Quảng Ninh's approximate projects.
