@@ -5,6 +5,7 @@
  */
 import { keyboardTabs, panelSheet } from './a11y.ts';
 import { type Collection, collections, type TileJson, tileJson } from './api.ts';
+import { offerArchives } from './archive-picker.ts';
 import { filterBadges } from './badges.ts';
 import { borderSlider, type NearResult } from './border-slider.ts';
 // h14-carto: shareable selection, copy link, open-in-GIS links, choropleths
@@ -82,8 +83,9 @@ async function start(): Promise<void> {
   const visible = new Set(state.layers?.filter((id) => known.has(id)) ?? cols.map((c) => c.id));
   const atlas = await createMap(document.querySelector('#map')!, cols, tj, state.view, visible);
   const { map } = atlas;
-  // PMTiles archives in place of the server's tiles (?pmtiles=URL, or a file picked): client/pmtiles.ts, a chunk of its own.
-  map.once('load', () => void import('./pmtiles.ts').then((m) => m.offerArchives(map, message)));
+  // PMTiles archives in place of the server's tiles (?pmtiles=URL, or a file picked): the picker is
+  // small (archive-picker.ts); client/pmtiles.ts, a chunk of its own, loads when an archive is asked for.
+  map.once('load', () => offerArchives(map, message));
 
   let near: NearResult | null = null;
   const layers = layersPanel(document.querySelector('#tab-layers')!, atlas, () => {
