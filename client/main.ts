@@ -15,10 +15,9 @@ import { filterState } from './filters.ts';
 import { filtersPanel } from './filters-panel.ts';
 import { onLang, setLang, t, translateDom, useLabels } from './i18n.ts';
 import { layersPanel } from './layers-panel.ts';
-import { createMap } from './map.ts';
+import { type Atlas, createMap } from './map.ts';
 import { enablePopups } from './popup.ts';
 import { uncertaintyLayer } from './precision.ts';
-import { searchBox } from './search.ts';
 import { selectionOverlay } from './selection.ts';
 import { copyLinkButton, keepSelection } from './share.ts';
 import { signInControl } from './sign-in.ts';
@@ -66,6 +65,31 @@ function tabs(): void {
   });
 }
 
+/**
+ * The search box's code (client/search.ts) is fetched when the box is first
+ * used, not for the first render: a focus starts the import; what was typed
+ * meanwhile is searched once it is in, and an Enter pressed meanwhile is
+ * sent again then.
+ */
+function lazySearch(form: HTMLFormElement, atlas: Atlas): void {
+  let ready = false;
+  let loading: Promise<void> | undefined;
+  const load = (): Promise<void> =>
+    (loading ??= import('./search.ts').then(({ searchBox }) => {
+      searchBox(form, atlas);
+      ready = true;
+      const input = form.querySelector<HTMLInputElement>('input[type=search]')!;
+      if (input.value) input.dispatchEvent(new Event('input'));
+    }));
+  form.addEventListener('focusin', () => void load());
+  form.addEventListener('input', () => void load());
+  form.addEventListener('submit', (e) => {
+    if (ready) return;
+    e.preventDefault();
+    void load().then(() => form.requestSubmit());
+  });
+}
+
 async function start(): Promise<void> {
   tabs();
   keyboardTabs(document.querySelector('#panel .tabs')!);
@@ -98,7 +122,7 @@ async function start(): Promise<void> {
   const stats = statsPanel(document.querySelector('#tab-stats')!, state.filters);
   let overlay: ReturnType<typeof selectionOverlay> | undefined;
 
-  searchBox(document.querySelector('#search')!, atlas);
+  lazySearch(document.querySelector('#search')!, atlas);
   filterState.filters = state.filters;
   filterState.km = state.km;
   const filters = filtersPanel(document.querySelector('#filters')!, cols, state.filters, (f) => {
