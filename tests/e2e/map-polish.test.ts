@@ -259,37 +259,6 @@ describe('the border list says what its ± is', () => {
       await shot(page, `border-${name}`);
     });
   }
-
-  it('the popup says the same ± as the list', async () => {
-    const { page } = await openPage(`${ALL}&km=50&tab=border&lang=en`, DESKTOP);
-    await page.locator('.border-slider .totals[data-projects]').waitFor({ timeout: 90_000 });
-    const items = await page.locator('.near-list li').evaluateAll((lis) =>
-      lis.map((li) => ({
-        layer: (li as HTMLElement).dataset.layer!,
-        id: (li as HTMLElement).dataset.id!,
-        meta: (li.querySelector('.meta') as HTMLElement).innerText,
-      })),
-    );
-    // One whose point is its own (a shared point opens a list of the features there first).
-    const fc = (await (await fetch(`${app.base}/api/analysis/near-border?km=50`)).json()) as {
-      features: { geometry: { coordinates: number[] }; properties: { id: number } }[];
-    };
-    const at = (id: string) => fc.features.find((f) => String(f.properties.id) === id)!.geometry.coordinates;
-    const alone = items.find(
-      (i) => fc.features.filter((f) => f.geometry.coordinates.join() === at(i.id).join()).length === 1,
-    )!;
-    expect(alone).toBeTruthy();
-    const pm = alone.meta.match(/\(location (± [\d.,]+ k?m)\)/)![1]!;
-    const c = at(alone.id);
-    await page.evaluate((p) => (window as any).atlas.map.jumpTo({ center: p, zoom: 13 }), c);
-    await mapIdle(page);
-    const box = (await page.locator('#map').boundingBox())!;
-    const xy = await page.evaluate((p) => (window as any).atlas.map.project(p), c);
-    await page.mouse.click(box.x + xy.x, box.y + xy.y);
-    const precision = page.locator('.feature-popup .precision');
-    await precision.waitFor({ timeout: 15_000 });
-    expect(await precision.innerText()).toContain(pm);
-  });
 });
 
 describe('a choropleth of projects follows the filters', () => {
