@@ -279,6 +279,7 @@ export function mount(body: HTMLElement, ctx: ToolsContext): Tool {
         const td = document.createElement(c.id === 'name' ? 'th' : 'td');
         if (c.id === 'name') (td as HTMLTableCellElement).scope = 'row';
         td.textContent = c.text(r);
+        td.dataset.col = c.id;
         if (c.numeric) td.className = 'num';
         if (c.id === 'investment' && r.investment === undefined) td.classList.add('unknown');
         tr.append(td);
