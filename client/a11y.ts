@@ -71,5 +71,9 @@ export function panelSheet(panel: HTMLElement): void {
   phone.addEventListener('change', () => {
     if (!phone.matches) set(false);
   });
+  // A tool opened on a phone takes the panel's room (client/tools.ts): the panel folds to its tabs.
+  window.addEventListener('atlas:fold-panel', () => {
+    if (phone.matches) set(true);
+  });
   onLang(() => set(panel.classList.contains('peek')));
 }

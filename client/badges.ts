@@ -53,6 +53,19 @@ function badgesOf(f: Filters, km: number | null, act: BadgeActions): Badge[] {
   return out;
 }
 
+/** The active filters as short phrases, as the badges say them (print, the choropleth's legend). */
+export function filtersText(): string[] {
+  const f = filterState.filters;
+  const out: string[] = [];
+  if (f.categories.length) out.push(f.categories.map((c) => valueLabel('category', c)).join(', '));
+  if (f.funding.length) out.push(f.funding.map((c) => valueLabel('funding', c)).join(', '));
+  if (f.yearFrom !== null || f.yearTo !== null)
+    out.push(t('badgeYears', { from: f.yearFrom ?? '…', to: f.yearTo ?? '…' }));
+  if (f.minInvestment !== null) out.push(t('badgeMin', { v: num(f.minInvestment) }));
+  if (filterState.km !== null) out.push(t('badgeKm', { km: num(filterState.km, 0) }));
+  return out;
+}
+
 export function filterBadges(panel: HTMLElement, act: BadgeActions): void {
   const bar = document.createElement('div');
   bar.className = 'filter-badges';

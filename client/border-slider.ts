@@ -7,7 +7,7 @@
  * agree with the map and the statistics).
  *
  * Distances are given to what the location supports (format.ts
- * `distanceText`: "≈ 12 km ± 5" for a point known to ± 5 km), and an
+ * `distanceText`: "≈ 10 km (vị trí ± 5 km)" for a point known to ± 5 km), and an
  * investment the article does not give reads "chưa rõ", counted apart.
  */
 import type { GeoJSONSource } from 'maplibre-gl';

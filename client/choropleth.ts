@@ -9,9 +9,18 @@
  *
  * Runtime only: setPaintProperty on the units' own style layers and one
  * hatch layer added here; choosing "none" puts the style's paint back.
+ *
+ * Figures about projects (investment, projects, projects per km²) follow the
+ * page's one filter state: the statistics are asked for with the same query
+ * as the statistics tab (filters.ts `toQuery`, the border slider's
+ * `within_km` included), drawn again when a filter changes, and the legend
+ * says which filters it counts. Border length and indicators do not depend
+ * on them, and the legend says that too while filters are on.
  */
 import type { ExpressionSpecification, FilterSpecification, Map as MlMap } from 'maplibre-gl';
 import { getJson } from './api.ts';
+import { filtersText } from './badges.ts';
+import { filterState, isActive, toQuery } from './filters.ts';
 import { num } from './format.ts';
 import { getLang, onLang, t } from './i18n.ts';
 import { choroplethLegend } from './legend.ts';
@@ -32,6 +41,8 @@ export interface Figure {
   /** Unit code → value; a unit absent from the map has no known value. */
   load: (units: Units) => Promise<Map<string, number>>;
   note?: () => string;
+  /** Counts projects, so follows the filters. */
+  filtered?: boolean;
 }
 
 interface InvestmentRow {
@@ -62,12 +73,19 @@ interface LabelPoint {
 }
 
 const by = (u: Units) => (u === 'provinces' ? 'province' : 'commune');
+/** `by=…` and the page's filters, as the statistics tab sends them. */
+const query = (u: Units): string => {
+  const q = toQuery();
+  return `by=${by(u)}${q ? `&${q}` : ''}`;
+};
+/** Whether any filter (the border slider's distance included) narrows the projects. */
+const filtering = (): boolean => isActive(filterState.filters) || filterState.km !== null;
 
 /** Projects of old units split between several communes (their row has no code): said in the legend, not shaded. */
 let splitProjects = 0;
 
 async function investment(units: Units): Promise<InvestmentRow[]> {
-  const rows = (await getJson<{ rows: InvestmentRow[] }>(`/api/stats/investment?by=${by(units)}`)).rows;
+  const rows = (await getJson<{ rows: InvestmentRow[] }>(`/api/stats/investment?${query(units)}`)).rows;
   splitProjects = units === 'communes' ? rows.filter((r) => r.split).reduce((n, r) => n + r.count, 0) : 0;
   return rows;
 }
@@ -75,7 +93,7 @@ const splitNote = (): string => (splitProjects ? t('choroSplit', { n: splitProje
 const codeOf = (r: InvestmentRow, units: Units) => (units === 'provinces' ? r.province_code : r.commune_code);
 
 async function lengths(units: Units): Promise<LengthRow[]> {
-  return (await getJson<{ rows: LengthRow[] }>(`/api/stats/border-length?by=${by(units)}`)).rows;
+  return (await getJson<{ rows: LengthRow[] }>(`/api/stats/border-length?${query(units)}`)).rows;
 }
 
 /** Every unit of a layer that the map can draw, by code (the label points list them all). */
@@ -92,6 +110,7 @@ export const FIGURES: Figure[] = [
     id: 'investment',
     label: () => t('choroInvestment'),
     note: () => [t('choroLowerBound'), splitNote()].filter(Boolean).join(' '),
+    filtered: true,
     // Known only where at least one project's article gives a figure.
     load: async (u) =>
       new Map(
@@ -104,6 +123,7 @@ export const FIGURES: Figure[] = [
     id: 'projects',
     label: () => t('choroProjects'),
     note: splitNote,
+    filtered: true,
     // The layer lists every project: a unit with none has 0.
     load: async (u) => {
       const known = new Map((await unitCodes(u)).map((c) => [c, 0]));
@@ -114,6 +134,7 @@ export const FIGURES: Figure[] = [
   {
     id: 'density',
     label: () => t('choroDensity'),
+    filtered: true,
     load: async (u) =>
       new Map(
         (await lengths(u))
@@ -223,7 +244,13 @@ export function choropleth(
   let figures: Figure[] = [...FIGURES];
   let current: { units: Units; figure: Figure } | null = null;
   const saved = new Map<string, unknown>();
-  let drawn: { known: Map<string, number>; total: number; breaks: [number, number][] } | null = null;
+  let drawn: {
+    known: Map<string, number>;
+    total: number;
+    breaks: [number, number][];
+    /** The filters the figure counts with (empty: it ignores them), or null when no filter is on. */
+    filters: string[] | null;
+  } | null = null;
 
   const options = (): void => {
     const value = select.value;
@@ -252,6 +279,7 @@ export function choropleth(
 
   const renderLegend = (): void => {
     legendBox.replaceChildren();
+    delete legendBox.dataset.filtered;
     if (!current || !drawn) return;
     const entries = drawn.breaks.map(([a, b], i) => ({
       color: RAMP[RAMP.length - drawn!.breaks.length + i]!,
@@ -268,6 +296,15 @@ export function choropleth(
           .join(' '),
       ),
     );
+    // What the figure counts: the filtered projects, or (border, indicators) not the filters' business.
+    if (drawn.filters !== null) {
+      const note = Object.assign(document.createElement('p'), { className: 'choropleth-filtered' });
+      note.textContent = drawn.filters.length
+        ? t('choroFiltered', { filters: drawn.filters.join(' · ') })
+        : t('choroUnfiltered');
+      legendBox.dataset.filtered = String(drawn.filters.length > 0);
+      legendBox.querySelector('figcaption')?.after(note);
+    }
   };
 
   const paint = (layer: string, prop: Paint, value: unknown): void => {
@@ -297,6 +334,7 @@ export function choropleth(
     }
     legendBox.textContent = t('choroLoading');
     const asked = current;
+    const filters = filtering() ? (figure!.filtered ? filtersText() : []) : null;
     const [known, all] = await Promise.all([asked.figure.load(asked.units), unitCodes(asked.units)]);
     if (current !== asked) return;
     const breaks = classes([...known.values()]);
@@ -331,7 +369,7 @@ export function choropleth(
       },
       map.getLayer(`${units}:outline`) ? `${units}:outline` : undefined,
     );
-    drawn = { known, total: new Set([...all, ...known.keys()]).size, breaks };
+    drawn = { known, total: new Set([...all, ...known.keys()]).size, breaks, filters };
     renderLegend();
   };
 
@@ -342,6 +380,15 @@ export function choropleth(
   });
   onLang(render);
   render();
+  // A filter or the border slider changed: a figure about projects is drawn again; the others
+  // only change what their legend says.
+  filterState.onChange(() => {
+    if (current?.figure.filtered) void show(current.units, current.figure.id);
+    else if (drawn) {
+      drawn.filters = filtering() ? [] : null;
+      renderLegend();
+    }
+  });
   // Indicators join the list once the provinces' figures are in.
   void indicatorFigures()
     .then((more) => {

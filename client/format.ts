@@ -47,11 +47,13 @@ export function investmentText(value: unknown, qualifier?: unknown): string {
 
 /**
  * A distance in km to what the location's precision supports: a point known
- * to ± u km is given to the nearest km (u < 5) or 5 km, with its ± when
- * approximate; a surveyed point to 0.1 km.
+ * to ± u km is given to the nearest km (u < 5) or 5 km, followed by how far
+ * off the location itself may be, in the popup's words and units
+ * (popup.ts `precisionText`: "Ước lượng ± 2 km"); a surveyed point to 0.1 km.
  *
- *   distanceText(12.34, 'approximate', 5000)   // '≈ 10 km ± 5'
- *   distanceText(12.34, 'approximate', 2000)   // '≈ 12 km ± 2'
+ *   distanceText(12.34, 'approximate', 5000)   // '≈ 10 km (vị trí ± 5 km)' | '≈ 10 km (location ± 5 km)'
+ *   distanceText(4.7, 'approximate', 150)      // '≈ 5 km (vị trí ± 150 m)'
+ *   distanceText(12.34, 'schematic', null)     // '≈ 12 km (vị trí theo sơ đồ)'
  *   distanceText(12.34, 'surveyed', null)      // '12,3 km'
  */
 export function distanceText(km: number, precision?: unknown, uncertaintyM?: unknown): string {
@@ -59,8 +61,11 @@ export function distanceText(km: number, precision?: unknown, uncertaintyM?: unk
   if (precision === 'approximate' || precision === 'schematic' || (u !== null && u >= 1)) {
     const step = u === null || u < 5 ? 1 : 5;
     const r = Math.round(km / step) * step;
-    const pm = u === null ? '' : ` ± ${num(Math.max(1, Math.round(u)), 0)}`;
-    return `≈ ${num(r, 0)} ${t('km')}${pm}`;
+    const where =
+      u !== null
+        ? t('distanceLocation', { u: metres(uncertaintyM as number) })
+        : t(precision === 'schematic' ? 'distanceSchematic' : 'distanceApproximate');
+    return `≈ ${num(r, 0)} ${t('km')} (${where})`;
   }
   return `${num(km, 1)} ${t('km')}`;
 }

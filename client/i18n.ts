@@ -309,6 +309,15 @@ const vi = {
   printHint: 'Một trang A4 ngang: bản đồ đang thấy, chú giải, thước tỷ lệ, bộ lọc và nguồn.',
   printWorking: 'Đang tạo…',
   printDone: 'Đã tạo xong.',
+  // map-polish: distances as a planner reads them, filtered choropleths, the tools' sheet on a phone
+  distanceLocation: 'vị trí ± {u}',
+  distanceApproximate: 'vị trí ước lượng',
+  distanceSchematic: 'vị trí theo sơ đồ',
+  choroFiltered: 'Theo bộ lọc: {filters}.',
+  choroUnfiltered: 'Không phụ thuộc bộ lọc.',
+  toolsSheet: 'Công cụ đang mở',
+  showTools: 'Mở rộng công cụ',
+  hideTools: 'Thu gọn công cụ',
 };
 
 type Key = keyof typeof vi;
@@ -613,6 +622,15 @@ const en: Record<Key, string> & Record<string, string> = {
   printHint: 'One A4 landscape page: the map in view, legend, scale bar, filters and sources.',
   printWorking: 'Making it…',
   printDone: 'Done.',
+  // map-polish
+  distanceLocation: 'location ± {u}',
+  distanceApproximate: 'approximate location',
+  distanceSchematic: 'schematic location',
+  choroFiltered: 'Filtered: {filters}.',
+  choroUnfiltered: 'Not affected by the filters.',
+  toolsSheet: 'Open tools',
+  showTools: 'Expand the tools',
+  hideTools: 'Fold the tools',
 };
 
 /** Names of project figures (the sources endpoint's `figures`), which are not layer properties. */

@@ -5,6 +5,7 @@
  */
 import { keyboardTabs, panelSheet } from './a11y.ts';
 import { type Collection, collections, type TileJson, tileJson } from './api.ts';
+import { offerArchives } from './archive-picker.ts';
 import { filterBadges } from './badges.ts';
 import { borderSlider, type NearResult } from './border-slider.ts';
 // h14-carto: shareable selection, copy link, open-in-GIS links, choropleths
@@ -14,10 +15,9 @@ import { filterState } from './filters.ts';
 import { filtersPanel } from './filters-panel.ts';
 import { onLang, setLang, t, translateDom, useLabels } from './i18n.ts';
 import { layersPanel } from './layers-panel.ts';
-import { createMap } from './map.ts';
+import { type Atlas, createMap } from './map.ts';
 import { enablePopups } from './popup.ts';
 import { uncertaintyLayer } from './precision.ts';
-import { searchBox } from './search.ts';
 import { selectionOverlay } from './selection.ts';
 import { copyLinkButton, keepSelection } from './share.ts';
 import { signInControl } from './sign-in.ts';
@@ -65,6 +65,31 @@ function tabs(): void {
   });
 }
 
+/**
+ * The search box's code (client/search.ts) is fetched when the box is first
+ * used, not for the first render: a focus starts the import; what was typed
+ * meanwhile is searched once it is in, and an Enter pressed meanwhile is
+ * sent again then.
+ */
+function lazySearch(form: HTMLFormElement, atlas: Atlas): void {
+  let ready = false;
+  let loading: Promise<void> | undefined;
+  const load = (): Promise<void> =>
+    (loading ??= import('./search.ts').then(({ searchBox }) => {
+      searchBox(form, atlas);
+      ready = true;
+      const input = form.querySelector<HTMLInputElement>('input[type=search]')!;
+      if (input.value) input.dispatchEvent(new Event('input'));
+    }));
+  form.addEventListener('focusin', () => void load());
+  form.addEventListener('input', () => void load());
+  form.addEventListener('submit', (e) => {
+    if (ready) return;
+    e.preventDefault();
+    void load().then(() => form.requestSubmit());
+  });
+}
+
 async function start(): Promise<void> {
   tabs();
   keyboardTabs(document.querySelector('#panel .tabs')!);
@@ -82,8 +107,9 @@ async function start(): Promise<void> {
   const visible = new Set(state.layers?.filter((id) => known.has(id)) ?? cols.map((c) => c.id));
   const atlas = await createMap(document.querySelector('#map')!, cols, tj, state.view, visible);
   const { map } = atlas;
-  // PMTiles archives in place of the server's tiles (?pmtiles=URL, or a file picked): client/pmtiles.ts, a chunk of its own.
-  map.once('load', () => void import('./pmtiles.ts').then((m) => m.offerArchives(map, message)));
+  // PMTiles archives in place of the server's tiles (?pmtiles=URL, or a file picked): the picker is
+  // small (archive-picker.ts); client/pmtiles.ts, a chunk of its own, loads when an archive is asked for.
+  map.once('load', () => offerArchives(map, message));
 
   let near: NearResult | null = null;
   const layers = layersPanel(document.querySelector('#tab-layers')!, atlas, () => {
@@ -96,7 +122,7 @@ async function start(): Promise<void> {
   const stats = statsPanel(document.querySelector('#tab-stats')!, state.filters);
   let overlay: ReturnType<typeof selectionOverlay> | undefined;
 
-  searchBox(document.querySelector('#search')!, atlas);
+  lazySearch(document.querySelector('#search')!, atlas);
   filterState.filters = state.filters;
   filterState.km = state.km;
   const filters = filtersPanel(document.querySelector('#filters')!, cols, state.filters, (f) => {

@@ -4,16 +4,17 @@
  * MapLibre protocol: from a URL (any static host or CDN that answers range
  * requests) or from a file on the device (FileSource: the browser reads
  * the slices it needs, nothing is uploaded). Loaded with a dynamic import
- * only when an archive is asked for, so the main bundle does not carry it;
- * the offline package's page (client/offline/) uses it too.
+ * only when an archive is asked for (archive-picker.ts: a file picked or
+ * `?pmtiles=`), so neither the main bundle nor a page that opens none
+ * carries it (with fflate, about 10 KB gzip); the offline package's page
+ * (client/offline/) uses it too.
  *
- *   ?pmtiles=https://tiles.example/border-atlas-v1.pmtiles   (offerArchives, from main.ts)
+ *   ?pmtiles=https://tiles.example/border-atlas-v1.pmtiles   (offerArchives in archive-picker.ts, from main.ts)
  *   await openArchive(map, file)                              (the file input archivePicker makes)
  */
 import type { Map as MlMap, VectorTileSource } from 'maplibre-gl';
 import { addProtocol } from 'maplibre-gl';
 import { FileSource, type Header, PMTiles, Protocol } from 'pmtiles';
-import { onLang, t } from './i18n.ts';
 import { SOURCE } from './map-style.ts';
 
 let protocol: Protocol | undefined;
@@ -68,52 +69,4 @@ export async function openArchive(map: MlMap, from: string | File): Promise<Open
     { animate: false, padding: 20 },
   );
   return opened;
-}
-
-/**
- * A file input, in the page's language, that opens the chosen archive in
- * the map; errors (not an archive, unreadable) go to `report`.
- */
-export function archivePicker(map: MlMap, report: (message: string) => void): HTMLElement {
-  const label = document.createElement('label');
-  label.className = 'pmtiles-picker';
-  const text = document.createElement('span');
-  const words = () => {
-    text.textContent = t('openPmtiles');
-  };
-  words();
-  onLang(words);
-  label.append(text);
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.accept = '.pmtiles,application/vnd.pmtiles';
-  input.addEventListener('change', () => {
-    const file = input.files?.[0];
-    if (!file) return;
-    openArchive(map, file).then(
-      () => report(t('pmtilesOpened', { name: file.name })),
-      (e: unknown) => report(t('pmtilesFailed', { name: file.name, e: (e as Error).message })),
-    );
-  });
-  label.append(input);
-  return label;
-}
-
-/**
- * What main.ts calls once the map has loaded: opens `?pmtiles=URL` when the
- * page was given one, and puts the file picker above `message`, where the
- * outcome of either is reported.
- */
-export function offerArchives(map: MlMap, message: HTMLElement): void {
-  const report = (m: string) => {
-    message.textContent = m;
-  };
-  message.before(archivePicker(map, report));
-  const url = new URLSearchParams(window.location.search).get('pmtiles');
-  if (url) {
-    openArchive(map, url).then(
-      (o) => report(t('pmtilesOpened', { name: o.url })),
-      (e: unknown) => report(t('pmtilesFailed', { name: url, e: (e as Error).message })),
-    );
-  }
 }

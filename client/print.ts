@@ -14,6 +14,7 @@
  * first PDF.
  */
 import type { Map as MlMap } from 'maplibre-gl';
+import { filtersText } from './badges.ts';
 import { exportRows } from './export-file.ts';
 import { filterState } from './filters.ts';
 import { num } from './format.ts';
@@ -42,19 +43,6 @@ export function niceMetres(max: number): number {
   const p = 10 ** Math.floor(Math.log10(max));
   for (const k of [5, 2, 1]) if (k * p <= max) return k * p;
   return p;
-}
-
-/** The active filters, as the badges say them. */
-export function filtersText(): string[] {
-  const f = filterState.filters;
-  const out: string[] = [];
-  if (f.categories.length) out.push(f.categories.map((c) => valueLabel('category', c)).join(', '));
-  if (f.funding.length) out.push(f.funding.map((c) => valueLabel('funding', c)).join(', '));
-  if (f.yearFrom !== null || f.yearTo !== null)
-    out.push(t('badgeYears', { from: f.yearFrom ?? '…', to: f.yearTo ?? '…' }));
-  if (f.minInvestment !== null) out.push(t('badgeMin', { v: num(f.minInvestment) }));
-  if (filterState.km !== null) out.push(t('badgeKm', { km: num(filterState.km, 0) }));
-  return out;
 }
 
 function wrap(ctx: CanvasRenderingContext2D, text: string, width: number): string[] {

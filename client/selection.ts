@@ -104,21 +104,21 @@ export function selectionOverlay(atlas: Atlas): { update(f: Filters): Promise<vo
     },
   };
   async function draw(filters: Filters, mine: number): Promise<void> {
-      const layers = isActive(filters)
-        ? selectable(atlas).filter(
-            (l) => appliesTo(filters, atlas.fields.get(l) ?? new Set()) && clustered(map, l),
-          )
-        : [];
-      const chosen = layers.length ? await select(atlas, filters, null, layers) : [];
-      if (mine !== seq) return;
-      const features = chosen.flatMap((s) => {
-        const style = atlas.collections.find((c) => c.id === s.layer)?.style;
-        return s.features.map((f) => {
-          const by = style?.colorBy;
-          const color = by?.colors[String(f.properties[by.property])] || style?.color || '#555';
-          return { ...f, properties: { ...f.properties, _layer: s.layer, _color: color } };
-        });
+    const layers = isActive(filters)
+      ? selectable(atlas).filter(
+          (l) => appliesTo(filters, atlas.fields.get(l) ?? new Set()) && clustered(map, l),
+        )
+      : [];
+    const chosen = layers.length ? await select(atlas, filters, null, layers) : [];
+    if (mine !== seq) return;
+    const features = chosen.flatMap((s) => {
+      const style = atlas.collections.find((c) => c.id === s.layer)?.style;
+      return s.features.map((f) => {
+        const by = style?.colorBy;
+        const color = by?.colors[String(f.properties[by.property])] || style?.color || '#555';
+        return { ...f, properties: { ...f.properties, _layer: s.layer, _color: color } };
       });
-      (map.getSource(OVERLAY) as GeoJSONSource).setData({ type: 'FeatureCollection', features } as never);
+    });
+    (map.getSource(OVERLAY) as GeoJSONSource).setData({ type: 'FeatureCollection', features } as never);
   }
 }

@@ -279,6 +279,7 @@ export function mount(body: HTMLElement, ctx: ToolsContext): Tool {
         const td = document.createElement(c.id === 'name' ? 'th' : 'td');
         if (c.id === 'name') (td as HTMLTableCellElement).scope = 'row';
         td.textContent = c.text(r);
+        td.dataset.col = c.id;
         if (c.numeric) td.className = 'num';
         if (c.id === 'investment' && r.investment === undefined) td.classList.add('unknown');
         tr.append(td);
@@ -311,9 +312,10 @@ export function mount(body: HTMLElement, ctx: ToolsContext): Tool {
     if (!place) return;
     ring(atlas, r.feature.geometry?.type === 'Point' ? place.at : null);
     const { map } = atlas;
-    // The feature lands beside the tools' cards, not under them.
+    // The feature lands beside the tools' cards, not under them (on a phone the cards are in a
+    // sheet below the map, client/tools.ts: only the toolbar is over the map).
     const frame = map.getContainer().getBoundingClientRect();
-    const card = body.closest('.tools')!.getBoundingClientRect();
+    const card = map.getContainer().querySelector('.tools')!.getBoundingClientRect();
     const roomRight = frame.right - card.right;
     const roomBelow = frame.bottom - card.bottom;
     const offset: [number, number] =

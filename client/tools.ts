@@ -4,9 +4,13 @@
  * bands of N km around a feature, and printing the map to PDF or PNG.
  *
  * A toolbar at the map's top left opens each tool as a card in one column
- * beside it (the column scrolls; it never covers the panel). Each tool's
- * code is fetched on its first opening (dynamic import), so the first render
- * of the page carries only this toolbar.
+ * beside it (the column scrolls; it never covers the panel). On a phone the
+ * cards go to a sheet of their own between the map and the panel instead:
+ * the map shrinks to the room left (the panel folds to its tabs), so a card
+ * never covers the map nor the feature a row or a tool has just selected;
+ * the sheet's handle folds it to its cards' titles. Each tool's code is
+ * fetched on its first opening (dynamic import), so the first render of the
+ * page carries only this toolbar.
  *
  *   toolsBar(atlas, { setFilters })   // main.ts, once the map has loaded
  */
@@ -54,11 +58,36 @@ export function toolsBar(ctx: ToolsContext): void {
   root.append(bar, dock);
   ctx.atlas.map.getContainer().append(root);
 
+  // The phone's sheet: a sibling of the map (the map's own box shrinks), with a handle that folds it.
+  const phone = window.matchMedia('(max-width: 700px)');
+  const sheet = document.createElement('section');
+  sheet.className = 'tools-sheet';
+  const handle = Object.assign(document.createElement('button'), {
+    type: 'button',
+    className: 'tools-sheet-handle',
+  });
+  sheet.append(handle);
+  ctx.atlas.map.getContainer().before(sheet);
+  const fold = (folded: boolean): void => {
+    sheet.classList.toggle('folded', folded);
+    handle.setAttribute('aria-expanded', String(!folded));
+    handle.setAttribute('aria-label', t(folded ? 'showTools' : 'hideTools'));
+  };
+  handle.addEventListener('click', () => fold(!sheet.classList.contains('folded')));
+  const place = (): void => {
+    if (phone.matches && dock.parentElement !== sheet) sheet.append(dock);
+    if (!phone.matches && dock.parentElement !== root) root.append(dock);
+    sheet.hidden = !phone.matches || ![...dock.children].some((c) => !(c as HTMLElement).hidden);
+  };
+  phone.addEventListener('change', place);
+
   const cards = new Map<Name, { card: HTMLElement; tool: Promise<Tool> }>();
   const buttons = new Map<Name, HTMLButtonElement>();
 
   const label = (): void => {
     bar.setAttribute('aria-label', t('toolsLabel'));
+    sheet.setAttribute('aria-label', t('toolsSheet'));
+    fold(sheet.classList.contains('folded'));
     for (const [name, b] of buttons) b.textContent = t(TITLES[name]);
     for (const [name, c] of cards) {
       const h = c.card.querySelector('h2');
@@ -73,11 +102,18 @@ export function toolsBar(ctx: ToolsContext): void {
     if (!on) {
       if (!c) return;
       c.card.hidden = true;
+      place();
       (await c.tool).hide?.();
       return;
     }
+    if (phone.matches) {
+      // The card's room is taken from the panel, not the map: the panel folds to its tabs.
+      window.dispatchEvent(new Event('atlas:fold-panel'));
+      fold(false);
+    }
     if (c) {
       c.card.hidden = false;
+      place();
       (await c.tool).show?.();
       return;
     }
@@ -99,6 +135,7 @@ export function toolsBar(ctx: ToolsContext): void {
     card.append(head, body);
     card.setAttribute('aria-label', t(TITLES[name]));
     dock.append(card);
+    place();
     c = { card, tool: LOADERS[name]().then((m) => m.mount(body, ctx)) };
     cards.set(name, c);
     await c.tool;
@@ -112,6 +149,8 @@ export function toolsBar(ctx: ToolsContext): void {
     buttons.set(name, b);
     bar.append(b);
   }
+  fold(false);
+  place();
   label();
   onLang(label);
 }

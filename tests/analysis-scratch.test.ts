@@ -222,6 +222,44 @@ describe('GET /api/stats/border-length', () => {
       expect(row.projects_per_km2).toBeCloseTo(n / row.area_km2, 4);
     }
   });
+
+  // map-polish: the web map's choropleth sends the page's filters.
+  it('counts only the projects that pass the filters (the border lengths do not change)', async () => {
+    const filtered = await get(
+      '/api/stats/border-length?by=commune&category=market,industrial_park&min_investment=50',
+    );
+    expect(filtered.filters).toEqual({ category: 'market,industrial_park', min_investment: 50 });
+    expect(body.filters).toBeUndefined();
+    const { rows } = await sql<{ name: string; n: number }>`
+      SELECT u.name, count(p.id)::int AS n FROM admin_units u
+      LEFT JOIN projects p ON ST_Intersects(u.boundary, p.geom)
+        AND p.category IN ('market', 'industrial_park') AND p.investment_bn_vnd >= 50
+      WHERE u.level = 'commune' GROUP BY u.name`.execute(app.database.db);
+    let some = 0;
+    for (const row of filtered.rows) {
+      const all = body.rows.find((r: any) => r.name === row.name);
+      expect(row.border_km).toBe(all.border_km);
+      expect(row.projects).toBe(rows.find((r) => r.name === row.name)!.n);
+      expect(row.projects).toBeLessThan(all.projects);
+      some += row.projects;
+    }
+    // Only the industrial parks (100 bn each) pass.
+    expect(some).toBeGreaterThan(0);
+    const near = await get('/api/stats/border-length?by=commune&within_km=5');
+    const inside = near.rows.reduce((n: number, r: any) => n + r.projects, 0);
+    const everywhere = body.rows.reduce((n: number, r: any) => n + r.projects, 0);
+    expect(inside).toBeGreaterThan(0);
+    expect(inside).toBeLessThan(everywhere);
+    for (const [q, name] of [
+      ['category=nope', 'category'],
+      ['within_km=-1', 'within_km'],
+      ['from=2025&to=2020', 'to'],
+    ]) {
+      const res = await fetch(`${app.base}/api/stats/border-length?${q}`);
+      expect(res.status, q).toBe(400);
+      expect((await res.json()).parameter, q).toBe(name);
+    }
+  });
 });
 
 describe('GET /api/stats/accessibility', () => {

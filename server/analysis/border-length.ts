@@ -1,5 +1,11 @@
 /**
- * GET /api/stats/border-length?by=province|commune
+ * GET /api/stats/border-length?by=province|commune[&<project filters>&within_km=20]
+ *
+ * The projects counted in each unit (and their density and investment) pass
+ * the same project filters as the other statistics (project-filters.ts, but
+ * `province`), and `within_km` as /api/stats/investment: the web map's
+ * choropleth sends the page's filters. The border lengths and areas do not
+ * depend on them.
  *
  * Land-border length per current unit that has a boundary polygon, per
  * neighbour, with the unit's area, its projects, and their density per km².
@@ -27,7 +33,11 @@ import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../db/types.ts';
 import { type Input, oneOf, readParams } from '../http/params.ts';
+import { nearestBorderCtes } from './border-distance.ts';
+import { checkYears, km } from './params.ts';
+import { filterSql, filtersEcho, type ProjectFilters, projectFilterParams } from './project-filters.ts';
 import type { Report } from './report.ts';
+import { pointSource } from './sources.ts';
 import { analysisQuery } from './transaction.ts';
 
 export const borderLengthDefaults = {
@@ -59,6 +69,8 @@ export interface BorderLengthResult {
   /** Border length per neighbour: all of it, the part assigned to a listed unit, and the rest. */
   border: { neighbour: string; total_km: number; assigned_km: number; unassigned_km: number }[];
   units_with_boundary: number;
+  /** The project filters given, as in /api/stats/investment (absent when none). */
+  filters?: Record<string, unknown>;
   explanation?: string;
 }
 
@@ -77,21 +89,36 @@ const COLUMNS = [
   'projects_per_km2',
 ] as const;
 
+const { province: _province, ...projectFilters } = projectFilterParams;
+
 export const borderLengthParams = z.object({
   by: oneOf(LENGTH_BYS, { description: 'How rows are grouped', default: 'province' }),
+  ...projectFilters,
+  within_km: km('Count only projects within this distance of the land border, km'),
 });
 
-export function parseBorderLength(input: Input): { by: LengthBy } {
-  return readParams(borderLengthParams, input);
+export interface BorderLengthParams extends Omit<ProjectFilters, 'province'> {
+  by: LengthBy;
+  within_km?: number;
 }
 
-export async function borderLength(db: Kysely<DB>, p: { by: LengthBy }): Promise<BorderLengthResult> {
+export function parseBorderLength(input: Input): BorderLengthParams {
+  const p = readParams(borderLengthParams, input);
+  checkYears(p);
+  return p;
+}
+
+export async function borderLength(db: Kysely<DB>, p: BorderLengthParams): Promise<BorderLengthResult> {
   const { PIECE_M, TOLERANCE_M } = borderLengthDefaults;
+  const near =
+    p.within_km === undefined
+      ? null
+      : nearestBorderCtes({ sources: [pointSource('projects')], metres: p.within_km * 1000 });
   const unitFilter = sql`u.level = ${p.by}::text AND u.valid_to IS NULL AND u.boundary IS NOT NULL`;
   const rows = await analysisQuery(
     db,
     sql<{ kind: 'unit' | 'border' } & Record<string, any>>`
-      WITH units AS MATERIALIZED (SELECT u.id, u.boundary FROM admin_units u WHERE ${unitFilter}),
+      WITH ${near ? sql`${near},` : sql``} units AS MATERIALIZED (SELECT u.id, u.boundary FROM admin_units u WHERE ${unitFilter}),
       -- Units cut into parts of at most 64 vertices, so that measuring a
       -- piece against a province does not walk its thousands of vertices.
       unit_parts AS MATERIALIZED (SELECT u.id AS unit_id, ST_Subdivide(u.boundary, 64) AS geom FROM units u),
@@ -114,11 +141,11 @@ export async function borderLength(db: Kysely<DB>, p: { by: LengthBy }): Promise
         SELECT pc.piece_id, n.unit_id, ST_Distance(n.geom, pc.mid) AS deg
         FROM near_parts n JOIN pieces pc ON pc.seg_id = n.seg_id
       ),
-      best AS (SELECT DISTINCT ON (piece_id) piece_id, unit_id, deg FROM scored ORDER BY piece_id, deg, unit_id),
+      best_unit AS (SELECT DISTINCT ON (piece_id) piece_id, unit_id, deg FROM scored ORDER BY piece_id, deg, unit_id),
       assigned AS (
         SELECT pc.neighbour, pc.length_m,
                CASE WHEN b.deg * 111319 * cos(radians(ST_Y(pc.mid))) <= ${TOLERANCE_M}::float8 THEN b.unit_id END AS unit_id
-        FROM pieces pc LEFT JOIN best b ON b.piece_id = pc.piece_id
+        FROM pieces pc LEFT JOIN best_unit b ON b.piece_id = pc.piece_id
       ),
       per_unit AS (
         SELECT unit_id, sum(length_m) AS border_m,
@@ -128,9 +155,10 @@ export async function borderLength(db: Kysely<DB>, p: { by: LengthBy }): Promise
         FROM assigned WHERE unit_id IS NOT NULL GROUP BY unit_id
       ),
       inside AS (
-        SELECT pu.unit_id, count(pj.id) AS projects, COALESCE(sum(pj.investment_bn_vnd), 0) AS investment
+        SELECT pu.unit_id, count(p.id) AS projects, COALESCE(sum(p.investment_bn_vnd), 0) AS investment
         FROM per_unit pu JOIN admin_units u ON u.id = pu.unit_id
-        LEFT JOIN projects pj ON ST_Intersects(u.boundary, pj.geom)
+        LEFT JOIN projects p ON ST_Intersects(u.boundary, p.geom) AND ${filterSql(p)}
+          ${near ? sql`AND p.id IN (SELECT id FROM nearest)` : sql``}
         GROUP BY pu.unit_id
       ),
       unit_rows AS (
@@ -177,6 +205,9 @@ export async function borderLength(db: Kysely<DB>, p: { by: LengthBy }): Promise
   }));
   const withBoundary = (borderRows[0]?.units_with_boundary as number | undefined) ?? 0;
   const result: BorderLengthResult = { by: p.by, rows: units, border, units_with_boundary: withBoundary };
+  const filters = filtersEcho(p);
+  if (p.within_km !== undefined) filters.within_km = p.within_km;
+  if (Object.keys(filters).length) result.filters = filters;
   if (withBoundary === 0) {
     result.explanation = `No current ${p.by} has a boundary polygon yet, so no border length can be attributed. The seeded data places units by their seat only; boundaries come from an import of administrative polygons.`;
   } else if (units.length === 0) {
@@ -185,7 +216,7 @@ export async function borderLength(db: Kysely<DB>, p: { by: LengthBy }): Promise
   return result;
 }
 
-export const borderLengthReport: Report<{ by: LengthBy }, BorderLengthResult> = {
+export const borderLengthReport: Report<BorderLengthParams, BorderLengthResult> = {
   name: 'border-length',
   path: '/api/stats/border-length',
   summary:

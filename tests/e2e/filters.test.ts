@@ -258,8 +258,10 @@ describe('precision', { timeout: 300_000 }, () => {
     expect(metas.length).toBeGreaterThan(0);
     // Every seeded point is approximate or schematic (± 2 km or more): no tenth of a km.
     for (const m of metas) {
-      expect(m).toMatch(/≈ \d+ km ± \d+/);
-      expect(m).not.toMatch(/\d,\d km/);
+      // The distance, then how far off the location may be, in the popup's words.
+      expect(m).toMatch(/≈ \d+ km \(vị trí ± [\d,]+ k?m\)/);
+      // The distance itself has no tenth of a km (the location's ± is written as the popup writes it).
+      expect(m.replace(/\(vị trí ± [^)]*\)/, '')).not.toMatch(/\d,\d km/);
     }
     // Unclustered points (zoom 8 and above), over Quảng Ninh's approximate projects.
     await page.evaluate(() => (window as any).atlas.map.jumpTo({ center: [107.6, 21.4], zoom: 9 }));

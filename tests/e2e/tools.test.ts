@@ -116,13 +116,17 @@ async function checkSeen(page: Page): Promise<void> {
       const text = el.innerText.trim();
       if (!text || el.closest('[hidden]')) continue;
       let r = el.getBoundingClientRect();
-      // Scrolled out of its scrolling box (the tools' column, the table): not seen, not a problem.
+      // Scrolled out of its scrolling box (the tools' column, the table, which on a phone scrolls
+      // sideways too): not seen, not a problem.
       for (let e = el.parentElement; e; e = e.parentElement) {
-        if (!/auto|scroll|hidden/.test(getComputedStyle(e).overflowY)) continue;
+        const cs = getComputedStyle(e);
+        if (!/auto|scroll|hidden/.test(`${cs.overflowY} ${cs.overflowX}`)) continue;
         const b = e.getBoundingClientRect();
         const top = Math.max(r.top, b.top);
         const bottom = Math.min(r.bottom, b.bottom);
-        r = new DOMRect(r.left, top, r.width, Math.max(0, bottom - top));
+        const left = Math.max(r.left, b.left);
+        const right = Math.min(r.right, b.right);
+        r = new DOMRect(left, top, Math.max(0, right - left), Math.max(0, bottom - top));
       }
       if (r.width === 0 || r.height === 0) continue;
       const cs = getComputedStyle(el);
