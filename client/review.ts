@@ -87,6 +87,7 @@ interface IndicatorCandidate {
   unit: string;
   unit_code: string | null;
   indicator: string;
+  label?: { vi: string; en: string } | null;
   value: number;
   qualifier: string;
   year: number | null;
@@ -395,8 +396,7 @@ export function openReview(atlas: Atlas, hooks: ReviewHooks): Review {
     pick.addEventListener('change', () => {
       item.picked = pick.checked;
     });
-    const name =
-      c.type === 'feature' ? String(c.properties.name ?? c.properties.ref ?? c.id) : fieldLabel(c.indicator);
+    const name = candidateName(c);
     li.append(
       el(
         'div',
@@ -899,7 +899,7 @@ export function openReview(atlas: Atlas, hooks: ReviewHooks): Review {
 function candidateName(c: Candidate): string {
   return c.type === 'feature'
     ? String(c.properties.name ?? c.properties.ref ?? c.id)
-    : fieldLabel(c.indicator);
+    : (c.label?.[getLang()] ?? fieldLabel(c.indicator));
 }
 
 function howText(l: Location): string {

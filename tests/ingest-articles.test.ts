@@ -108,6 +108,8 @@ describe('ingest()', () => {
         qualifier: 'over',
         period_start: 2022,
         period_end: 2025,
+        // Named as data/indicator-definitions.json names it, for the review page.
+        label: { vi: 'Vốn đầu tư cho khu vực biên giới', en: 'Investment capital for border areas' },
       }),
     );
     expect(indicators.map((c) => c.type === 'indicator' && c.indicator)).toContain('bts_stations_count');

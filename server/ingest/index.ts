@@ -52,6 +52,20 @@ export async function ingest(db: Kysely<DB>, input: IngestInput): Promise<Ingest
     figures,
     candidates,
   };
+  // Indicators are named as the atlas names them (the review page shows these, not the codes).
+  const codes = [...new Set(candidates.flatMap((c) => (c.type === 'indicator' ? [c.indicator] : [])))];
+  const names = new Map(
+    codes.length
+      ? (
+          await db
+            .selectFrom('indicator_definitions')
+            .select(['code', 'name_vi', 'name_en'])
+            .where('code', 'in', codes)
+            .execute()
+        ).map((d) => [d.code, { vi: d.name_vi ?? d.name_en, en: d.name_en }])
+      : [],
+  );
+  for (const c of candidates) if (c.type === 'indicator') c.label = names.get(c.indicator) ?? null;
   // What the atlas already holds (re-ingesting an article proposes updates, not duplicates).
   await annotateExisting(db, result);
   return result;

@@ -122,6 +122,8 @@ export interface IndicatorCandidate {
   unit_code: string | null;
   /** A code of data/indicator-definitions.json where one fits. */
   indicator: string;
+  /** The indicator's names from its definition; null for a code without one. */
+  label?: { vi: string; en: string } | null;
   value: number;
   qualifier: Qualifier;
   year: number | null;
