@@ -327,8 +327,30 @@ function placeFor(places: PlaceInfo[], sentences: number[], at: number): PlaceIn
 const REFERRED =
   /\b(?:the|this|that|entire|whole)\s+(commune|district|province)\b|\b(?:toan\s+)?(xa|huyen|tinh)\s+(?:nay|da|co|hien)\b/g;
 
+const GATE_REFERRED = /\b(?:the|this|that)\s+(?:border\s+)?gate\b|\bcua\s+khau\s+(?:nay|do)\b/;
+
 /** "the entire commune now has…", "toàn xã có…": the unit of that level named last before `at`. */
 function referred(places: PlaceInfo[], sentence: string, at: number): PlaceInfo | null {
+  return gateReferred(places, sentence, at) ?? levelReferred(places, sentence, at);
+}
+
+/** "the gate", "cửa khẩu này": the commune of the border gate named last before `at`. */
+function gateReferred(places: PlaceInfo[], sentence: string, at: number): PlaceInfo | null {
+  if (GATE_REFERRED.test(sentence)) {
+    let gate: PlaceInfo | null = null;
+    let gateAt = -1;
+    for (const p of places)
+      for (const [s] of p.place.ranges)
+        if (p.commune && s < at && s > gateAt) {
+          gate = p.commune;
+          gateAt = s;
+        }
+    if (gate) return gate;
+  }
+  return null;
+}
+
+function levelReferred(places: PlaceInfo[], sentence: string, at: number): PlaceInfo | null {
   const m = [...sentence.matchAll(REFERRED)].pop();
   if (!m) return null;
   const word = m[1] ?? m[2]!;
@@ -505,6 +527,7 @@ export async function buildCandidates(
     const place =
       placeFor(places, [si], fig.range[0]) ??
       referred(places, f.slice(spans[si]![0], fig.range[0]), fig.range[0]) ??
+      gateReferred(places, f.slice(...spans[si]!), fig.range[0]) ??
       focus[si - 1] ??
       main;
     if (!place?.place.unit) return;

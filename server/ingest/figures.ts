@@ -125,7 +125,16 @@ const COUNT_NOUNS: [string, string][] = [
   ['cooperatives', String.raw`(?:${ADJ}cooperatives\b|hop\s+tac\s+xa\b|htx\b)`],
   ['houses', String.raw`(?:${ADJ}(?:houses|homes)\b|(?:can\s+)?nha\b(?!\s+(?:may|nuoc|o\b)))`],
   ['markets', String.raw`(?:${ADJ}markets\b)`],
-  ['floors', String.raw`(?:floors|storeys|stories|tang\b)`],
+  // compound count nouns: the feature words of the atlas and common list words of plans and reports
+  [
+    'industrial_parks',
+    String.raw`(?:(?:${ADJ})?industrial\s+(?:parks|zones|clusters)\b|(?:khu|cum)\s+cong\s+nghiep\b)`,
+  ],
+  ['items', String.raw`(?:${ADJ}(?:items|categories)\b|hang\s+muc\b)`],
+  ['groups', String.raw`(?:${ADJ}groups\b|nhom\b)`],
+  ['tasks', String.raw`(?:${ADJ}tasks\b|nhiem\s+vu\b)`],
+  ['goals', String.raw`(?:${ADJ}(?:goals|criteria)\b|tieu\s+chi\b)`],
+  ['floors', String.raw`(?:floors?\b|storeys?\b|stor(?:y|ies)\b|tang\b)`],
   ['toilets', String.raw`(?:${ADJ}toilets\b|nha\s+tieu\b|nha\s+ve\s+sinh\b)`],
 ];
 
@@ -141,9 +150,15 @@ const NOT_COUNTED =
 
 /** Any other English plural noun after a number ("73 specific tasks"): a count of that noun. */
 function otherCount(after: string): { def: UnitDef; length: number; multiplier: number } | null {
-  const m = new RegExp(String.raw`^\s+${ADJ}([a-z]{3,}s)\b`).exec(after);
+  // the head noun is the first plural of the noun phrase ("1,150 trucks now pass": trucks, not "pass")
+  const m = new RegExp(String.raw`^\s+${ADJ.replace('{0,3}', '{0,3}?')}([a-z]{3,}s)\b`).exec(after);
   if (!m || NOT_COUNTED.test(m[1]!) || /(?:ss|us|is)$/.test(m[1]!)) return null;
-  return { def: { re: /$/, unit: m[1]!, measures: 'count' }, length: m[0].length, multiplier: 1 };
+  return { def: { re: /$/, unit: nounUnit(m[1]!), measures: 'count' }, length: m[0].length, multiplier: 1 };
+}
+
+/** A count's unit from its plural noun: lower case, "-ies" nouns as written ("categories"). */
+function nounUnit(noun: string): string {
+  return noun.toLowerCase().replace(/[^a-z]+/g, '_');
 }
 
 /** The qualifier written before the number ("gần 42", "more than 2,800"), in the folded text before it. */

@@ -281,7 +281,8 @@ export interface GateMention {
 }
 
 const GATE_VI = new RegExp(
-  String.raw`(?<![A-Za-z])[Cc]ua\s+khau\s+(?:(?:[Qq]uoc\s+te|[Cc]hinh|[Pp]hu|song\s+phuong|[Nn]ong\s+[Mm]on)\s+)?(${NAME})`,
+  // blanks within a line: a headline ending "... cửa khẩu" does not take the next paragraph's first words
+  String.raw`(?<![A-Za-z])[Cc]ua[ \t]+khau[ \t]+(?:(?:[Qq]uoc[ \t]+te|[Cc]hinh|[Pp]hu|song[ \t]+phuong|[Nn]ong[ \t]+[Mm]on)[ \t]+)?(${NAME})`,
   'g',
 );
 const GATE_EN = new RegExp(
@@ -324,6 +325,8 @@ export interface PlaceInfo {
   sentences: Set<number>;
   /** The 2025 units (slug and code) the place is in. */
   currentSlugs: string[];
+  /** A border gate's commune when the article names it ("the Trà Lĩnh border gate, in Trà Lĩnh commune"). */
+  commune?: PlaceInfo;
 }
 
 const plain = (s: string) => fold(s).replace(/\s+/g, ' ').trim();
@@ -397,6 +400,8 @@ export async function resolveArticlePlaces(
     { best: ResolvedPlace; alts: ResolvedPlace[]; mentions: UnitMention[]; score: number }
   >();
   const near = new Set<string>();
+  // codes of the districts and communes resolved so far (provinces hold too many namesakes to decide)
+  const local = new Set<string>();
   const order = [...mentions].sort((a, b) => rank(b.level) - rank(a.level) || a.range[0] - b.range[0]);
   for (const m of order) {
     const q = queryOf(m);
@@ -405,10 +410,23 @@ export async function resolveArticlePlaces(
       { name: q, level: m.level ?? undefined, parents: m.parents, at },
       { nearCodes: [...near], limit: 6 },
     );
+    // a unit abolished before the article's day is named as the old unit another one took in
+    // ("xã Lao Bảo ... trên cơ sở xã Tân Thành"): asked without the day, it wins only by its successor
+    if (at && m.level !== 'province') {
+      const old = await resolvePlace(
+        db,
+        { name: q, level: m.level ?? undefined, parents: m.parents },
+        { nearCodes: [...near], limit: 6 },
+      );
+      const seen = new Set(hits.map((h) => h.slug));
+      hits = hits.concat(old.filter((h) => !seen.has(h.slug)).map((h) => ({ ...h, score: h.score - 0.3 })));
+    }
     // "town"/"city" or a bare name: the exact name matters more than the level
     hits = hits.filter((h) => plain(h.name) === plain(m.name) || h.score >= 1.2);
+    hits = rerank(hits, m, local);
     const best = hits[0];
     if (!best) continue;
+    if (best.code && best.level !== 'province') local.add(best.code);
     if (best.code) near.add(best.code);
     if (best.province?.code) near.add(best.province.code);
     const key = best.slug;
@@ -458,13 +476,52 @@ export async function resolveArticlePlaces(
       currentSlugs: current.map((c) => c.slug),
     });
   }
-  infos.push(...(await gatePlaces(db, gates, opts.spans)));
+  const units = [...infos];
+  const gateInfos = await gatePlaces(db, gates, opts.spans);
+  for (const g of gateInfos) gateCommune(g, units, f);
+  infos.push(...gateInfos);
   infos.push(...(await roadPlaces(db, text, roads, opts.spans)));
   infos.sort((a, b) => a.place.ranges[0]![0] - b.place.ranges[0]![0]);
   infos.forEach((p, i) => {
     p.place.id = `p${i + 1}`;
   });
   return infos;
+}
+
+/** The gazetteer kind a kind word names: "ward"/"phường" → phuong; null when it names several. */
+const KIND_OF: Record<string, string> = {
+  xa: 'xa',
+  commune: 'xa',
+  phuong: 'phuong',
+  ward: 'phuong',
+  'thi tran': 'thi tran',
+  township: 'thi tran',
+  town: 'thi tran',
+  'dac khu': 'dac khu',
+  'special zone': 'dac khu',
+  huyen: 'huyen',
+  'thi xa': 'thi xa',
+  quan: 'quan',
+};
+
+/**
+ * Namesakes told apart by what the article says of them: a unit of the kind
+ * written ("Mỹ Đức ward" is a phường, not a xã) and a unit whose district or
+ * successor is among the article's districts and communes (old communes
+ * named in an article about the unit they went to) rank higher.
+ */
+function rerank(hits: ResolvedPlace[], m: UnitMention, local: Set<string>): ResolvedPlace[] {
+  const kind = m.kind ? KIND_OF[plain(m.kind)] : undefined;
+  const bonus = (h: ResolvedPlace) =>
+    (kind && plain(h.kind) === kind ? 0.25 : 0) +
+    ((h.district?.code && local.has(h.district.code)) ||
+    h.successors.some((x) => x.code && x.code !== h.code && local.has(x.code))
+      ? 0.4
+      : 0);
+  return hits
+    .map((h, i) => ({ h, i, s: h.score + bonus(h) }))
+    .sort((a, b) => b.s - a.s || a.i - b.i)
+    .map((x) => x.h);
 }
 
 /** Province names written without their kind ("Quang Ninh has mobilised ..."). */
@@ -498,6 +555,30 @@ async function bareProvinces(db: Kysely<DB>, text: string, taken: Range[]): Prom
     }
   }
   return out;
+}
+
+/**
+ * A gate's commune: a commune of the gate's name, or one written right
+ * after it ("…border gate, in Trà Lĩnh commune", "cửa khẩu X, xã Y"); its
+ * `current` becomes the gate's.
+ */
+function gateCommune(g: PlaceInfo, units: PlaceInfo[], f: string) {
+  const name = plain(g.place.text)
+    .replace(GATE_NAME, '')
+    .replace(/\s+(?:international\s+)?border\s+gates?$/, '');
+  const after = (u: PlaceInfo) =>
+    u.place.ranges.some(([s]) =>
+      g.place.ranges.some(
+        ([, e]) => s >= e && /^[\s,(]*(?:in|at|of|thuoc|o|tai)?[\s,]*$/.test(f.slice(e, s)),
+      ),
+    );
+  const commune =
+    units.find((u) => u.level === 'commune' && after(u)) ??
+    units.find((u) => u.level === 'commune' && plain(u.place.unit?.name ?? '') === name);
+  if (!commune) return;
+  g.commune = commune;
+  g.place.current = commune.place.current;
+  g.currentSlugs = commune.currentSlugs;
 }
 
 const GATE_NAME = /^cua khau (?:quoc te |chinh |phu )?/;
