@@ -1,0 +1,106 @@
+/**
+ * Ingestion's general rules, on short articles we wrote (vi and en):
+ * namesakes told apart by the kind written and by the article's other
+ * units, count nouns as their head noun, and border gates that carry their
+ * commune's 2025 unit (and take the figures of "the gate").
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { findFigures } from '../server/ingest/figures.ts';
+import { ingest } from '../server/ingest/index.ts';
+import { sentences } from '../server/ingest/text.ts';
+import type { IngestResult } from '../server/ingest/types.ts';
+import { runDatabase } from './helpers.ts';
+
+const database = runDatabase();
+afterAll(() => database.close());
+
+const source = { title: 'An article we wrote', url: 'https://example.org/article' };
+const place = (r: IngestResult, name: string) => r.places.find((p) => p.unit?.name === name);
+const units = (text: string) => findFigures(text, sentences(text)).map((f) => [f.value, f.unit]);
+
+describe('namesakes', () => {
+  it('"Nghia Do ward" is the phường, "xã Nghĩa Đô" the xã', async () => {
+    const en = await ingest(database.db, {
+      text: 'A library opened in Nghia Do ward this spring, with 12 reading rooms.',
+      source,
+      lang: 'en',
+    });
+    expect(place(en, 'Nghĩa Đô')!.unit).toMatchObject({ code: '00160', kind: 'phường' });
+    const vi = await ingest(database.db, {
+      text: 'Xã Nghĩa Đô vừa khánh thành nhà văn hóa mới, kinh phí 3 tỷ đồng.',
+      source,
+      lang: 'vi',
+    });
+    expect(place(vi, 'Nghĩa Đô')!.unit).toMatchObject({ code: '02953', kind: 'xã' });
+  });
+
+  it('old communes named in an article about the unit they went to are those old communes', async () => {
+    const vi = await ingest(database.db, {
+      text: 'Xã Mường Khương (tỉnh Lào Cai) được thành lập trên cơ sở thị trấn Mường Khương, xã Thanh Bình và xã Nấm Lư.',
+      source,
+      published: '2025-10-01',
+      lang: 'vi',
+    });
+    const thanhBinh = place(vi, 'Thanh Bình')!;
+    expect(thanhBinh.unit).toMatchObject({ code: '02779', era: 'before-2025' });
+    expect(thanhBinh.current).toEqual(['02761']);
+    const en = await ingest(database.db, {
+      text: 'Since July 2025 Muong Khuong commune (Lao Cai province) takes in the former Thanh Binh commune.',
+      source,
+      published: '2025-10-01',
+      lang: 'en',
+    });
+    expect(place(en, 'Thanh Bình')!.unit!.code).toBe('02779');
+  });
+});
+
+describe('count nouns', () => {
+  it('a count is its head noun: the first plural, compounds whole, a singular floor', () => {
+    expect(units('About 1,150 trucks now pass every day.')).toEqual([[1150, 'trucks']]);
+    expect(units('The province has 16 industrial parks and 73 categories of road works.')).toEqual([
+      [16, 'industrial_parks'],
+      [73, 'items'],
+    ]);
+    expect(units('The plan sets 21 groups of goals and 40 specific tasks.')).toEqual([
+      [21, 'groups'],
+      [40, 'tasks'],
+    ]);
+    expect(units('A market of 1 floor.')).toEqual([[1, 'floors']]);
+    expect(units('Tỉnh có 16 khu công nghiệp, 21 nhóm nhiệm vụ và 73 hạng mục.')).toEqual([
+      [16, 'industrial_parks'],
+      [21, 'groups'],
+      [73, 'items'],
+    ]);
+  });
+});
+
+describe('border gates', () => {
+  it("a gate's current is its commune's 2025 unit, and the figures of 'the gate' go there", async () => {
+    const en = await ingest(database.db, {
+      text: 'Lao Cai province is enlarging the Muong Khuong border gate, in Muong Khuong commune.\n\nAccording to the customs office, about 300 trucks pass through the gate every day.',
+      source,
+      published: '2025-10-01',
+      lang: 'en',
+    });
+    const gate = en.places.find((p) => p.kind === 'border_gate')!;
+    expect(gate.current).toEqual(['02761']);
+    const trucks = en.figures.find((f) => f.unit === 'trucks')!;
+    expect(en.candidates.find((c) => c.id === trucks.of)).toMatchObject({
+      type: 'indicator',
+      unit_code: '02761',
+    });
+
+    const vi = await ingest(database.db, {
+      text: 'Tỉnh Lào Cai mở rộng cửa khẩu Mường Khương, xã Mường Khương.\n\nHiện hơn 40 doanh nghiệp làm thủ tục tại cửa khẩu này.',
+      source,
+      published: '2025-10-01',
+      lang: 'vi',
+    });
+    expect(vi.places.find((p) => p.kind === 'border_gate')!.current).toEqual(['02761']);
+    const firms = vi.figures.find((f) => f.unit === 'enterprises')!;
+    expect(vi.candidates.find((c) => c.id === firms.of)).toMatchObject({
+      type: 'indicator',
+      unit_code: '02761',
+    });
+  });
+});
