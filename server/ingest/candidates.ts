@@ -425,7 +425,14 @@ export async function buildCandidates(
   for (let si = 0; si < spans.length; si++) {
     const own = bySentence.get(si) ?? [];
     const sentence = f.slice(...spans[si]!);
-    const refers = !own.length && lastFeature && lastFeature.sentence >= si - 2 && ANAPHORA.test(sentence);
+    // a sentence naming no feature and no unit, right after a feature's in its paragraph, goes on about it
+    const samePara = (from: number) => !text.slice(spans[from]![0], spans[si]![0]).includes('\n');
+    const names = places.some((p) => p.place.kind === 'unit' && p.sentences.has(si));
+    const refers =
+      !own.length &&
+      lastFeature &&
+      ((lastFeature.sentence >= si - 2 && ANAPHORA.test(sentence)) ||
+        (!names && lastFeature.sentence === si - 1 && samePara(si - 1)));
     figures.forEach((fig, i) => {
       if (sentenceAt(spans, fig.range[0]) !== si) return;
       if (own.length) {

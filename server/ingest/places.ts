@@ -340,6 +340,19 @@ async function currentOf(
   slug: string,
   level: string,
 ): Promise<{ code: string | null; slug: string }[]> {
+  // a district without successors: the 2025 units its communes went to ("huyện Hải Hà" → its 2025 communes),
+  // then its province's 2025 unit (below)
+  let communes: { code: string | null; slug: string }[] = [];
+  if (level === 'district') {
+    const { rows } = await sql<{ code: string | null; slug: string }>`
+      WITH u AS (SELECT id FROM admin_units WHERE slug = ${slug} AND valid_to IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM unit_successors x JOIN admin_units d ON d.slug = ${slug} WHERE x.unit_id = d.id))
+      SELECT DISTINCT b.code, b.slug FROM u JOIN admin_units c ON c.parent_id = u.id
+        JOIN unit_successors s ON s.unit_id = c.id JOIN admin_units b ON b.id = s.successor_id
+      WHERE b.valid_to IS NULL
+      ORDER BY b.code`.execute(db);
+    communes = rows;
+  }
   // itself when in force; else its successors; a district without successors: the 2025 province(s) of its province
   const { rows } = await sql<{ code: string | null; slug: string }>`
     WITH u AS (SELECT id, valid_to, parent_id FROM admin_units WHERE slug = ${slug})
@@ -356,7 +369,7 @@ async function currentOf(
     SELECT p.code, p.slug FROM u JOIN admin_units p ON p.id = u.parent_id
     WHERE u.valid_to IS NOT NULL AND ${level} = 'district' AND p.valid_to IS NULL
       AND NOT EXISTS (SELECT 1 FROM unit_successors x WHERE x.unit_id = u.id)`.execute(db);
-  return rows;
+  return [...communes, ...rows.filter((r) => !communes.some((c) => c.slug === r.slug))];
 }
 
 function unitRef(r: ResolvedPlace): UnitRef {
@@ -515,7 +528,9 @@ function rerank(hits: ResolvedPlace[], m: UnitMention, local: Set<string>): Reso
   const bonus = (h: ResolvedPlace) =>
     (kind && plain(h.kind) === kind ? 0.25 : 0) +
     ((h.district?.code && local.has(h.district.code)) ||
-    h.successors.some((x) => x.code && x.code !== h.code && local.has(x.code))
+    h.successors.some(
+      (x) => x.code && x.code !== h.code && plain(x.name) !== plain(h.name) && local.has(x.code),
+    )
       ? 0.4
       : 0);
   return hits
@@ -577,6 +592,7 @@ function gateCommune(g: PlaceInfo, units: PlaceInfo[], f: string) {
     units.find((u) => u.level === 'commune' && plain(u.place.unit?.name ?? '') === name);
   if (!commune) return;
   g.commune = commune;
+  if (g.place.current.length) return;
   g.place.current = commune.place.current;
   g.currentSlugs = commune.currentSlugs;
 }
@@ -589,7 +605,11 @@ async function gatePlaces(
   spans: readonly [number, number][],
 ): Promise<PlaceInfo[]> {
   if (!gates.length) return [];
-  const layer = await db.selectFrom('border_gates').select(['slug', 'name']).execute();
+  const layer = await db
+    .selectFrom('border_gates')
+    .leftJoin('admin_units', 'admin_units.id', 'border_gates.unit_id')
+    .select(['border_gates.slug', 'border_gates.name', 'admin_units.slug as unit', 'admin_units.level'])
+    .execute();
   const byName = new Map(layer.map((g) => [plain(g.name).replace(GATE_NAME, ''), g]));
   const out = new Map<string, PlaceInfo>();
   for (const g of gates) {
@@ -602,6 +622,8 @@ async function gatePlaces(
       seen.sentences.add(sentenceAt(spans, g.range[0]));
       continue;
     }
+    // a gate of the layer is in its unit: the gate's current is that unit's
+    const current = known?.unit ? await currentOf(db, known.unit, known.level ?? 'commune') : [];
     out.set(id, {
       place: {
         id: '',
@@ -609,7 +631,7 @@ async function gatePlaces(
         text: g.text,
         ranges: [g.range],
         unit: null,
-        current: [],
+        current: current.map((c) => c.code ?? c.slug),
         alternatives: [],
         road: null,
         gate: known ? { slug: known.slug, name: known.name } : null,
@@ -617,7 +639,7 @@ async function gatePlaces(
       },
       level: null,
       sentences: new Set([sentenceAt(spans, g.range[0])]),
-      currentSlugs: [],
+      currentSlugs: current.map((c) => c.slug),
     });
   }
   return [...out.values()];
