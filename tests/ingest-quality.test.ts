@@ -103,4 +103,16 @@ describe('border gates', () => {
       unit_code: '02761',
     });
   });
+
+  it("a district's current is the 2025 communes its communes went to, and its province's", async () => {
+    for (const text of [
+      'Huyện Mường Khương, tỉnh Lào Cai có 105 công trình giao thông nông thôn.',
+      'Muong Khuong district of Lao Cai province built 105 rural roads.',
+    ]) {
+      const r = await ingest(database.db, { text, source });
+      const district = r.places.find((p) => p.unit?.level === 'district')!;
+      expect(district.unit!.code).toBe('083');
+      expect(district.current).toEqual(['02752', '02761', '02782', '02788', '15']);
+    }
+  });
 });
