@@ -72,6 +72,27 @@ describe('count nouns', () => {
       [73, 'items'],
     ]);
   });
+
+  it('a part of a whole counts both; money per money and an n-fold rise are ratios', () => {
+    expect(units('The commune has met 17/19 goals, on a map at a scale of 1/500.')).toEqual([
+      [17, 'goals'],
+      [19, 'goals'],
+    ]);
+    expect(units('Xã đạt 17/19 tiêu chí từ ngày 1/7/2025.')).toEqual([
+      [17, 'goals'],
+      [19, 'goals'],
+    ]);
+    expect(units('For every dong of budget the district drew 4 dongs from firms, a 2.5-fold rise.')).toEqual([
+      [4, 'ratio'],
+      [2.5, 'ratio'],
+    ]);
+    expect(
+      units('Mỗi đồng ngân sách thu hút 4 đồng vốn khác; thu nhập tăng gấp 2,5 lần so với năm 2020.'),
+    ).toEqual([
+      [4, 'ratio'],
+      [2.5, 'ratio'],
+    ]);
+  });
 });
 
 describe('border gates', () => {
