@@ -54,6 +54,29 @@ describe('namesakes', () => {
   });
 });
 
+describe('names without a kind', () => {
+  it('"localities such as A, B" / "các địa phương như A, B" are units of the article\'s province', async () => {
+    for (const text of [
+      'Localities such as Pha Long and Cao Son of Lao Cai province paved their village roads.',
+      'Các địa phương như Pha Long, Cao Sơn (tỉnh Lào Cai) đã bê tông hóa đường thôn.',
+    ]) {
+      const r = await ingest(database.db, { text, source });
+      expect(place(r, 'Pha Long')!.current).toEqual(['02752']);
+      expect(place(r, 'Cao Sơn')!.current).toEqual(['02782']);
+    }
+  });
+
+  it("a gate no commune of the article holds is in the commune of its name, in the article's province", async () => {
+    for (const text of [
+      'Lao Cai province will upgrade the Pha Long border gate next year.',
+      'Tỉnh Lào Cai sẽ nâng cấp cửa khẩu Pha Long trong năm tới.',
+    ]) {
+      const r = await ingest(database.db, { text, source });
+      expect(r.places.find((p) => p.kind === 'border_gate')!.current).toEqual(['02752']);
+    }
+  });
+});
+
 describe('count nouns', () => {
   it('a count is its head noun: the first plural, compounds whole, a singular floor', () => {
     expect(units('About 1,150 trucks now pass every day.')).toEqual([[1150, 'trucks']]);

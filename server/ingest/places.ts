@@ -85,6 +85,12 @@ const EN_LIST_BEFORE = new RegExp(
   'g',
 );
 
+/** Names listed after "localities such as" / "các địa phương như": units of no stated level. */
+const LOCALITIES = new RegExp(
+  String.raw`\b(?:[Ll]ocalities|[Cc]ac\s+dia\s+phuong)\s*(?:,\s*)?(?:such\s+as|like|including|nhu|gom|la)\s+(${NAME}(?:\s*,\s*${NAME})*(?:\s*,?\s+(?:and|va)\s+${NAME})?)`,
+  'g',
+);
+
 /** Capitalised English words that start a sentence or a phrase, not a name. */
 const LEADING =
   /^(?:(?:In|The|At|Of|For|From|To|And|Also|Both|Each|All|Many|With|By|This|That|These|Those|Nearby|Neighbouring|Neighboring|Border|Mountainous|Remote|Former|Old|New|Whole|Entire|Rural|Urban|Mr|Mrs|Ms|When|Where|While|As|On|Since|After|Before|During|Through|Across|Within|Under|Over|Its|Their|Our|Vietnam's|Vietnamese|Chinese|Under|Provincial|District|Commune|Most|Other|Several|Some|Two|Three|Four|Five|Phase|Km|Central|Northern|Southern|Western|Eastern|Upland|Highland|Lowland|Among|Including|Like|Such|Besides|Especially|Particularly|Notably|Then|Now|Today|Thanks|According|Located|Situated|Built|Held)\s+)+/;
@@ -165,6 +171,13 @@ export function findUnitMentions(text: string): UnitMention[] {
         const e = listStart + offset + name.length;
         add(s, e, s, e, level, kind.replace(/s$/, ''));
       }
+    }
+  }
+  for (const m of f.matchAll(LOCALITIES)) {
+    const listStart = m.index! + m[0].length - m[1]!.length;
+    for (const { name, offset } of splitList(m[1]!)) {
+      const s = listStart + offset;
+      add(s, s + name.length, s, s + name.length, null, null);
     }
   }
   // One mention per place in the text: the longest of overlapping ones wins.
@@ -491,7 +504,22 @@ export async function resolveArticlePlaces(
   }
   const units = [...infos];
   const gateInfos = await gatePlaces(db, gates, opts.spans);
-  for (const g of gateInfos) gateCommune(g, units, f);
+  for (const g of gateInfos) {
+    gateCommune(g, units, f);
+    if (g.place.current.length) continue;
+    // a gate is most often named after its commune: a commune of that name in one of the article's provinces
+    const name = g.place.text.replace(/^\S+\s+\S+\s+/u, '');
+    const gateName = plain(g.place.text).startsWith('cua khau') ? name : g.place.text;
+    const bare = gateName.replace(/\s+(?:international\s+|main\s+|secondary\s+)?border\s+gates?$/i, '');
+    const provinces = new Set(units.map((u) => u.place.unit?.province?.code ?? u.place.unit?.code));
+    const hit = (
+      await resolvePlace(db, { name: bare, level: 'commune', at }, { nearCodes: [...near], limit: 3 })
+    ).find((h) => plain(h.name) === plain(bare) && provinces.has(h.province?.code ?? ''));
+    if (!hit) continue;
+    const current = await currentOf(db, hit.slug, hit.level);
+    g.place.current = current.map((c) => c.code ?? c.slug);
+    g.currentSlugs = current.map((c) => c.slug);
+  }
   infos.push(...gateInfos);
   infos.push(...(await roadPlaces(db, text, roads, opts.spans)));
   infos.sort((a, b) => a.place.ranges[0]![0] - b.place.ranges[0]![0]);
