@@ -327,8 +327,30 @@ function placeFor(places: PlaceInfo[], sentences: number[], at: number): PlaceIn
 const REFERRED =
   /\b(?:the|this|that|entire|whole)\s+(commune|district|province)\b|\b(?:toan\s+)?(xa|huyen|tinh)\s+(?:nay|da|co|hien)\b/g;
 
+const GATE_REFERRED = /\b(?:the|this|that)\s+(?:border\s+)?gate\b|\bcua\s+khau\s+(?:nay|do)\b/;
+
 /** "the entire commune now has…", "toàn xã có…": the unit of that level named last before `at`. */
 function referred(places: PlaceInfo[], sentence: string, at: number): PlaceInfo | null {
+  return gateReferred(places, sentence, at) ?? levelReferred(places, sentence, at);
+}
+
+/** "the gate", "cửa khẩu này": the commune of the border gate named last before `at`. */
+function gateReferred(places: PlaceInfo[], sentence: string, at: number): PlaceInfo | null {
+  if (GATE_REFERRED.test(sentence)) {
+    let gate: PlaceInfo | null = null;
+    let gateAt = -1;
+    for (const p of places)
+      for (const [s] of p.place.ranges)
+        if (p.commune && s < at && s > gateAt) {
+          gate = p.commune;
+          gateAt = s;
+        }
+    if (gate) return gate;
+  }
+  return null;
+}
+
+function levelReferred(places: PlaceInfo[], sentence: string, at: number): PlaceInfo | null {
   const m = [...sentence.matchAll(REFERRED)].pop();
   if (!m) return null;
   const word = m[1] ?? m[2]!;
@@ -403,7 +425,14 @@ export async function buildCandidates(
   for (let si = 0; si < spans.length; si++) {
     const own = bySentence.get(si) ?? [];
     const sentence = f.slice(...spans[si]!);
-    const refers = !own.length && lastFeature && lastFeature.sentence >= si - 2 && ANAPHORA.test(sentence);
+    // a sentence naming no feature and no unit, right after a feature's in its paragraph, goes on about it
+    const samePara = (from: number) => !text.slice(spans[from]![0], spans[si]![0]).includes('\n');
+    const names = places.some((p) => p.place.kind === 'unit' && p.sentences.has(si));
+    const refers =
+      !own.length &&
+      lastFeature &&
+      ((lastFeature.sentence >= si - 2 && ANAPHORA.test(sentence)) ||
+        (!names && lastFeature.sentence === si - 1 && samePara(si - 1)));
     figures.forEach((fig, i) => {
       if (sentenceAt(spans, fig.range[0]) !== si) return;
       if (own.length) {
@@ -505,6 +534,7 @@ export async function buildCandidates(
     const place =
       placeFor(places, [si], fig.range[0]) ??
       referred(places, f.slice(spans[si]![0], fig.range[0]), fig.range[0]) ??
+      gateReferred(places, f.slice(...spans[si]!), fig.range[0]) ??
       focus[si - 1] ??
       main;
     if (!place?.place.unit) return;

@@ -92,7 +92,12 @@ const MEASURE_AFTER: UnitDef[] = [
   { re: /^\s*(?:km\b|kilomet(?:er|re)s?\b|ki-lo-met\b|kilomet\b)/, unit: 'km', measures: 'length' },
   { re: /^\s*(?:m3|m³|cubic met(?:er|re)s?\b|khoi\b)/, unit: 'm3', measures: 'volume' },
   { re: /^\s*(?:m\b(?![²2³])|met(?:er|re)s\b|met\b(?!\s+vuong))/, unit: 'm', measures: 'length' },
+  // "a 1.5-fold increase", "gấp 1,5 lần"
+  { re: /^(?:-|\s*)fold\b|^\s*lan\b(?=.{0,20}\b(?:so voi|nam)\b)/, unit: 'ratio', measures: 'ratio' },
 ];
+
+/** "5 dongs for every dong of budget", "5 đồng ... mỗi đồng": money per money is a ratio. */
+const PER_DONG = /\b(?:for every|for each|per|on every|moi|tren moi)\s+(?:1\s+|one\s+|mot\s+)?(?:dong|vnd)\b/;
 
 const COUNT_NOUNS: [string, string][] = [
   ['bts_stations', String.raw`(?:bts\s+stations?|tram\s+(?:phat\s+song\s+)?bts|bts\b)`],
@@ -125,7 +130,16 @@ const COUNT_NOUNS: [string, string][] = [
   ['cooperatives', String.raw`(?:${ADJ}cooperatives\b|hop\s+tac\s+xa\b|htx\b)`],
   ['houses', String.raw`(?:${ADJ}(?:houses|homes)\b|(?:can\s+)?nha\b(?!\s+(?:may|nuoc|o\b)))`],
   ['markets', String.raw`(?:${ADJ}markets\b)`],
-  ['floors', String.raw`(?:floors|storeys|stories|tang\b)`],
+  // compound count nouns: the feature words of the atlas and common list words of plans and reports
+  [
+    'industrial_parks',
+    String.raw`(?:(?:${ADJ})?industrial\s+(?:parks|zones|clusters)\b|(?:khu|cum)\s+cong\s+nghiep\b)`,
+  ],
+  ['items', String.raw`(?:${ADJ}(?:items|categories)\b|hang\s+muc\b)`],
+  ['groups', String.raw`(?:${ADJ}groups\b|nhom\b)`],
+  ['tasks', String.raw`(?:${ADJ}tasks\b|nhiem\s+vu\b)`],
+  ['goals', String.raw`(?:${ADJ}(?:goals|criteria)\b|tieu\s+chi\b)`],
+  ['floors', String.raw`(?:floors?\b|storeys?\b|stor(?:y|ies)\b|tang\b)`],
   ['toilets', String.raw`(?:${ADJ}toilets\b|nha\s+tieu\b|nha\s+ve\s+sinh\b)`],
 ];
 
@@ -141,9 +155,20 @@ const NOT_COUNTED =
 
 /** Any other English plural noun after a number ("73 specific tasks"): a count of that noun. */
 function otherCount(after: string): { def: UnitDef; length: number; multiplier: number } | null {
-  const m = new RegExp(String.raw`^\s+${ADJ}([a-z]{3,}s)\b`).exec(after);
+  // the head noun is the first plural of the noun phrase ("1,150 trucks now pass": trucks, not "pass")
+  const m = new RegExp(String.raw`^\s+${ADJ.replace('{0,3}', '{0,3}?')}([a-z]{3,}s)\b`).exec(after);
   if (!m || NOT_COUNTED.test(m[1]!) || /(?:ss|us|is)$/.test(m[1]!)) return null;
-  return { def: { re: /$/, unit: m[1]!, measures: 'count' }, length: m[0].length, multiplier: 1 };
+  return { def: { re: /$/, unit: nounUnit(m[1]!), measures: 'count' }, length: m[0].length, multiplier: 1 };
+}
+
+/** A count noun right after a number, or none. */
+function countAfter(after: string): { def: UnitDef; length: number; multiplier: number } | null {
+  return matchUnit(COUNTS, after) ?? otherCount(after);
+}
+
+/** A count's unit from its plural noun: lower case, "-ies" nouns as written ("categories"). */
+function nounUnit(noun: string): string {
+  return noun.toLowerCase().replace(/[^a-z]+/g, '_');
 }
 
 /** The qualifier written before the number ("gần 42", "more than 2,800"), in the folded text before it. */
@@ -249,11 +274,30 @@ export function findFigures(text: string, spans: readonly [number, number][]): F
       if (unit) start -= prefix[0].length;
     }
     unit ??= matchUnit(MONEY_AFTER, after) ?? matchUnit(MEASURE_AFTER, after) ?? matchUnit(COUNTS, after);
+    if (!unit && /^\s*(?:dongs?|vnd)\b/.test(after)) {
+      const si0 = sentenceAt(spans, m.index!);
+      if (si0 >= 0 && PER_DONG.test(folded.slice(...spans[si0]!)) && !/^1$/.test(raw))
+        unit = {
+          def: { re: /$/, unit: 'ratio', measures: 'ratio' },
+          length: /^\s*(?:dongs?|vnd)\b/.exec(after)![0].length,
+          multiplier: 1,
+        };
+    }
     if (!unit && !isYear(value0, raw)) unit = otherCount(after);
+    // "44/52 goals": the part and the whole are both counts of the noun after the whole
+    const whole = /^\/(\d{1,4})(?![\d/.,])/.exec(after);
+    const wholeCount =
+      whole && Number(whole[1]) > value0
+        ? countAfter(folded.slice(end + whole[0].length, end + whole[0].length + 80))
+        : null;
+    if (wholeCount) unit = { ...wholeCount, length: 0 };
+    const part = /(?<![\d/.,])(\d{1,4})\/$/.exec(before);
+    const isWhole = part && Number(part[1]) < value0 && unit?.def.measures === 'count';
     if (!unit) continue;
     if (isYear(value0, raw) && unit.def.measures === 'count' && unit.multiplier === 1) continue;
-    // a fraction "44/52" or a date is not a figure of its own
-    if (/\/\s*$/.test(before) || /^\/\d/.test(folded.slice(end, end + 2))) continue;
+    // a fraction "1/7" or a date is not a figure of its own
+    if ((/\/\s*$/.test(before) && !isWhole) || (/^\/\d/.test(folded.slice(end, end + 2)) && !wholeCount))
+      continue;
     end += unit.length;
     let qualifier: Qualifier = 'exact';
     const beforeQ = folded.slice(Math.max(0, start - 30), start);

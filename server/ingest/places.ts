@@ -85,6 +85,12 @@ const EN_LIST_BEFORE = new RegExp(
   'g',
 );
 
+/** Names listed after "localities such as" / "các địa phương như": units of no stated level. */
+const LOCALITIES = new RegExp(
+  String.raw`\b(?:[Ll]ocalities|[Cc]ac\s+dia\s+phuong)\s*(?:,\s*)?(?:such\s+as|like|including|nhu|gom|la)\s+(${NAME}(?:\s*,\s*${NAME})*(?:\s*,?\s+(?:and|va)\s+${NAME})?)`,
+  'g',
+);
+
 /** Capitalised English words that start a sentence or a phrase, not a name. */
 const LEADING =
   /^(?:(?:In|The|At|Of|For|From|To|And|Also|Both|Each|All|Many|With|By|This|That|These|Those|Nearby|Neighbouring|Neighboring|Border|Mountainous|Remote|Former|Old|New|Whole|Entire|Rural|Urban|Mr|Mrs|Ms|When|Where|While|As|On|Since|After|Before|During|Through|Across|Within|Under|Over|Its|Their|Our|Vietnam's|Vietnamese|Chinese|Under|Provincial|District|Commune|Most|Other|Several|Some|Two|Three|Four|Five|Phase|Km|Central|Northern|Southern|Western|Eastern|Upland|Highland|Lowland|Among|Including|Like|Such|Besides|Especially|Particularly|Notably|Then|Now|Today|Thanks|According|Located|Situated|Built|Held)\s+)+/;
@@ -165,6 +171,13 @@ export function findUnitMentions(text: string): UnitMention[] {
         const e = listStart + offset + name.length;
         add(s, e, s, e, level, kind.replace(/s$/, ''));
       }
+    }
+  }
+  for (const m of f.matchAll(LOCALITIES)) {
+    const listStart = m.index! + m[0].length - m[1]!.length;
+    for (const { name, offset } of splitList(m[1]!)) {
+      const s = listStart + offset;
+      add(s, s + name.length, s, s + name.length, null, null);
     }
   }
   // One mention per place in the text: the longest of overlapping ones wins.
@@ -281,7 +294,8 @@ export interface GateMention {
 }
 
 const GATE_VI = new RegExp(
-  String.raw`(?<![A-Za-z])[Cc]ua\s+khau\s+(?:(?:[Qq]uoc\s+te|[Cc]hinh|[Pp]hu|song\s+phuong|[Nn]ong\s+[Mm]on)\s+)?(${NAME})`,
+  // blanks within a line: a headline ending "... cửa khẩu" does not take the next paragraph's first words
+  String.raw`(?<![A-Za-z])[Cc]ua[ \t]+khau[ \t]+(?:(?:[Qq]uoc[ \t]+te|[Cc]hinh|[Pp]hu|song[ \t]+phuong|[Nn]ong[ \t]+[Mm]on)[ \t]+)?(${NAME})`,
   'g',
 );
 const GATE_EN = new RegExp(
@@ -324,6 +338,8 @@ export interface PlaceInfo {
   sentences: Set<number>;
   /** The 2025 units (slug and code) the place is in. */
   currentSlugs: string[];
+  /** A border gate's commune when the article names it ("the Trà Lĩnh border gate, in Trà Lĩnh commune"). */
+  commune?: PlaceInfo;
 }
 
 const plain = (s: string) => fold(s).replace(/\s+/g, ' ').trim();
@@ -337,6 +353,19 @@ async function currentOf(
   slug: string,
   level: string,
 ): Promise<{ code: string | null; slug: string }[]> {
+  // a district without successors: the 2025 units its communes went to ("huyện Hải Hà" → its 2025 communes),
+  // then its province's 2025 unit (below)
+  let communes: { code: string | null; slug: string }[] = [];
+  if (level === 'district') {
+    const { rows } = await sql<{ code: string | null; slug: string }>`
+      WITH u AS (SELECT id FROM admin_units WHERE slug = ${slug} AND valid_to IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM unit_successors x JOIN admin_units d ON d.slug = ${slug} WHERE x.unit_id = d.id))
+      SELECT DISTINCT b.code, b.slug FROM u JOIN admin_units c ON c.parent_id = u.id
+        JOIN unit_successors s ON s.unit_id = c.id JOIN admin_units b ON b.id = s.successor_id
+      WHERE b.valid_to IS NULL
+      ORDER BY b.code`.execute(db);
+    communes = rows;
+  }
   // itself when in force; else its successors; a district without successors: the 2025 province(s) of its province
   const { rows } = await sql<{ code: string | null; slug: string }>`
     WITH u AS (SELECT id, valid_to, parent_id FROM admin_units WHERE slug = ${slug})
@@ -353,7 +382,7 @@ async function currentOf(
     SELECT p.code, p.slug FROM u JOIN admin_units p ON p.id = u.parent_id
     WHERE u.valid_to IS NOT NULL AND ${level} = 'district' AND p.valid_to IS NULL
       AND NOT EXISTS (SELECT 1 FROM unit_successors x WHERE x.unit_id = u.id)`.execute(db);
-  return rows;
+  return [...communes, ...rows.filter((r) => !communes.some((c) => c.slug === r.slug))];
 }
 
 function unitRef(r: ResolvedPlace): UnitRef {
@@ -397,6 +426,8 @@ export async function resolveArticlePlaces(
     { best: ResolvedPlace; alts: ResolvedPlace[]; mentions: UnitMention[]; score: number }
   >();
   const near = new Set<string>();
+  // codes of the districts and communes resolved so far (provinces hold too many namesakes to decide)
+  const local = new Set<string>();
   const order = [...mentions].sort((a, b) => rank(b.level) - rank(a.level) || a.range[0] - b.range[0]);
   for (const m of order) {
     const q = queryOf(m);
@@ -405,10 +436,23 @@ export async function resolveArticlePlaces(
       { name: q, level: m.level ?? undefined, parents: m.parents, at },
       { nearCodes: [...near], limit: 6 },
     );
+    // a unit abolished before the article's day is named as the old unit another one took in
+    // ("xã Lao Bảo ... trên cơ sở xã Tân Thành"): asked without the day, it wins only by its successor
+    if (at && m.level !== 'province') {
+      const old = await resolvePlace(
+        db,
+        { name: q, level: m.level ?? undefined, parents: m.parents },
+        { nearCodes: [...near], limit: 6 },
+      );
+      const seen = new Set(hits.map((h) => h.slug));
+      hits = hits.concat(old.filter((h) => !seen.has(h.slug)).map((h) => ({ ...h, score: h.score - 0.3 })));
+    }
     // "town"/"city" or a bare name: the exact name matters more than the level
     hits = hits.filter((h) => plain(h.name) === plain(m.name) || h.score >= 1.2);
+    hits = rerank(hits, m, local);
     const best = hits[0];
     if (!best) continue;
+    if (best.code && best.level !== 'province') local.add(best.code);
     if (best.code) near.add(best.code);
     if (best.province?.code) near.add(best.province.code);
     const key = best.slug;
@@ -458,13 +502,69 @@ export async function resolveArticlePlaces(
       currentSlugs: current.map((c) => c.slug),
     });
   }
-  infos.push(...(await gatePlaces(db, gates, opts.spans)));
+  const units = [...infos];
+  const gateInfos = await gatePlaces(db, gates, opts.spans);
+  for (const g of gateInfos) {
+    gateCommune(g, units, f);
+    if (g.place.current.length) continue;
+    // a gate is most often named after its commune: a commune of that name in one of the article's provinces
+    const name = g.place.text.replace(/^\S+\s+\S+\s+/u, '');
+    const gateName = plain(g.place.text).startsWith('cua khau') ? name : g.place.text;
+    const bare = gateName.replace(/\s+(?:international\s+|main\s+|secondary\s+)?border\s+gates?$/i, '');
+    const provinces = new Set(units.map((u) => u.place.unit?.province?.code ?? u.place.unit?.code));
+    const hit = (
+      await resolvePlace(db, { name: bare, level: 'commune', at }, { nearCodes: [...near], limit: 3 })
+    ).find((h) => plain(h.name) === plain(bare) && provinces.has(h.province?.code ?? ''));
+    if (!hit) continue;
+    const current = await currentOf(db, hit.slug, hit.level);
+    g.place.current = current.map((c) => c.code ?? c.slug);
+    g.currentSlugs = current.map((c) => c.slug);
+  }
+  infos.push(...gateInfos);
   infos.push(...(await roadPlaces(db, text, roads, opts.spans)));
   infos.sort((a, b) => a.place.ranges[0]![0] - b.place.ranges[0]![0]);
   infos.forEach((p, i) => {
     p.place.id = `p${i + 1}`;
   });
   return infos;
+}
+
+/** The gazetteer kind a kind word names: "ward"/"phường" → phuong; null when it names several. */
+const KIND_OF: Record<string, string> = {
+  xa: 'xa',
+  commune: 'xa',
+  phuong: 'phuong',
+  ward: 'phuong',
+  'thi tran': 'thi tran',
+  township: 'thi tran',
+  town: 'thi tran',
+  'dac khu': 'dac khu',
+  'special zone': 'dac khu',
+  huyen: 'huyen',
+  'thi xa': 'thi xa',
+  quan: 'quan',
+};
+
+/**
+ * Namesakes told apart by what the article says of them: a unit of the kind
+ * written ("Mỹ Đức ward" is a phường, not a xã) and a unit whose district or
+ * successor is among the article's districts and communes (old communes
+ * named in an article about the unit they went to) rank higher.
+ */
+function rerank(hits: ResolvedPlace[], m: UnitMention, local: Set<string>): ResolvedPlace[] {
+  const kind = m.kind ? KIND_OF[plain(m.kind)] : undefined;
+  const bonus = (h: ResolvedPlace) =>
+    (kind && plain(h.kind) === kind ? 0.25 : 0) +
+    ((h.district?.code && local.has(h.district.code)) ||
+    h.successors.some(
+      (x) => x.code && x.code !== h.code && plain(x.name) !== plain(h.name) && local.has(x.code),
+    )
+      ? 0.4
+      : 0);
+  return hits
+    .map((h, i) => ({ h, i, s: h.score + bonus(h) }))
+    .sort((a, b) => b.s - a.s || a.i - b.i)
+    .map((x) => x.h);
 }
 
 /** Province names written without their kind ("Quang Ninh has mobilised ..."). */
@@ -500,6 +600,31 @@ async function bareProvinces(db: Kysely<DB>, text: string, taken: Range[]): Prom
   return out;
 }
 
+/**
+ * A gate's commune: a commune of the gate's name, or one written right
+ * after it ("…border gate, in Trà Lĩnh commune", "cửa khẩu X, xã Y"); its
+ * `current` becomes the gate's.
+ */
+function gateCommune(g: PlaceInfo, units: PlaceInfo[], f: string) {
+  const name = plain(g.place.text)
+    .replace(GATE_NAME, '')
+    .replace(/\s+(?:international\s+)?border\s+gates?$/, '');
+  const after = (u: PlaceInfo) =>
+    u.place.ranges.some(([s]) =>
+      g.place.ranges.some(
+        ([, e]) => s >= e && /^[\s,(]*(?:in|at|of|thuoc|o|tai)?[\s,]*$/.test(f.slice(e, s)),
+      ),
+    );
+  const commune =
+    units.find((u) => u.level === 'commune' && after(u)) ??
+    units.find((u) => u.level === 'commune' && plain(u.place.unit?.name ?? '') === name);
+  if (!commune) return;
+  g.commune = commune;
+  if (g.place.current.length) return;
+  g.place.current = commune.place.current;
+  g.currentSlugs = commune.currentSlugs;
+}
+
 const GATE_NAME = /^cua khau (?:quoc te |chinh |phu )?/;
 
 async function gatePlaces(
@@ -508,7 +633,11 @@ async function gatePlaces(
   spans: readonly [number, number][],
 ): Promise<PlaceInfo[]> {
   if (!gates.length) return [];
-  const layer = await db.selectFrom('border_gates').select(['slug', 'name']).execute();
+  const layer = await db
+    .selectFrom('border_gates')
+    .leftJoin('admin_units', 'admin_units.id', 'border_gates.unit_id')
+    .select(['border_gates.slug', 'border_gates.name', 'admin_units.slug as unit', 'admin_units.level'])
+    .execute();
   const byName = new Map(layer.map((g) => [plain(g.name).replace(GATE_NAME, ''), g]));
   const out = new Map<string, PlaceInfo>();
   for (const g of gates) {
@@ -521,6 +650,8 @@ async function gatePlaces(
       seen.sentences.add(sentenceAt(spans, g.range[0]));
       continue;
     }
+    // a gate of the layer is in its unit: the gate's current is that unit's
+    const current = known?.unit ? await currentOf(db, known.unit, known.level ?? 'commune') : [];
     out.set(id, {
       place: {
         id: '',
@@ -528,7 +659,7 @@ async function gatePlaces(
         text: g.text,
         ranges: [g.range],
         unit: null,
-        current: [],
+        current: current.map((c) => c.code ?? c.slug),
         alternatives: [],
         road: null,
         gate: known ? { slug: known.slug, name: known.name } : null,
@@ -536,7 +667,7 @@ async function gatePlaces(
       },
       level: null,
       sentences: new Set([sentenceAt(spans, g.range[0])]),
-      currentSlugs: [],
+      currentSlugs: current.map((c) => c.slug),
     });
   }
   return [...out.values()];
