@@ -76,7 +76,8 @@ export function leadingKind(q: string): { kind: string | null; rest: string } {
 /**
  * SELECT id, score, located, valid_to of the units matching `q` (one row
  * per unit) that may be among its best `limit`, over every level and
- * period. `located`: the unit has a seat or a boundary.
+ * period (without `limit`: every unit matching). `located`: the unit has a
+ * seat or a boundary.
  *
  * The whole query is matched against the distinct names (unit_names, ~7,000
  * for ~14,000 units), one trigram index scan per operator so that each
@@ -90,7 +91,7 @@ export function leadingKind(q: string): { kind: string | null; rest: string } {
  * read). The name-and-context splits are one scan too: their exact names,
  * looked up together on the btree, each scored with its own context.
  */
-export function unitHitsSql(query: string, limit: number): RawBuilder<unknown> {
+export function unitHitsSql(query: string, limit?: number): RawBuilder<unknown> {
   const { kind, rest: q } = leadingKind(query);
   // A kind word given ("xa quang an") favours units of that kind a little.
   const kindBonus = kind ? sql` + CASE WHEN plain_text(c.kind) = ${kind} THEN 0.1 ELSE 0 END` : sql``;
@@ -116,7 +117,7 @@ export function unitHitsSql(query: string, limit: number): RawBuilder<unknown> {
       SELECT c.name_plain, ${nameScore(nq)} AS score FROM (
         SELECT name_plain FROM unit_names WHERE name_plain % ${nq}
         UNION SELECT name_plain FROM unit_names WHERE ${nq} <% name_plain) c),
-    cut AS (SELECT score FROM n ORDER BY score DESC OFFSET ${limit - 1} LIMIT 1)
+    cut AS (SELECT score FROM n ${limit ? sql`ORDER BY score DESC OFFSET ${limit - 1} LIMIT 1` : sql`WHERE false`})
     SELECT x.id, max(x.score)::float8 AS score, bool_or(x.located) AS located, max(x.valid_to) AS valid_to
     FROM (${sql.join(parts, sql` UNION ALL `)}) x GROUP BY x.id`;
 }
