@@ -75,18 +75,23 @@ export function leadingKind(q: string): { kind: string | null; rest: string } {
 
 /**
  * SELECT id, score, located, valid_to of the units matching `q` (one row
- * per unit), over every level and period; `where` (on alias `c`) narrows
- * them. `located`: the unit has a seat or a boundary.
+ * per unit) that may be among its best `limit`, over every level and
+ * period (without `limit`: every unit matching). `located`: the unit has a
+ * seat or a boundary.
  *
  * The whole query is matched against the distinct names (unit_names, ~7,000
  * for ~14,000 units), one trigram index scan per operator so that each
  * candidate is checked once, and scored once per name (materialised: joined
- * first, "trung thanh" scored its 509 names once per unit, 1,394 times);
- * then joined to its units. The name-and-context splits are one scan too:
- * their exact names, looked up together on the btree, each scored with its
- * own context.
+ * first, "trung thanh" scored its 509 names once per unit, 1,394 times).
+ * Only the names that can still rank are joined to their units, each name
+ * on the btree (a hash join read all 14,000 units for it): every name has a
+ * unit, so `limit` units score at least the `limit`-th best name score
+ * (`cut`), and a name below it, even with the kind bonus, cannot rank
+ * ("thanh minh phu tho" matches 245 names of 873 units; 10 of them are
+ * read). The name-and-context splits are one scan too: their exact names,
+ * looked up together on the btree, each scored with its own context.
  */
-export function unitHitsSql(query: string, where: RawBuilder<unknown> = sql`true`): RawBuilder<unknown> {
+export function unitHitsSql(query: string, limit?: number): RawBuilder<unknown> {
   const { kind, rest: q } = leadingKind(query);
   // A kind word given ("xa quang an") favours units of that kind a little.
   const kindBonus = kind ? sql` + CASE WHEN plain_text(c.kind) = ${kind} THEN 0.1 ELSE 0 END` : sql``;
@@ -96,9 +101,10 @@ export function unitHitsSql(query: string, where: RawBuilder<unknown> = sql`true
   const nq = sql`plain_text(${whole.name})`;
   const unit = sql`c.id, (c.seat IS NOT NULL OR c.boundary IS NOT NULL) AS located, c.valid_to`;
   const parts = [
-    sql`SELECT ${unit}, n.score${kindBonus} AS score
-      FROM n JOIN admin_units c ON c.name_plain = n.name_plain
-      WHERE ${where}`,
+    // OFFSET 0 keeps the lookup per name (a join would be planned as a hash join over every unit).
+    sql`SELECT c.id, c.located, c.valid_to, n.score${kindBonus} AS score
+      FROM n CROSS JOIN LATERAL (SELECT ${unit}, c.kind FROM admin_units c WHERE c.name_plain = n.name_plain OFFSET 0) c
+      WHERE n.score${kind ? sql` + 0.1` : sql``} >= COALESCE((SELECT score FROM cut), '-infinity')`,
   ];
   if (withContext.length > 0)
     parts.push(sql`SELECT ${unit}, ${nameScore(sql`s.name`)}${kindBonus}
@@ -106,12 +112,12 @@ export function unitHitsSql(query: string, where: RawBuilder<unknown> = sql`true
       FROM (VALUES ${sql.join(
         withContext.map(({ name, context }) => sql`(plain_text(${name}), plain_text(${context}))`),
       )}) s (name, context)
-      JOIN admin_units c ON c.name_plain = s.name ${parentJoins}
-      WHERE ${where}`);
+      JOIN admin_units c ON c.name_plain = s.name ${parentJoins}`);
   return sql`WITH n AS MATERIALIZED (
       SELECT c.name_plain, ${nameScore(nq)} AS score FROM (
         SELECT name_plain FROM unit_names WHERE name_plain % ${nq}
-        UNION SELECT name_plain FROM unit_names WHERE ${nq} <% name_plain) c)
+        UNION SELECT name_plain FROM unit_names WHERE ${nq} <% name_plain) c),
+    cut AS (SELECT score FROM n ${limit ? sql`ORDER BY score DESC OFFSET ${limit - 1} LIMIT 1` : sql`WHERE false`})
     SELECT x.id, max(x.score)::float8 AS score, bool_or(x.located) AS located, max(x.valid_to) AS valid_to
     FROM (${sql.join(parts, sql` UNION ALL `)}) x GROUP BY x.id`;
 }

@@ -187,7 +187,7 @@ export const unitDetailColumns = sql`
 export function unitsQuery(q: string, limit: number) {
   return sql<UnitRow>`
     WITH hits AS (
-      SELECT h.id, h.score FROM (${unitHitsSql(q)}) h
+      SELECT h.id, h.score FROM (${unitHitsSql(q, limit)}) h
       ORDER BY h.score DESC, h.located DESC, h.valid_to DESC NULLS FIRST, h.id LIMIT ${limit}
     ),
     succ AS (
