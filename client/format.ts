@@ -69,3 +69,13 @@ export function distanceText(km: number, precision?: unknown, uncertaintyM?: unk
   }
   return `${num(km, 1)} ${t('km')}`;
 }
+
+/** A day of the calendar (YYYY-MM-DD) as the page's language writes it: 12/6/2025, 12 June 2025. */
+export function day(iso: string): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleDateString(getLang() === 'vi' ? 'vi-VN' : 'en-GB', {
+    timeZone: 'UTC',
+    dateStyle: 'medium',
+  });
+}

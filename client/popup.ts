@@ -14,7 +14,7 @@ import {
   type PopupOptions,
 } from 'maplibre-gl';
 import { type Collection, type FeatureSources, feature, featureSources, type Props } from './api.ts';
-import { investmentText, metres, num, years } from './format.ts';
+import { day, investmentText, metres, num, years } from './format.ts';
 import { fieldLabel, getLang, isEnumerated, t, valueLabel } from './i18n.ts';
 import { layerTitle } from './layers-panel.ts';
 import { type Atlas, OVERLAY_LAYER } from './map.ts';
@@ -117,6 +117,14 @@ export function sourcesBlock(s: FeatureSources): HTMLElement {
     } else li.append(src.title);
     // Our copy of some articles names neither its paper nor its address: say so rather than leave a bare title.
     const publisher = src.publisher ?? (src.url ? null : t('sourceUnrecorded'));
+    // An ingested article keeps its date.
+    if (src.published)
+      li.append(
+        Object.assign(document.createElement('span'), {
+          className: 'published',
+          textContent: ` · ${day(src.published)}`,
+        }),
+      );
     if (publisher)
       li.append(
         Object.assign(document.createElement('span'), {

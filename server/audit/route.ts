@@ -178,6 +178,7 @@ export function auditRouter(db: Kysely<DB>, auth: Auth): Router {
     const sources = await db
       .selectFrom('sources')
       .select(['id', 'title', 'publisher', 'url', 'language', 'topic'])
+      .select(sql<string | null>`to_char(published, 'YYYY-MM-DD')`.as('published'))
       .orderBy('id')
       .execute();
     res.json({ sources });

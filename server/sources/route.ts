@@ -1,6 +1,6 @@
 /**
  * GET /api/features/{layer}/{id}/sources
- * → { layer, id, precision, uncertainty_m, sources: [{ id, title, publisher, url }], figures: [{ key, value }] }
+ * → { layer, id, precision, uncertainty_m, sources: [{ id, title, publisher, url, published }], figures: [{ key, value }] }
  *
  * Unknown layer or feature: 404; an id that is not a positive integer: 400.
  */

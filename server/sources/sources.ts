@@ -27,6 +27,8 @@ export interface SourceRef {
   title: string;
   publisher: string | null;
   url: string | null;
+  /** The article's date (YYYY-MM-DD) when it is known: an ingested article keeps it. */
+  published: string | null;
 }
 
 export interface FeatureSources {
@@ -54,7 +56,8 @@ export async function featureSources(
   }>`
     SELECT v.precision, v.uncertainty_m::float8 AS uncertainty_m,
       COALESCE((
-        SELECT json_agg(json_build_object('id', s.id, 'title', s.title, 'publisher', s.publisher, 'url', s.url)
+        SELECT json_agg(json_build_object('id', s.id, 'title', s.title, 'publisher', s.publisher, 'url', s.url,
+                                          'published', to_char(s.published, 'YYYY-MM-DD'))
                         ORDER BY s.id)
         FROM citations c JOIN sources s ON s.id = c.source_id
         WHERE c.entity = ${entity} AND c.entity_id = v.id

@@ -220,6 +220,8 @@ async function reviewFlow(page: Page): Promise<void> {
   const popup = page.locator('.feature-popup ol.sources');
   await popup.waitFor();
   await expect.poll(() => popup.textContent()).toContain(TITLE);
+  // The article's date, as the page's language writes it (12 thg 6, 2025).
+  expect(await popup.locator('.published').first().textContent()).toMatch(/12.*2025/);
 }
 
 async function reingest(page: Page): Promise<void> {
