@@ -3,9 +3,9 @@
  * article of a folder through `ingest()` (server/ingest/index.ts), its
  * places and figures compared with what data/ holds for that article.
  *
- *   npm run bench:ingest -- ../shared/seeds          # the seed articles, truth from data/
+ *   npm run bench:ingest -- SEEDS                    # the folder of the seed articles (not in the project), truth from data/
  *   npm run bench:ingest                             # the held-out articles (scripts/bench/ingest-articles)
- *   npm run bench:ingest -- ../shared/seeds --own    # both, reported apart
+ *   npm run bench:ingest -- SEEDS --own              # both, reported apart
  *   npm run bench:ingest -- DIR --json               # the scores as JSON, for scripts
  *   BENCH_DATABASE_URL=postgres://… npm run bench:ingest   # an already seeded database, kept
  *

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { clientDist } from '../../server/app.ts';
 import { buildGlyphs, FONTSTACK, RANGES } from '../../server/fonts/build.ts';
 import { projectRoot } from '../../server/prepare.ts';
@@ -155,4 +156,43 @@ export async function waitDrawn(page: Page, name: string): Promise<void> {
     name,
     { timeout: 45_000 },
   );
+}
+
+/**
+ * One Chromium for a test file (the client built first), and its pages
+ * watched: after each test they are closed, and none may have logged a
+ * console error or asked another origin. Call at the top of the file,
+ * before useApp: the client is built before the app serves it.
+ *
+ *   const pages = useBrowser(() => app.base);
+ *   const app = useApp();
+ *   const { page } = await pages.open({ width: 390, height: 844 });
+ */
+export function useBrowser(base: () => string): {
+  open(viewport?: { width: number; height: number }): Promise<Watched>;
+} {
+  let browser: Browser;
+  let watched: Watched[] = [];
+  beforeAll(() => ensureClientBuilt(), 240_000);
+  beforeAll(async () => {
+    browser = await launch();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const w of watched) {
+      await w.context.close();
+      expect(w.errors, 'console errors').toEqual([]);
+      expect(w.foreign, 'requests to another origin').toEqual([]);
+    }
+    watched = [];
+  });
+  return {
+    async open(viewport) {
+      const w = await watchedPage(browser, base(), viewport);
+      watched.push(w);
+      return w;
+    },
+  };
 }

@@ -15,33 +15,16 @@
  * Screenshots: test-artifacts/polish-*.png.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, vi } from 'vitest';
 import { useApp } from '../helpers.ts';
-import { artifacts, ensureClientBuilt, launch, mapIdle, type Watched, watchedPage } from './browser.ts';
+import { artifacts, mapIdle, useBrowser, type Watched } from './browser.ts';
 
 // A busy machine: nothing here is timed.
 vi.setConfig({ testTimeout: 180_000 });
 
-let browser: Browser;
-let watched: Watched[] = [];
-
-beforeAll(() => ensureClientBuilt(), 240_000);
+const pages = useBrowser(() => app.base);
 const app = useApp({ base: process.env.E2E_BASE });
-beforeAll(async () => {
-  browser = await launch();
-}, 240_000);
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const w of watched) {
-    await w.context.close();
-    expect(w.errors, 'console errors').toEqual([]);
-    expect(w.foreign, 'requests to another origin').toEqual([]);
-  }
-  watched = [];
-});
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -53,8 +36,7 @@ const CASES = [
 ] as const;
 
 async function openPage(hash: string, viewport: { width: number; height: number }): Promise<Watched> {
-  const w = await watchedPage(browser, app.base, viewport);
-  watched.push(w);
+  const w = await pages.open(viewport);
   await w.page.goto(`${app.base}/#${hash}`);
   await mapIdle(w.page);
   return w;

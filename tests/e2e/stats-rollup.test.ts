@@ -8,34 +8,16 @@
  * "trước 2025" / "before 2025". Screenshots: test-artifacts/rollup-*.png.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { useApp } from '../helpers.ts';
-import { artifacts, ensureClientBuilt, launch, mapIdle, type Watched, watchedPage } from './browser.ts';
+import { artifacts, mapIdle, useBrowser } from './browser.ts';
 
-let browser: Browser;
-let watched: Watched[] = [];
-
-beforeAll(() => ensureClientBuilt(), 240_000);
+const pages = useBrowser(() => app.base);
 const app = useApp({ base: process.env.E2E_BASE });
-beforeAll(async () => {
-  browser = await launch();
-}, 240_000);
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const w of watched) {
-    await w.context.close();
-    expect(w.errors, 'console errors').toEqual([]);
-    expect(w.foreign, 'requests to another origin').toEqual([]);
-  }
-  watched = [];
-});
 
 async function open(hash: string): Promise<Page> {
-  const w = await watchedPage(browser, app.base, { width: 1440, height: 900 });
-  watched.push(w);
+  const w = await pages.open({ width: 1440, height: 900 });
   await w.page.goto(`${app.base}/#${hash}`);
   // A wait, not a timed assertion: the first load can be slow on a shared machine.
   await w.page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 240_000 });
