@@ -1,13 +1,20 @@
 /**
  * An import killed with SIGKILL halfway (its process group: tsx and the
  * node process it runs the script in) leaves the database exactly as it
- * was (issue 15, item 6): `npm run import` (scripts/import.ts) on a file of
- * 20,000 projects, killed once while it reads (its progress line is out)
- * and once while it writes into the projects table (seen in
- * pg_stat_activity); after PostgreSQL has ended the orphaned session, a
- * fingerprint of every table (row count and md5 of the ordered rows,
- * data_version included) equals the one taken before. Then the same file
- * imported to the end does change it, so the fingerprint can tell.
+ * was (issue 15, item 6): `npm run import` (scripts/import.ts), killed once
+ * while it reads (its progress line is out) and once while it writes into
+ * the projects table (seen in pg_stat_activity); after PostgreSQL has ended
+ * the orphaned session, a fingerprint of every table (row count and md5 of
+ * the ordered rows, data_version included) equals the one taken before.
+ * Then the same file imported to the end does change it, so the
+ * fingerprint can tell.
+ *
+ * Neither kill point depends on the machine's speed. The progress line
+ * is silent for the first second, and a fast machine read 20,000 records
+ * in less (CI at b9b9f5d): the reading kill reads a file of 400,000, which
+ * no machine reads in a second. The writing kill holds a SHARE lock on
+ * projects, so the import's INSERT waits there until it is killed; the
+ * lock is let go only after the kill.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -21,23 +28,30 @@ import { type Clone, SOURCE, seededTemplate, type Template, tempDir } from './im
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const ROWS = 20_000;
+const MANY = 400_000;
 
 let template: Template;
 let clone: Clone;
 let tmp: ReturnType<typeof tempDir>;
 let file: string;
+let bigFile: string;
+/** A CSV of n projects: points around Mường Nhà (commune 03368), each its own project. */
+function projectsCsv(name: string, n: number): string {
+  const out = path.join(tmp.dir, name);
+  const lines = ['id,ten,loai,ma_xa,nam_bat_dau,lon,lat'];
+  for (let i = 0; i < n; i++)
+    lines.push(
+      `K-${i},Dự án ${i},road,03368,${2000 + (i % 30)},${(103.149 + (i % 1000) * 1e-5).toFixed(5)},${(20.96 + Math.floor(i / 1000) * 1e-5).toFixed(5)}`,
+    );
+  writeFileSync(out, `${lines.join('\n')}\n`);
+  return out;
+}
 beforeAll(async () => {
   template = await seededTemplate();
   clone = await template.clone();
   tmp = tempDir();
-  file = path.join(tmp.dir, 'projects-many.csv');
-  // Points around Mường Nhà (commune 03368), each its own project.
-  const lines = ['id,ten,loai,ma_xa,nam_bat_dau,lon,lat'];
-  for (let i = 0; i < ROWS; i++)
-    lines.push(
-      `K-${i},Dự án ${i},road,03368,${2000 + (i % 30)},${(103.149 + (i % 1000) * 1e-5).toFixed(5)},${(20.96 + Math.floor(i / 1000) * 1e-5).toFixed(5)}`,
-    );
-  writeFileSync(file, `${lines.join('\n')}\n`);
+  file = projectsCsv('projects-many.csv', ROWS);
+  bigFile = projectsCsv('projects-very-many.csv', MANY);
 });
 afterAll(async () => {
   await clone?.drop();
@@ -73,14 +87,14 @@ async function otherSessions(db: pg.Pool): Promise<number> {
   return rows[0]!.n;
 }
 
-function startImport(): {
+function startImport(input = file): {
   child: ChildProcess;
   stderr: () => string;
   exited: Promise<NodeJS.Signals | null>;
 } {
   const child = spawn(
     process.execPath,
-    [tsx, path.join(root, 'scripts', 'import.ts'), file, '--layer', 'projects', '--source', SOURCE],
+    [tsx, path.join(root, 'scripts', 'import.ts'), input, '--layer', 'projects', '--source', SOURCE],
     // Its own process group: tsx runs the script in a child process, and kill -9 of the tsx
     // process alone would leave that child importing (what happened first, and the import landed).
     {
@@ -110,8 +124,12 @@ describe('npm run import killed with SIGKILL', () => {
     await db?.end();
   });
 
-  async function killWhen(started: (stderr: string) => Promise<boolean>): Promise<void> {
-    const run = startImport();
+  async function killWhen(
+    started: (stderr: string) => Promise<boolean>,
+    input = file,
+    afterKill: () => Promise<void> = async () => {},
+  ): Promise<void> {
+    const run = startImport(input);
     const seen = await waitFor(
       async () => run.child.exitCode === null && (await started(run.stderr())),
       120_000,
@@ -120,26 +138,43 @@ describe('npm run import killed with SIGKILL', () => {
     // The whole group, as the shell's kill -9 of the job (or the OOM killer of the importer) does.
     process.kill(-run.child.pid!, 'SIGKILL');
     expect(await run.exited).toBe('SIGKILL');
+    await afterKill();
     // PostgreSQL ends the orphaned session (rolling its transaction back) once it sees the socket closed.
     expect(await waitFor(async () => (await otherSessions(db)) === 0, 60_000)).toBe(true);
   }
 
   it('while reading (its progress line is out): the database is as before', async () => {
     const before = await fingerprint(db);
-    await killWhen(async (stderr) => /reading .*records/.test(stderr));
+    await killWhen(async (stderr) => /reading .*records/.test(stderr), bigFile);
     expect(await fingerprint(db)).toEqual(before);
   }, 180_000);
 
   it('while writing into projects: the database is as before', async () => {
     const before = await fingerprint(db);
-    await killWhen(async () => {
-      const { rows } = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-         WHERE datname = current_database() AND state = 'active' AND query ILIKE '%INSERT INTO projects%'
-           AND application_name <> 'border-atlas-kill-test'`,
+    // Reads go on (ACCESS SHARE), but the import's INSERT INTO projects waits for this lock.
+    const holder = await db.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE projects IN SHARE MODE');
+      await killWhen(
+        async () => {
+          const { rows } = await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+             WHERE datname = current_database() AND state = 'active' AND wait_event_type = 'Lock'
+               AND query ILIKE '%INSERT INTO projects%' AND application_name <> 'border-atlas-kill-test'`,
+          );
+          return rows[0]!.n > 0;
+        },
+        file,
+        // The orphaned session finishes its INSERT, then finds its client gone and rolls back.
+        async () => {
+          await holder.query('COMMIT');
+        },
       );
-      return rows[0]!.n > 0;
-    });
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      holder.release();
+    }
     expect(await fingerprint(db)).toEqual(before);
   }, 180_000);
 
