@@ -20,9 +20,7 @@ import { connect } from '../server/db/connect.ts';
 import { BOM, toCsv } from '../server/http/csv.ts';
 import { ProblemError } from '../server/http/problem.ts';
 import { migrateAndSeed, prepareServer } from '../server/prepare.ts';
-import { runMain } from './lib/run-main.ts';
-
-export class UsageError extends Error {}
+import { runMain, UsageError } from './lib/run-main.ts';
 
 const log = (m: string) => process.stderr.write(`stats: ${m}\n`);
 

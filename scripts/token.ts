@@ -19,7 +19,7 @@ import { loadConfig } from '../server/config.ts';
 import { connect } from '../server/db/connect.ts';
 import { migrateToLatest } from '../server/db/migrate.ts';
 import { prepareServer } from '../server/prepare.ts';
-import { runMain } from './lib/run-main.ts';
+import { parseCommandLine, runMain, UsageError } from './lib/run-main.ts';
 
 const log = (m: string) => process.stderr.write(`token: ${m}\n`);
 
@@ -28,8 +28,6 @@ export const usage = `usage:
   npm run token -- list [--format json]
   npm run token -- revoke <id>
 `;
-
-export class UsageError extends Error {}
 
 type Command =
   | { kind: 'create'; role: (typeof roles)[number]; name: string }
@@ -83,25 +81,14 @@ export function parseArgs(argv: readonly string[]): Command {
       return { kind, id: Number(positional[0]) };
     }
     default:
-      throw new UsageError(kind ? `unknown command "${kind}"\n\n${usage}` : usage);
+      throw new UsageError(kind ? `unknown command "${kind}"` : 'name a command: create, list or revoke');
   }
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(usage);
-    return 0;
-  }
-  let command: Command;
-  try {
-    command = parseArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      log(e.message);
-      return 2;
-    }
-    throw e;
-  }
+  const parsed = parseCommandLine(argv, usage, parseArgs, log);
+  if ('exit' in parsed) return parsed.exit;
+  const command = parsed.args;
   const config = loadConfig();
   const url = config.DATABASE_URL || (await prepareServer(config, log)).url;
   const database = connect(url, { max: 1 });
