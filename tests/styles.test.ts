@@ -94,6 +94,10 @@ describe('GET /styles/atlas.json', () => {
           (x) => x.type === 'symbol' && x.id.endsWith(':label') && x.id !== 'roads:label',
         ))
           expect(l.layout!['text-field'], l.id).toEqual(['to-string', ['get', 'name']]);
+      // No label falls back with `coalesce` (QGIS 3.22 drops it and labels nothing): a road's
+      // number and its name are two label layers split by `has ref`.
+      for (const l of vector.filter((x) => x.type === 'symbol'))
+        expect.soft(JSON.stringify(l.layout?.['text-field']), `${lang} ${l.id}`).not.toContain('coalesce');
       // A layer of another source (rivers) filters itself to its own features: QGIS applies it to every tile layer.
       for (const l of s.layers.filter((x) => x.source === 'rivers'))
         expect(l.filter, l.id).toEqual(['has', 'level']);
@@ -162,7 +166,12 @@ describe('GET /styles/atlas.json', () => {
       expect(byId.has(`${l.id}:label`), l.id).toBe(false);
     const road = byId.get('roads:label')!;
     expect(road.layout!['symbol-placement']).toBe('line');
-    expect(JSON.stringify(road.layout!['text-field'])).toContain('"ref"');
+    expect(road.layout!['text-field']).toEqual(['to-string', ['get', 'ref']]);
+    expect(road.filter).toEqual(['has', 'ref']);
+    const roadName = byId.get('roads:label-name')!;
+    expect(roadName.layout!['symbol-placement']).toBe('line');
+    expect(roadName.layout!['text-field']).toEqual(['to-string', ['get', 'name']]);
+    expect(roadName.filter).toEqual(['!', ['has', 'ref']]);
   });
 
   it('translates what has a translation: country names in English, place names keep their diacritics', async () => {

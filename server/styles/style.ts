@@ -178,31 +178,35 @@ export function layersFor(l: LayerDef, lang: Lang, bottom: boolean): LayerSpecif
       ['interactive', 'filterable'],
     );
     if (s.label) {
-      // A road is named by its number when it has one (QL4B), else by its name, along the line.
-      const text = l.properties.some((p) => p.name === 'ref')
-        ? ([
-            'to-string',
-            ['coalesce', ['get', 'ref'], labelExpression(s.label, lang)],
-          ] as ExpressionSpecification)
-        : labelExpression(s.label, lang);
-      add(
-        {
-          id: `${id}:label`,
-          type: 'symbol',
-          minzoom: Math.max(l.minzoom, 7),
-          layout: {
-            'text-field': text,
-            'text-font': FONT,
-            'text-size': 11,
-            'symbol-placement': 'line',
-            'symbol-spacing': 350,
-            'text-max-angle': 30,
-            'text-letter-spacing': 0.02,
+      // A road is named by its number when it has one (QL4B), else by its name, along the line:
+      // two label layers split by `has ref` rather than one `coalesce`, which QGIS 3.22 drops.
+      const hasRef = l.properties.some((p) => p.name === 'ref');
+      const named: [string, ExpressionSpecification, ExpressionSpecification | undefined][] = hasRef
+        ? [
+            [`${id}:label`, ['to-string', ['get', 'ref']], ['has', 'ref']],
+            [`${id}:label-name`, labelExpression(s.label, lang), ['!', ['has', 'ref']]],
+          ]
+        : [[`${id}:label`, labelExpression(s.label, lang), undefined]];
+      for (const [labelId, text, filter] of named)
+        add(
+          {
+            id: labelId,
+            type: 'symbol',
+            minzoom: Math.max(l.minzoom, 7),
+            ...(filter ? { filter } : {}),
+            layout: {
+              'text-field': text,
+              'text-font': FONT,
+              'text-size': 11,
+              'symbol-placement': 'line',
+              'symbol-spacing': 350,
+              'text-max-angle': 30,
+              'text-letter-spacing': 0.02,
+            },
+            paint: { 'text-color': darker(s.color, 0.3), ...halo },
           },
-          paint: { 'text-color': darker(s.color, 0.3), ...halo },
-        },
-        ['filterable', 'labels'],
-      );
+          ['filterable', 'labels'],
+        );
     }
     return specs;
   }
