@@ -19,17 +19,28 @@ export function archivePicker(map: MlMap, report: (message: string) => void): HT
   const label = document.createElement('label');
   label.className = 'pmtiles-picker';
   const text = document.createElement('span');
+  // The browser's own button and "no file" words follow the browser's language, not the
+  // page's: the input is hidden (still focusable) and these speak for it.
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = '.pmtiles,application/vnd.pmtiles';
+  input.className = 'visually-hidden';
+  const choose = document.createElement('span');
+  choose.className = 'pmtiles-choose';
+  choose.setAttribute('aria-hidden', 'true');
+  const chosen = document.createElement('span');
+  chosen.className = 'pmtiles-chosen';
   const words = () => {
     text.textContent = t('openPmtiles');
+    choose.textContent = t('chooseFile');
+    chosen.textContent = input.files?.[0]?.name ?? t('noFileChosen');
   };
   words();
   onLang(words);
   label.append(text);
-  const input = document.createElement('input');
-  input.type = 'file';
-  input.accept = '.pmtiles,application/vnd.pmtiles';
   input.addEventListener('change', () => {
     const file = input.files?.[0];
+    words();
     if (!file) return;
     archive()
       .then((m) => m.openArchive(map, file))
@@ -38,7 +49,7 @@ export function archivePicker(map: MlMap, report: (message: string) => void): HT
         (e: unknown) => report(t('pmtilesFailed', { name: file.name, e: (e as Error).message })),
       );
   });
-  label.append(input);
+  label.append(input, choose, chosen);
   return label;
 }
 

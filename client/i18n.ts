@@ -257,6 +257,8 @@ const vi = {
   // lead
   sourceUnrecorded: 'bản chúng tôi lưu không ghi báo đăng và địa chỉ',
   openPmtiles: 'Mở tệp bản đồ ngoại tuyến (.pmtiles)',
+  chooseFile: 'Chọn tệp…',
+  noFileChosen: 'Chưa chọn tệp',
   pmtilesOpened: '{name}: đã mở',
   pmtilesFailed: '{name}: không mở được ({e})',
   // h14-tools: the map's tools (table, time slider, measure, print)
@@ -570,6 +572,8 @@ const en: Record<Key, string> & Record<string, string> = {
   // lead
   sourceUnrecorded: 'our copy names neither the paper nor its address',
   openPmtiles: 'Open an offline map file (.pmtiles)',
+  chooseFile: 'Choose a file…',
+  noFileChosen: 'No file chosen',
   pmtilesOpened: '{name}: opened',
   pmtilesFailed: '{name}: cannot open ({e})',
   // h14-tools: the map's tools (table, time slider, measure, print)

@@ -194,6 +194,7 @@ describe('the web map opens a .pmtiles archive', () => {
         },
       );
       expect(await w.page.textContent('#message')).toMatch(/area\.pmtiles: đã mở$/);
+      expect(await w.page.textContent('.pmtiles-chosen')).toBe('area.pmtiles');
       await w.page.evaluate(
         () => new Promise<void>((resolve) => (window as any).atlas.map.once('idle', () => resolve())),
       );
@@ -217,6 +218,10 @@ describe('the web map opens a .pmtiles archive', () => {
       await w.page.goto(`${app.base}/`);
       const input = w.page.locator('.pmtiles-picker input[type=file]');
       await input.waitFor({ state: 'attached', timeout: 60_000 });
+      // The page's words, not the browser's ("Choose File", "No file chosen" in an English Chromium).
+      const picker = w.page.locator('.pmtiles-picker');
+      expect(await picker.innerText()).toMatch(/Chọn tệp…\s*Chưa chọn tệp/);
+      expect(await picker.innerText()).not.toMatch(/Choose|No file/);
       await input.setInputFiles(path.join(pkg, 'area.pmtiles'));
       await w.page.waitForFunction(
         () =>
@@ -227,6 +232,7 @@ describe('the web map opens a .pmtiles archive', () => {
         },
       );
       expect(await w.page.textContent('#message')).toMatch(/area\.pmtiles: đã mở$/);
+      expect(await w.page.textContent('.pmtiles-chosen')).toBe('area.pmtiles');
       await w.page.evaluate(
         () => new Promise<void>((resolve) => (window as any).atlas.map.once('idle', () => resolve())),
       );
