@@ -99,7 +99,7 @@ const MEASURE_AFTER: UnitDef[] = [
 
 /** "5 dongs for every dong of budget", "5 đồng ... mỗi đồng": money per money is a ratio. */
 const PER_DONG =
-  /\b(?:for every|for each|per|on every|moi|tren moi|from|out of|tu|cu)\s+(?:1\s+|one\s+|mot\s+)?(?:dong|vnd)\b/;
+  /\b(?:for every|for each|per|on every|moi|tren moi|from|out of|tu|cu)\s+["“'‘]?(?:1\s+|one\s+|mot\s+)?(?:dong|vnd)\b/;
 
 const COUNT_NOUNS: [string, string][] = [
   ['bts_stations', String.raw`(?:bts\s+stations?|tram\s+(?:phat\s+song\s+)?bts|bts\b)`],
@@ -153,7 +153,7 @@ const COUNTS: UnitDef[] = COUNT_NOUNS.map(([unit, re]) => ({
 
 /** Nouns after a number that are no count of things the atlas holds (durations, ranks, repetitions). */
 const NOT_COUNTED =
-  /^(?:years|months|weeks|days|hours|minutes|seconds|decades|centuries|times|steps|levels|stages|phases|rounds|ways|stars|points|percent|ones|others|sides|kinds|types|lanes|metres|meters|kilometres|kilometers|tons|tonnes|degrees|dollars|units)$/;
+  /^(?:years|months|weeks|days|hours|minutes|seconds|decades|centuries|times|steps|levels|stages|phases|rounds|ways|stars|points|percent|ones|others|sides|kinds|types|lanes|metres|meters|kilometres|kilometers|tons|tonnes|degrees|dollars|units|characters|words|pages|comments|views|likes|shares)$/;
 
 /** Any other English plural noun after a number ("73 specific tasks"): a count of that noun. */
 function otherCount(after: string): { def: UnitDef; length: number; multiplier: number } | null {
