@@ -179,9 +179,12 @@ export function findFeatureMentions(text: string, spans: readonly [number, numbe
       const e = s + m[0].length;
       if (out.some((o) => s < o.range[1] && o.range[0] < e)) continue;
       const named = category === 'road' ? null : nameAround(text, fc, s, e);
+      // "the industrial park", "the Market": one named before, even after a comma
+      const referring = !named && /\b(?:the|this|that)\s+$/.test(f.slice(Math.max(0, s - 8), s));
       // "các công trình và chợ", "border markets": a kind of thing, not one feature
       if (
         !named &&
+        !referring &&
         (/(?:\b(?:cac|nhung|va|and|or|of|all|many|new)\s+|,\s*)(?:\S+\s+){0,3}$/.test(
           f.slice(Math.max(0, s - 30), s),
         ) ||
@@ -482,7 +485,9 @@ export async function buildCandidates(
   spans.forEach(([s, e], si) => {
     const samePara = si > 0 && !text.slice(spans[si - 1]![1], s).includes('\n');
     focus.push(
-      placeFor(places, [si], s) ?? referred(places, f.slice(s, e), e, si) ?? (samePara ? focus[si - 1]! : null),
+      placeFor(places, [si], s) ??
+        referred(places, f.slice(s, e), e, si) ??
+        (samePara ? focus[si - 1]! : null),
     );
   });
 
@@ -611,8 +616,12 @@ function namedElsewhere(
   for (const m of folded.matchAll(new RegExp(`(?<![a-z])${escaped}(?![a-z])`, 'g'))) {
     const at = m.index!;
     if (own.some(([s, e]) => at >= s && at < e)) continue;
-    // the name of a unit itself ("Quang Duc in Quang Duc commune") is no mention of the feature
-    if (places.some((p) => p.place.ranges.some(([s, e]) => at >= s && at < e))) continue;
+    // the name of a unit with its kind ("… in Quang Duc commune", "xã Quang Duc") is no mention of the feature
+    if (
+      /^\s+(?:commune|ward|township|town|district|province|city)\b/.test(folded.slice(at + m[0].length)) ||
+      /\b(?:xa|phuong|thi tran|huyen|tinh|thanh pho)\s+$/.test(folded.slice(Math.max(0, at - 12), at))
+    )
+      continue;
     const hit = placeFor(places, [sentenceAt(spans, at)], at);
     if (hit) return hit;
   }

@@ -189,8 +189,7 @@ const NUMBER =
   /(?<![\d.,])(?<!\p{L}(?<!vnd|usd))(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d])/gu;
 
 /** After the lower end of a range: "-3", " to 3", " đến 3" (folded). */
-const RANGE_UPPER =
-  /^\s*(?:-|–|—|to|den|toi)\s*(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d/])/;
+const RANGE_UPPER = /^\s*(?:-|–|—|to|den|toi)\s*(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d/])/;
 
 /** Year or period expressions of a sentence: "in the 2021-2025 period", "giai đoạn 2021 - 2025", "năm 2024". */
 export interface TimeRef {
@@ -313,7 +312,10 @@ export function findFigures(text: string, spans: readonly [number, number][]): F
       if (upper && v2 > value0 && !isYear(v2, upper[1]!)) {
         const rest = after.slice(upper[0].length);
         const u =
-          matchUnit(MONEY_AFTER, rest) ?? matchUnit(MEASURE_AFTER, rest) ?? matchUnit(COUNTS, rest) ?? otherCount(rest);
+          matchUnit(MONEY_AFTER, rest) ??
+          matchUnit(MEASURE_AFTER, rest) ??
+          matchUnit(COUNTS, rest) ??
+          otherCount(rest);
         if (u) {
           unit = { ...u, length: 0 };
           lowerEnd = true;
@@ -372,8 +374,9 @@ export function findFigures(text: string, spans: readonly [number, number][]): F
     // "the two communes", "các/những ba…": things already named, not a figure
     if (/\b(?:the|these|those|its|their|our|all|cac|nhung)\s+$/.test(beforeW)) continue;
     const after = folded.slice(w.range[1], w.range[1] + 80);
-    const unit = matchUnit(COUNTS, after) ?? otherCount(after) ?? (w.value === 1 ? singularCount(after) : null);
-    if (!unit || unit.multiplier !== 1) continue;
+    // after "one" the noun is singular: a plural there belongs to another phrase ("one dong buys")
+    const unit = matchUnit(COUNTS, after) ?? (w.value === 1 ? singularCount(after) : otherCount(after));
+    if (unit?.multiplier !== 1) continue;
     let start = w.range[0];
     let qualifier: Qualifier = 'exact';
     for (const [q, re] of QUALIFIERS) {
@@ -444,12 +447,12 @@ const VI_DIGITS: Record<string, number> = {
   tám: 8,
   chín: 9,
 };
-const EN_WORD = String.raw`(?:${Object.keys(EN_TENS).join('|')})(?:-(?:${Object.keys(EN_UNITS).slice(0, 9).join('|')}))?|${Object.keys(EN_UNITS).join('|')}`;
+const EN_WORD = `(?:${Object.keys(EN_TENS).join('|')})(?:-(?:${Object.keys(EN_UNITS).slice(0, 9).join('|')}))?|${Object.keys(EN_UNITS).join('|')}`;
 const EN_NUMBER = new RegExp(
   String.raw`\b(?:(a|${EN_WORD})\s+dozen|(a|one|${EN_WORD})\s+hundred(?:\s+(?:and\s+)?(${EN_WORD}))?|(${EN_WORD}))\b`,
   'gi',
 );
-const VI_D = String.raw`(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín)`;
+const VI_D = `(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín)`;
 const VI_NUMBER = new RegExp(
   String.raw`(?<!\p{L})(?:(${VI_D})\s+trăm(?:\s+(?:linh|lẻ)\s+(${VI_D})|\s+(mười|${VI_D}\s+mươi)(?:\s+(mốt|tư|lăm|${VI_D}))?)?|(mười|${VI_D}\s+mươi)(?:\s+(mốt|tư|lăm|${VI_D}))?|(${VI_D}))(?!\p{L})`,
   'giu',
@@ -478,11 +481,19 @@ export function numberWords(text: string): { value: number; range: [number, numb
   for (const m of text.matchAll(VI_NUMBER)) {
     // lower case only, but for the first word of a sentence ("Ba dự án…"); "Ba Chẽ" is a name
     const first = m[0][0]!;
-    if (first !== first.toLowerCase() && !/(?:^|[.!?:\n]\s*)$/.test(text.slice(Math.max(0, m.index! - 3), m.index!)))
+    if (
+      first !== first.toLowerCase() &&
+      !/(?:^|[.!?:\n]\s*)$/.test(text.slice(Math.max(0, m.index! - 3), m.index!))
+    )
       continue;
     const l = m.map((x) => x?.toLowerCase());
     let value: number;
-    if (l[1]) value = VI_DIGITS[l[1]]! * 100 + (l[2] ? VI_DIGITS[l[2]]! : 0) + (l[3] ? viTens(l[3]) : 0) + (l[4] ? VI_DIGITS[l[4]]! : 0);
+    if (l[1])
+      value =
+        VI_DIGITS[l[1]]! * 100 +
+        (l[2] ? VI_DIGITS[l[2]]! : 0) +
+        (l[3] ? viTens(l[3]) : 0) +
+        (l[4] ? VI_DIGITS[l[4]]! : 0);
     else if (l[5]) value = viTens(l[5]) + (l[6] ? VI_DIGITS[l[6]]! : 0);
     else value = VI_DIGITS[l[7]!]!;
     out.push({ value, range: [m.index!, m.index! + m[0].length] });

@@ -203,7 +203,15 @@ export function findUnitMentions(text: string): UnitMention[] {
         if (lead >= part.length) continue;
         const s = listStart + offset + lead;
         const e = listStart + offset + part.trimEnd().length;
-        raw.push({ text: text.slice(s, e), range: [s, e], name: text.slice(s, e), level: null, kind: null, parents: [], anchored: true });
+        raw.push({
+          text: text.slice(s, e),
+          range: [s, e],
+          name: text.slice(s, e),
+          level: null,
+          kind: null,
+          parents: [],
+          anchored: true,
+        });
       }
     }
   }
