@@ -53,6 +53,14 @@ describe('counts written in words', () => {
     ]);
   });
 
+  it('reads "no households" / "không còn hộ" as none', () => {
+    expect(figs('The district now has no households classified as poor.')).toEqual([
+      ['no households', 0, 'households'],
+    ]);
+    expect(figs('Đến cuối năm, xã không còn hộ nghèo.')).toEqual([['không còn hộ', 0, 'households']]);
+    expect(figs('There is no doubt; no rain fell.')).toEqual([]);
+  });
+
   it('leaves alone what is no count: "the two communes", "one of", "Năm 2024", a name', () => {
     expect(figs('The two communes share one of the largest lakes.')).toEqual([]);
     expect(figs('Năm 2024, Ba Bể đón nhiều khách; one dong buys little.')).toEqual([]);

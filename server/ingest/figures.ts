@@ -375,7 +375,9 @@ export function findFigures(text: string, spans: readonly [number, number][]): F
     if (/\b(?:the|these|those|its|their|our|all|cac|nhung)\s+$/.test(beforeW)) continue;
     const after = folded.slice(w.range[1], w.range[1] + 80);
     // after "one" the noun is singular: a plural there belongs to another phrase ("one dong buys")
-    const unit = matchUnit(COUNTS, after) ?? (w.value === 1 ? singularCount(after) : otherCount(after));
+    const unit =
+      matchUnit(COUNTS, after) ??
+      (w.value === 1 ? singularCount(after) : w.value === 0 ? null : otherCount(after));
     if (unit?.multiplier !== 1) continue;
     let start = w.range[0];
     let qualifier: Qualifier = 'exact';
@@ -478,6 +480,9 @@ export function numberWords(text: string): { value: number; range: [number, numb
         : enValue(m[4]!);
     out.push({ value, range: [m.index!, m.index! + m[0].length] });
   }
+  // "no households classified as poor", "không còn hộ nghèo": none, when a count noun follows (checked by the caller)
+  for (const m of text.matchAll(/\b(?:no|zero)\b|(?<!\p{L})không còn(?!\p{L})/giu))
+    out.push({ value: 0, range: [m.index!, m.index! + m[0].length] });
   for (const m of text.matchAll(VI_NUMBER)) {
     // lower case only, but for the first word of a sentence ("Ba dự án…"); "Ba Chẽ" is a name
     const first = m[0][0]!;
