@@ -225,23 +225,25 @@ describe('truth files', () => {
   it('reads every held-out truth file of the bench, against the gazetteer of data/', async () => {
     const gazetteer = dataUnitIndex(readData(new URL('../data', import.meta.url).pathname));
     const { readdirSync } = await import('node:fs');
-    const dir = new URL('../scripts/bench/ingest-articles/', import.meta.url);
-    const names = readdirSync(dir).filter((n) => n.endsWith('.truth.json'));
-    expect(names.length).toBeGreaterThanOrEqual(6);
-    for (const n of names) {
-      const t = truthFile.parse(JSON.parse(readFileSync(new URL(n, dir), 'utf8')));
-      expect(t.figures.length, n).toBeGreaterThan(0);
-      const article = readdirSync(dir).find((a) => a.startsWith(n.replace('.truth.json', '.')) && a !== n);
-      expect(article, `${n} has its article`).toMatch(/\.(txt|html)$/);
-      // Every code names one unit of the gazetteer, and every figure's place is among the places or in one.
-      const truth = truthFromFile(t, gazetteer);
-      expect(truth.places.length, n).toBe(t.places.length);
-      const placed = new Set(truth.places.flatMap((p) => currentCodes(gazetteer, p.slug)));
-      for (const f of truth.figures)
-        expect(
-          f.current.some((c) => placed.has(c)),
-          `${n}: ${f.origin}`,
-        ).toBe(true);
+    for (const folder of ['ingest-articles', 'ingest-articles-2']) {
+      const dir = new URL(`../scripts/bench/${folder}/`, import.meta.url);
+      const names = readdirSync(dir).filter((n) => n.endsWith('.truth.json'));
+      expect(names.length).toBeGreaterThanOrEqual(6);
+      for (const n of names) {
+        const t = truthFile.parse(JSON.parse(readFileSync(new URL(n, dir), 'utf8')));
+        expect(t.figures.length, n).toBeGreaterThan(0);
+        const article = readdirSync(dir).find((a) => a.startsWith(n.replace('.truth.json', '.')) && a !== n);
+        expect(article, `${n} has its article`).toMatch(/\.(txt|html)$/);
+        // Every code names one unit of the gazetteer, and every figure's place is among the places or in one.
+        const truth = truthFromFile(t, gazetteer);
+        expect(truth.places.length, n).toBe(t.places.length);
+        const placed = new Set(truth.places.flatMap((p) => currentCodes(gazetteer, p.slug)));
+        for (const f of truth.figures)
+          expect(
+            f.current.some((c) => placed.has(c)),
+            `${n}: ${f.origin}`,
+          ).toBe(true);
+      }
     }
   });
 });

@@ -161,7 +161,9 @@ function nameAround(text: string, fc: string, s: number, e: number): { name: str
     const name = text.slice(s, end);
     return { name: name[0]!.toUpperCase() + name.slice(1), range: [s, end] };
   }
-  if (/^[A-Z]/.test(fc.slice(s, e))) return { name: text.slice(s, e), range: [s, e] };
+  // "the Industrial Park" goes on about one named before: a reference, not a name
+  if (/^[A-Z]/.test(fc.slice(s, e)) && !/\b(?:the|this|that|its|these|those)\s+$/i.test(before))
+    return { name: text.slice(s, e), range: [s, e] };
   return null;
 }
 
@@ -177,9 +179,12 @@ export function findFeatureMentions(text: string, spans: readonly [number, numbe
       const e = s + m[0].length;
       if (out.some((o) => s < o.range[1] && o.range[0] < e)) continue;
       const named = category === 'road' ? null : nameAround(text, fc, s, e);
+      // "the industrial park", "the Market": one named before, even after a comma
+      const referring = !named && /\b(?:the|this|that)\s+$/.test(f.slice(Math.max(0, s - 8), s));
       // "các công trình và chợ", "border markets": a kind of thing, not one feature
       if (
         !named &&
+        !referring &&
         (/(?:\b(?:cac|nhung|va|and|or|of|all|many|new)\s+|,\s*)(?:\S+\s+){0,3}$/.test(
           f.slice(Math.max(0, s - 30), s),
         ) ||
@@ -329,10 +334,15 @@ const REFERRED =
 
 const GATE_REFERRED = /\b(?:the|this|that)\s+(?:border\s+)?gate\b|\bcua\s+khau\s+(?:nay|do)\b/;
 
-/** "the entire commune now has…", "toàn xã có…": the unit of that level named last before `at`. */
-function referred(places: PlaceInfo[], sentence: string, at: number): PlaceInfo | null {
-  return gateReferred(places, sentence, at) ?? levelReferred(places, sentence, at);
+/**
+ * "the entire commune now has…", "toàn xã có…": the unit of that level named last before `at`, in
+ * the sentence `si` or the 3 before it; one named further back is not what "the commune" means.
+ */
+function referred(places: PlaceInfo[], sentence: string, at: number, si = -1): PlaceInfo | null {
+  return gateReferred(places, sentence, at) ?? levelReferred(places, sentence, at, si);
 }
+
+const REFERRED_SENTENCES = 3;
 
 /** "the gate", "cửa khẩu này": the commune of the border gate named last before `at`. */
 function gateReferred(places: PlaceInfo[], sentence: string, at: number): PlaceInfo | null {
@@ -350,7 +360,7 @@ function gateReferred(places: PlaceInfo[], sentence: string, at: number): PlaceI
   return null;
 }
 
-function levelReferred(places: PlaceInfo[], sentence: string, at: number): PlaceInfo | null {
+function levelReferred(places: PlaceInfo[], sentence: string, at: number, si = -1): PlaceInfo | null {
   const m = [...sentence.matchAll(REFERRED)].pop();
   if (!m) return null;
   const word = m[1] ?? m[2]!;
@@ -359,6 +369,7 @@ function levelReferred(places: PlaceInfo[], sentence: string, at: number): Place
   let bestAt = -1;
   for (const p of places) {
     if (p.level !== level) continue;
+    if (si >= 0 && ![...p.sentences].some((x) => x <= si && x >= si - REFERRED_SENTENCES)) continue;
     for (const [s] of p.place.ranges)
       if (s < at && s > bestAt) {
         best = p;
@@ -422,6 +433,8 @@ export async function buildCandidates(
   // figures → the nearest feature mention of their sentence, or the one "this project" refers to
   const owner = new Map<number, Mention>();
   let lastFeature: Mention | null = null;
+  // the last sentence about lastFeature: its own, or one referring to it ("the investor", "the project")
+  let lastAbout = -1;
   for (let si = 0; si < spans.length; si++) {
     const own = bySentence.get(si) ?? [];
     const sentence = f.slice(...spans[si]!);
@@ -431,7 +444,7 @@ export async function buildCandidates(
     const refers =
       !own.length &&
       lastFeature &&
-      ((lastFeature.sentence >= si - 2 && ANAPHORA.test(sentence)) ||
+      ((lastAbout >= si - 2 && ANAPHORA.test(sentence)) ||
         (!names && lastFeature.sentence === si - 1 && samePara(si - 1)));
     figures.forEach((fig, i) => {
       if (sentenceAt(spans, fig.range[0]) !== si) return;
@@ -444,7 +457,10 @@ export async function buildCandidates(
         );
       } else if (refers) owner.set(i, lastFeature!);
     });
-    if (own.length) lastFeature = own[own.length - 1]!;
+    if (own.length) {
+      lastFeature = own[own.length - 1]!;
+      lastAbout = si;
+    } else if (refers && ANAPHORA.test(sentence)) lastAbout = si;
   }
 
   // mentions → drafts: same category and name is one; a nameless one joins the named one of its category nearby
@@ -463,6 +479,17 @@ export async function buildCandidates(
     draftOf.set(m, d);
   }
   for (const [i, m] of owner) draftOf.get(m)!.figures.push(i);
+
+  // the unit each sentence is about: one it names, one it refers to ("the commune"), else the one before in its paragraph
+  const focus: (PlaceInfo | null)[] = [];
+  spans.forEach(([s, e], si) => {
+    const samePara = si > 0 && !text.slice(spans[si - 1]![1], s).includes('\n');
+    focus.push(
+      placeFor(places, [si], s) ??
+        referred(places, f.slice(s, e), e, si) ??
+        (samePara ? focus[si - 1]! : null),
+    );
+  });
 
   const candidates: (FeatureCandidate | IndicatorCandidate)[] = [];
   const of = new Map<string, string>();
@@ -484,6 +511,8 @@ export async function buildCandidates(
         sentences.map((s) => s - 1),
         first.range[0],
       ) ??
+      namedElsewhere(d, f, spans, places) ??
+      focus[first.sentence] ??
       mainUnit(places);
     const seat = place ? await seatOf(db, place) : null;
     const location = locationOf(seat, place);
@@ -519,21 +548,21 @@ export async function buildCandidates(
 
   // the other figures: indicators of the nearest unit of their sentence, else of the article's main unit
   const main = mainUnit(places);
-  // the unit each sentence is about: one it names, one it refers to ("the commune"), else the one before in its paragraph
-  const focus: (PlaceInfo | null)[] = [];
-  spans.forEach(([s, e], si) => {
-    const samePara = si > 0 && !text.slice(spans[si - 1]![1], s).includes('\n');
-    focus.push(
-      placeFor(places, [si], s) ?? referred(places, f.slice(s, e), e) ?? (samePara ? focus[si - 1]! : null),
-    );
-  });
   figures.forEach((fig, i) => {
     if (owner.has(i)) return;
     const si = sentenceAt(spans, fig.range[0]);
     // no unit in its sentence ("the commune built..."): the one named last just before
+    // units named after "such as" / "như" that follows the figure are its examples, not its place
+    const after0 = si >= 0 ? f.slice(fig.range[1], spans[si]![1]) : '';
+    const ex = EXAMPLES.exec(after0);
+    const exampleFrom = ex ? fig.range[1] + ex.index : Number.POSITIVE_INFINITY;
+    const own = places.filter(
+      (p) =>
+        !p.sentences.has(si) || p.place.ranges.some(([s]) => s < exampleFrom && sentenceAt(spans, s) === si),
+    );
     const place =
-      placeFor(places, [si], fig.range[0]) ??
-      referred(places, f.slice(spans[si]![0], fig.range[0]), fig.range[0]) ??
+      placeFor(own, [si], fig.range[0]) ??
+      referred(places, f.slice(spans[si]![0], fig.range[0]), fig.range[0], si) ??
       gateReferred(places, f.slice(...spans[si]!), fig.range[0]) ??
       focus[si - 1] ??
       main;
@@ -562,6 +591,44 @@ export async function buildCandidates(
   });
   return { candidates, of };
 }
+
+/**
+ * A named feature whose sentences name no unit: its name met elsewhere without the category word,
+ * in a sentence that names one ("two industrial parks: Quang Duc in Quang Duc commune and Quang Thanh
+ * in Quang Ha commune" … "Quang Thanh Industrial Park has an area of…"); the unit nearest that name.
+ */
+function namedElsewhere(
+  d: Draft,
+  folded: string,
+  spans: readonly [number, number][],
+  places: PlaceInfo[],
+): PlaceInfo | null {
+  if (!d.name) return null;
+  const [, re] = WORDS.find(([c]) => c === d.category)!;
+  const bare = fold(d.name)
+    .replace(new RegExp(re.source, 'g'), ' ')
+    .replace(/\b(?:the|town|commune|district|province|thi tran|xa|huyen|tinh)\b/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (bare.length < 4) return null;
+  const own = d.mentions.map((m) => m.range);
+  const escaped = bare.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
+  for (const m of folded.matchAll(new RegExp(`(?<![a-z])${escaped}(?![a-z])`, 'g'))) {
+    const at = m.index!;
+    if (own.some(([s, e]) => at >= s && at < e)) continue;
+    // the name of a unit with its kind ("… in Quang Duc commune", "xã Quang Duc") is no mention of the feature
+    if (
+      /^\s+(?:commune|ward|township|town|district|province|city)\b/.test(folded.slice(at + m[0].length)) ||
+      /\b(?:xa|phuong|thi tran|huyen|tinh|thanh pho)\s+$/.test(folded.slice(Math.max(0, at - 12), at))
+    )
+      continue;
+    const hit = placeFor(places, [sentenceAt(spans, at)], at);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+const EXAMPLES = /\b(?:such as|including|for example|for instance|e\.g\.|nhu|gom|bao gom|trong do co)\b\s*:?/;
 
 function defaultName(category: Category, place: PlaceInfo | null, lang: Lang): string {
   const label = LABELS[category];

@@ -59,7 +59,8 @@ interface UnitDef {
 }
 
 // Between the number and a count noun, English allows a few adjectives ("105 rural traffic projects").
-const ADJ = String.raw`(?:(?!(?:the|a|an|of|in|and|or|to|for|with|from|by|at|on|per|which|that|this|these|those|its|their|were|was|are|is|be|has|have|had)\b)[a-z][a-z-]*\s+){0,3}`;
+// "one 3-star OCOP product": a number glued to its noun by a hyphen is an adjective too.
+const ADJ = String.raw`(?:(?!(?:the|a|an|of|in|and|or|to|for|with|from|by|at|on|per|which|that|this|these|those|its|their|were|was|are|is|be|has|have|had)\b)(?:[a-z][a-z-]*|\d+-[a-z]+)\s+){0,3}`;
 
 const MONEY_AFTER: UnitDef[] = [
   {
@@ -97,7 +98,8 @@ const MEASURE_AFTER: UnitDef[] = [
 ];
 
 /** "5 dongs for every dong of budget", "5 đồng ... mỗi đồng": money per money is a ratio. */
-const PER_DONG = /\b(?:for every|for each|per|on every|moi|tren moi)\s+(?:1\s+|one\s+|mot\s+)?(?:dong|vnd)\b/;
+const PER_DONG =
+  /\b(?:for every|for each|per|on every|moi|tren moi|from|out of|tu|cu)\s+["“'‘]?(?:1\s+|one\s+|mot\s+)?(?:dong|vnd)\b/;
 
 const COUNT_NOUNS: [string, string][] = [
   ['bts_stations', String.raw`(?:bts\s+stations?|tram\s+(?:phat\s+song\s+)?bts|bts\b)`],
@@ -151,7 +153,7 @@ const COUNTS: UnitDef[] = COUNT_NOUNS.map(([unit, re]) => ({
 
 /** Nouns after a number that are no count of things the atlas holds (durations, ranks, repetitions). */
 const NOT_COUNTED =
-  /^(?:years|months|weeks|days|hours|minutes|seconds|decades|centuries|times|steps|levels|stages|phases|rounds|ways|stars|points|percent|ones|others|sides|kinds|types|lanes|metres|meters|kilometres|kilometers|tons|tonnes|degrees|dollars|units)$/;
+  /^(?:years|months|weeks|days|hours|minutes|seconds|decades|centuries|times|steps|levels|stages|phases|rounds|ways|stars|points|percent|ones|others|sides|kinds|types|lanes|metres|meters|kilometres|kilometers|tons|tonnes|degrees|dollars|units|characters|words|pages|comments|views|likes|shares)$/;
 
 /** Any other English plural noun after a number ("73 specific tasks"): a count of that noun. */
 function otherCount(after: string): { def: UnitDef; length: number; multiplier: number } | null {
@@ -185,6 +187,9 @@ const QUALIFIERS: [Qualifier, RegExp][] = [
 // Not inside a word or a reference (QL4B), but glued to a unit (277km) or after VND (VND2,048).
 const NUMBER =
   /(?<![\d.,])(?<!\p{L}(?<!vnd|usd))(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d])/gu;
+
+/** After the lower end of a range: "-3", " to 3", " đến 3" (folded). */
+const RANGE_UPPER = /^\s*(?:-|–|—|to|den|toi)\s*(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d/])/;
 
 /** Year or period expressions of a sentence: "in the 2021-2025 period", "giai đoạn 2021 - 2025", "năm 2024". */
 export interface TimeRef {
@@ -257,6 +262,21 @@ export function findFigures(text: string, spans: readonly [number, number][]): F
   const folded = fold(text);
   const out: FoundFigure[] = [];
   const times = spans.map(([s, e]) => timeRefs(folded.slice(s, e)).map((t) => ({ ...t, at: t.at + s })));
+  const timeOf = (si: number, at: number, start: number, end: number) => {
+    let year: number | null = null;
+    let period: [number, number] | null = null;
+    if (si >= 0) {
+      const t = nearest(times[si]!, at, start, end);
+      if (t) {
+        year = t.year;
+        period = t.period;
+      } else if (si > 0 && !text.slice(spans[si - 1]![1], spans[si]![0]).includes('\n')) {
+        // a sentence without a date continues the period of the one before it in its paragraph
+        period = times[si - 1]!.find((x) => x.period)?.period ?? null;
+      }
+    }
+    return { year, period };
+  };
   for (const m of folded.matchAll(NUMBER)) {
     const raw = m[1]!;
     let start = m.index!;
@@ -284,10 +304,29 @@ export function findFigures(text: string, spans: readonly [number, number][]): F
         };
     }
     if (!unit && !isYear(value0, raw)) unit = otherCount(after);
+    // "1-3 floors", "từ 2 đến 3 ha": the lower end of a range has the unit of the upper end, at least
+    let lowerEnd = false;
+    if (!unit && !isYear(value0, raw)) {
+      const upper = RANGE_UPPER.exec(after);
+      const v2 = upper ? parseNumber(upper[1]!) : Number.NaN;
+      if (upper && v2 > value0 && !isYear(v2, upper[1]!)) {
+        const rest = after.slice(upper[0].length);
+        const u =
+          matchUnit(MONEY_AFTER, rest) ??
+          matchUnit(MEASURE_AFTER, rest) ??
+          matchUnit(COUNTS, rest) ??
+          otherCount(rest);
+        if (u) {
+          unit = { ...u, length: 0 };
+          lowerEnd = true;
+        }
+      }
+    }
     // "44/52 goals": the part and the whole are both counts of the noun after the whole
     const whole = /^\/(\d{1,4})(?![\d/.,])/.exec(after);
     const wholeCount =
-      whole && Number(whole[1]) > value0
+      // "15/15 projects" (all of them) as well as "44/52 goals"
+      whole && Number(whole[1]) >= value0
         ? countAfter(folded.slice(end + whole[0].length, end + whole[0].length + 80))
         : null;
     if (wholeCount) unit = { ...wholeCount, length: 0 };
@@ -299,7 +338,7 @@ export function findFigures(text: string, spans: readonly [number, number][]): F
     if ((/\/\s*$/.test(before) && !isWhole) || (/^\/\d/.test(folded.slice(end, end + 2)) && !wholeCount))
       continue;
     end += unit.length;
-    let qualifier: Qualifier = 'exact';
+    let qualifier: Qualifier = lowerEnd ? 'over' : 'exact';
     const beforeQ = folded.slice(Math.max(0, start - 30), start);
     for (const [q, re] of QUALIFIERS) {
       const qm = re.exec(beforeQ);
@@ -311,18 +350,7 @@ export function findFigures(text: string, spans: readonly [number, number][]): F
     }
     const value = round(value0 * (unit.def.factor ?? 1) * unit.multiplier);
     const si = sentenceAt(spans, m.index!);
-    let year: number | null = null;
-    let period: [number, number] | null = null;
-    if (si >= 0) {
-      const t = nearest(times[si]!, m.index!, start, end);
-      if (t) {
-        year = t.year;
-        period = t.period;
-      } else if (si > 0 && !text.slice(spans[si - 1]![1], spans[si]![0]).includes('\n')) {
-        // a sentence without a date continues the period of the one before it in its paragraph
-        period = times[si - 1]!.find((x) => x.period)?.period ?? null;
-      }
-    }
+    const { year, period } = timeOf(si, m.index!, start, end);
     const sentenceStart = si >= 0 ? spans[si]![0] : 0;
     const measures =
       unit.def.unit === 'bn_vnd' || unit.def.unit === 'm_usd'
@@ -339,7 +367,159 @@ export function findFigures(text: string, spans: readonly [number, number][]): F
       measures,
     });
   }
-  return out;
+  // counts written in words: "two new schools", "a dozen kiosks", "hai trăm hộ", "ba dự án"
+  for (const w of numberWords(text)) {
+    if (out.some((o) => w.range[0] < o.range[1] && o.range[0] < w.range[1])) continue;
+    const beforeW = folded.slice(Math.max(0, w.range[0] - 30), w.range[0]);
+    // "the two communes", "các/những ba…": things already named, not a figure
+    if (/\b(?:the|these|those|its|their|our|all|cac|nhung)\s+$/.test(beforeW)) continue;
+    const after = folded.slice(w.range[1], w.range[1] + 80);
+    // after "one" the noun is singular: a plural there belongs to another phrase ("one dong buys")
+    const unit =
+      matchUnit(COUNTS, after) ??
+      (w.value === 1 ? singularCount(after) : w.value === 0 ? null : otherCount(after));
+    if (unit?.multiplier !== 1) continue;
+    let start = w.range[0];
+    let qualifier: Qualifier = 'exact';
+    for (const [q, re] of QUALIFIERS) {
+      const qm = re.exec(beforeW);
+      if (qm) {
+        qualifier = q;
+        start -= qm[0].length;
+        break;
+      }
+    }
+    const end = w.range[1] + unit.length;
+    const si = sentenceAt(spans, w.range[0]);
+    out.push({
+      text: text.slice(start, end),
+      range: [start, end],
+      value: w.value,
+      unit: unit.def.unit,
+      qualifier,
+      ...timeOf(si, w.range[0], start, end),
+      measures: 'count',
+    });
+  }
+  return out.sort((a, b) => a.range[0] - b.range[0]);
+}
+
+const EN_UNITS: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+};
+const EN_TENS: Record<string, number> = {
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+};
+const VI_DIGITS: Record<string, number> = {
+  một: 1,
+  mốt: 1,
+  hai: 2,
+  ba: 3,
+  bốn: 4,
+  tư: 4,
+  năm: 5,
+  lăm: 5,
+  sáu: 6,
+  bảy: 7,
+  tám: 8,
+  chín: 9,
+};
+const EN_WORD = `(?:${Object.keys(EN_TENS).join('|')})(?:-(?:${Object.keys(EN_UNITS).slice(0, 9).join('|')}))?|${Object.keys(EN_UNITS).join('|')}`;
+const EN_NUMBER = new RegExp(
+  String.raw`\b(?:(a|${EN_WORD})\s+dozen|(a|one|${EN_WORD})\s+hundred(?:\s+(?:and\s+)?(${EN_WORD}))?|(${EN_WORD}))\b`,
+  'gi',
+);
+const VI_D = `(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín)`;
+const VI_NUMBER = new RegExp(
+  String.raw`(?<!\p{L})(?:(${VI_D})\s+trăm(?:\s+(?:linh|lẻ)\s+(${VI_D})|\s+(mười|${VI_D}\s+mươi)(?:\s+(mốt|tư|lăm|${VI_D}))?)?|(mười|${VI_D}\s+mươi)(?:\s+(mốt|tư|lăm|${VI_D}))?|(${VI_D}))(?!\p{L})`,
+  'giu',
+);
+
+function enValue(w: string): number {
+  const [t, u] = w.toLowerCase().split('-');
+  return EN_TENS[t!] !== undefined ? EN_TENS[t!]! + (u ? EN_UNITS[u]! : 0) : EN_UNITS[t!]!;
+}
+
+function viTens(w: string): number {
+  return w === 'mười' ? 10 : VI_DIGITS[w.split(/\s+/)[0]!]! * 10;
+}
+
+/** Whole numbers written in words, English or Vietnamese (≤ 999): their value and range. */
+export function numberWords(text: string): { value: number; range: [number, number] }[] {
+  const out: { value: number; range: [number, number] }[] = [];
+  for (const m of text.matchAll(EN_NUMBER)) {
+    const value = m[1]
+      ? 12 * (/^a$/i.test(m[1]) ? 1 : enValue(m[1]))
+      : m[2]
+        ? 100 * (/^(?:a|one)$/i.test(m[2]) ? 1 : enValue(m[2])) + (m[3] ? enValue(m[3]) : 0)
+        : enValue(m[4]!);
+    out.push({ value, range: [m.index!, m.index! + m[0].length] });
+  }
+  // "no households classified as poor", "không còn hộ nghèo": none, when a count noun follows (checked by the caller)
+  for (const m of text.matchAll(/\b(?:no|zero)\b|(?<!\p{L})không còn(?!\p{L})/giu))
+    out.push({ value: 0, range: [m.index!, m.index! + m[0].length] });
+  for (const m of text.matchAll(VI_NUMBER)) {
+    // lower case only, but for the first word of a sentence ("Ba dự án…"); "Ba Chẽ" is a name
+    const first = m[0][0]!;
+    if (
+      first !== first.toLowerCase() &&
+      !/(?:^|[.!?:\n]\s*)$/.test(text.slice(Math.max(0, m.index! - 3), m.index!))
+    )
+      continue;
+    const l = m.map((x) => x?.toLowerCase());
+    let value: number;
+    if (l[1])
+      value =
+        VI_DIGITS[l[1]]! * 100 +
+        (l[2] ? VI_DIGITS[l[2]]! : 0) +
+        (l[3] ? viTens(l[3]) : 0) +
+        (l[4] ? VI_DIGITS[l[4]]! : 0);
+    else if (l[5]) value = viTens(l[5]) + (l[6] ? VI_DIGITS[l[6]]! : 0);
+    else value = VI_DIGITS[l[7]!]!;
+    out.push({ value, range: [m.index!, m.index! + m[0].length] });
+  }
+  return out.sort((a, b) => a.range[0] - b.range[0]);
+}
+
+/** "one 3-star OCOP product": the count a singular noun after "one" is, read as its plural. */
+function singularCount(after: string): { def: UnitDef; length: number; multiplier: number } | null {
+  const words = /^\s+((?:(?:[a-z][a-z-]*|\d+-[a-z]+)\s+){0,3}[a-z]+)\b/.exec(after);
+  if (!words) return null;
+  const ws = words[1]!.split(/\s+/);
+  for (let k = 0; k < ws.length; k++) {
+    const noun = ws[k]!;
+    if (noun.endsWith('s')) continue;
+    const phrase = ` ${[...ws.slice(0, k), `${noun}s`].join(' ')}`;
+    // only the count nouns the atlas knows: "one of…", "one dong" are no count
+    const u = matchUnit(COUNTS, phrase);
+    if (u && u.length >= phrase.length - 1) return { ...u, length: phrase.length - 1 };
+  }
+  return null;
 }
 
 /** The time reference nearest a figure, not inside it (a period before the figure wins over a year after it). */

@@ -36,6 +36,11 @@ export interface UnitMention {
   kind: string | null;
   /** Enclosing units' names the text gives right after it, nearest first. */
   parents: string[];
+  /**
+   * A bare name the text gives no kind for, from a route ("the Tây Trang - Pa Thơm route"): only a
+   * commune or district of a province the article names, of that very name, is taken.
+   */
+  anchored?: boolean;
 }
 
 // A capitalised word of a name once folded (Bát → Bat, Đồng → Dong), or a number (Phường 1).
@@ -88,6 +93,21 @@ const EN_LIST_BEFORE = new RegExp(
 /** Names listed after "localities such as" / "các địa phương như": units of no stated level. */
 const LOCALITIES = new RegExp(
   String.raw`\b(?:[Ll]ocalities|[Cc]ac\s+dia\s+phuong)\s*(?:,\s*)?(?:such\s+as|like|including|nhu|gom|la)\s+(${NAME}(?:\s*,\s*${NAME})*(?:\s*,?\s+(?:and|va)\s+${NAME})?)`,
+  'g',
+);
+
+/**
+ * Routes named by the places they join: "the Quảng Lâm - Na Cô Sa route", "Hai Phong - Mong Cai
+ * Expressway", "tuyến đường Sốp Cộp - Mường Lèo". A "bản X" (village) end is skipped.
+ */
+const ROUTE_JOIN = String.raw`\s*[-–—]\s*`;
+const ROUTE_ENDS = String.raw`(?:(?:[Bb]an|[Tt]hon|[Bb]ản|[Tt]hôn)\s+)?${NAME}(?:${ROUTE_JOIN}(?:(?:[Bb]an|[Tt]hon)\s+)?${NAME})+`;
+const ROUTE_EN = new RegExp(
+  String.raw`(${ROUTE_ENDS})\s+(?:[Rr]outes?|[Rr]oads?|[Ll]ines?|[Aa]xis|[Ee]xpressway|[Hh]ighway|[Cc]orridor)\b`,
+  'g',
+);
+const ROUTE_VI = new RegExp(
+  String.raw`(?<![A-Za-z])(?:[Tt]uyen(?:\s+duong)?(?:\s+giao\s+thong)?|[Dd]uong(?:\s+giao\s+thong)?|[Cc]ao\s+toc)\s+(?:(?:tu|noi|lien\s+xa)\s+)?(${ROUTE_ENDS})`,
   'g',
 );
 
@@ -170,6 +190,28 @@ export function findUnitMentions(text: string): UnitMention[] {
         const s = listStart + offset + lead;
         const e = listStart + offset + name.length;
         add(s, e, s, e, level, kind.replace(/s$/, ''));
+      }
+    }
+  }
+  for (const re of [ROUTE_EN, ROUTE_VI]) {
+    for (const m of f.matchAll(re)) {
+      const listStart = m.index! + m[0].indexOf(m[1]!);
+      for (const part of m[1]!.split(new RegExp(ROUTE_JOIN))) {
+        const offset = m[1]!.indexOf(part);
+        if (/^(?:ban|thon)\s/i.test(part)) continue;
+        const lead = Math.min(part.length, LEADING.exec(`${part} `)?.[0].length ?? 0);
+        if (lead >= part.length) continue;
+        const s = listStart + offset + lead;
+        const e = listStart + offset + part.trimEnd().length;
+        raw.push({
+          text: text.slice(s, e),
+          range: [s, e],
+          name: text.slice(s, e),
+          level: null,
+          kind: null,
+          parents: [],
+          anchored: true,
+        });
       }
     }
   }
@@ -303,6 +345,19 @@ const GATE_EN = new RegExp(
   'g',
 );
 
+/**
+ * Gates listed after their kind ("the border gates: Hoanh Mo - Bac Phong Sinh - Mong Cai", "border gates
+ * of A, B and C", "các cửa khẩu A, B và C") or before it ("A, B and C border gates").
+ */
+const GATE_LIST_AFTER = new RegExp(
+  String.raw`(?:[Bb]order\s+gates|(?<![A-Za-z])[Cc]ac\s+cua\s+khau(?:\s+quoc\s+te)?)\s*(?::|of|such\s+as|including|like|nhu|gom)?\s*(${NAME}(?:\s*(?:[-–,]|and|va)\s*${NAME})+)`,
+  'g',
+);
+const GATE_LIST_BEFORE = new RegExp(
+  String.raw`(${NAME}(?:\s*,\s*${NAME})*\s*,?\s+and\s+${NAME})\s+(?:(?:[Ii]nternational|[Mm]ain|[Ss]econdary|[Aa]uxiliary)\s+)?[Bb]order\s+[Gg]ates\b`,
+  'g',
+);
+
 /** "cửa khẩu Tây Trang", "cửa khẩu quốc tế Móng Cái", "Hoanh Mo border gate". */
 export function findGateMentions(text: string): GateMention[] {
   const f = foldCase(text);
@@ -324,6 +379,19 @@ export function findGateMentions(text: string): GateMention[] {
       range: [s, m.index! + m[0].length],
       name: text.slice(s, m.index! + m[1]!.length),
     });
+  }
+  for (const re of [GATE_LIST_AFTER, GATE_LIST_BEFORE]) {
+    for (const m of f.matchAll(re)) {
+      const listStart = m.index! + m[0].indexOf(m[1]!);
+      for (const { name, offset } of splitList(m[1]!)) {
+        const lead = Math.min(name.length, LEADING.exec(`${name} `)?.[0].length ?? 0);
+        if (lead >= name.length || /^(?:And|Va)$/.test(name)) continue;
+        const s = listStart + offset + lead;
+        const e = listStart + offset + name.length;
+        if (out.some((o) => s < o.range[1] && o.range[0] < e)) continue;
+        out.push({ text: text.slice(s, e), range: [s, e], name: text.slice(s, e) });
+      }
+    }
   }
   return out.sort((a, b) => a.range[0] - b.range[0]);
 }
@@ -426,6 +494,8 @@ export async function resolveArticlePlaces(
     { best: ResolvedPlace; alts: ResolvedPlace[]; mentions: UnitMention[]; score: number }
   >();
   const near = new Set<string>();
+  // the provinces the article names (and those of its districts and communes)
+  const provinces = new Set<string>();
   // codes of the districts and communes resolved so far (provinces hold too many namesakes to decide)
   const local = new Set<string>();
   const order = [...mentions].sort((a, b) => rank(b.level) - rank(a.level) || a.range[0] - b.range[0]);
@@ -449,12 +519,23 @@ export async function resolveArticlePlaces(
     }
     // "town"/"city" or a bare name: the exact name matters more than the level
     hits = hits.filter((h) => plain(h.name) === plain(m.name) || h.score >= 1.2);
+    // a name of a route: a commune or district of the article's provinces, of that very name
+    if (m.anchored)
+      hits = hits.filter(
+        (h) =>
+          h.level !== 'province' &&
+          plain(h.name) === plain(m.name) &&
+          !!h.province?.code &&
+          provinces.has(h.province.code),
+      );
     hits = rerank(hits, m, local);
     const best = hits[0];
     if (!best) continue;
     if (best.code && best.level !== 'province') local.add(best.code);
     if (best.code) near.add(best.code);
     if (best.province?.code) near.add(best.province.code);
+    if (best.province?.code) provinces.add(best.province.code);
+    else if (best.level === 'province' && best.code) provinces.add(best.code);
     const key = best.slug;
     const seen = resolved.get(key);
     if (seen) seen.mentions.push(m);
