@@ -79,6 +79,25 @@ describe('a composite tile', () => {
   });
 });
 
+describe("the world's first and last columns", () => {
+  // Vietnam lies in the last column at zooms 1 (x=1) and 2 (x=3): a buffer
+  // past 180° once wrapped to the western hemisphere and emptied these tiles.
+  it.each([0, 1, 2, 3, 4])(
+    'zoom %i: the tile over Kim Sơn holds every border gate the database has there',
+    async (z) => {
+      const t = tileOf(104.91, 19.63, z);
+      const expected = await featuresInTile(database.db, 'layer_border_gates', t);
+      expect(expected).toBeGreaterThan(0);
+      const { res, tile } = await getTile(url('border-gates', t));
+      expect(res.status).toBe(200);
+      const gates = tile.layers['border-gates']!;
+      let n = 0;
+      for (let i = 0; i < gates.length; i++) n += Number(gates.feature(i).properties.point_count ?? 1);
+      expect(n).toBe(expected);
+    },
+  );
+});
+
 describe('layer selection', () => {
   it('a single layer id gives a tile with only that layer', async () => {
     const { tile } = await getTile(url('projects', KIM_SON));

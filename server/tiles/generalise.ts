@@ -69,9 +69,15 @@ function properties(layer: LayerDef, alias: string, whenSingle?: RawBuilder<unkn
   });
 }
 
-/** The buffered tile in EPSG:4326, for the index: `geom && this`. */
+/**
+ * The buffered tile in EPSG:4326, for the index: `geom && this`. The buffer
+ * is cut at the world's edges first: a tile of the first or last column
+ * buffered past ±180° came back from ST_Transform wrapped to the other side
+ * (z1 x=1 gave -177°…-3°, z2 x=3 gave -179°…89°), so the index missed every
+ * feature in it (Vietnam was empty at zooms 1 and 2).
+ */
 function area(t: TileAt, margin: number): RawBuilder<unknown> {
-  return sql`ST_Transform(ST_TileEnvelope(${t.z}::int, ${t.x}::int, ${t.y}::int, margin => ${margin}::float8), 4326)`;
+  return sql`ST_Transform(ST_ClipByBox2D(ST_TileEnvelope(${t.z}::int, ${t.x}::int, ${t.y}::int, margin => ${margin}::float8), ST_MakeEnvelope(${-WORLD / 2}::float8, ${-WORLD / 2}::float8, ${WORLD / 2}::float8, ${WORLD / 2}::float8, 3857)), 4326)`;
 }
 
 function mvtGeom(geom: RawBuilder<unknown>, t: TileAt): RawBuilder<unknown> {
