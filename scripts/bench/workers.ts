@@ -11,6 +11,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { connect } from '../../server/db/connect.ts';
@@ -151,14 +152,29 @@ export function cpuMsOf(pids: readonly number[]): number[] {
   });
 }
 
-/** Enough requests that every worker has rendered and cached the tile; its gzip size in bytes. */
+/**
+ * Enough requests that every worker has rendered and cached the tile; its
+ * gzip size in bytes. Each on a connection of its own: the cluster hands
+ * out connections, not requests, in turn, and fetch's one kept-alive
+ * connection warmed a single worker, so the other rendered the tile under
+ * wrk, its connections waiting on the render.
+ */
 export async function warm(url: string, times = 20): Promise<number> {
   let bytes = 0;
   for (let i = 0; i < times; i++) {
-    const r = await fetch(url, { headers: { 'accept-encoding': 'gzip' } });
-    if (r.status !== 200) throw new Error(`${url}: ${r.status}`);
-    await r.arrayBuffer();
-    bytes = Number(r.headers.get('content-length'));
+    const { status, length } = await new Promise<{ status: number; length: number }>((resolve, reject) => {
+      http
+        .get(url, { agent: false, headers: { 'accept-encoding': 'gzip' } }, (res) => {
+          let length = 0;
+          res.on('data', (c: Buffer) => {
+            length += c.length;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, length }));
+        })
+        .on('error', reject);
+    });
+    if (status !== 200) throw new Error(`${url}: ${status}`);
+    bytes = length;
   }
   return bytes;
 }
