@@ -4,7 +4,10 @@
  * with 32 connections asking for one z10 tile of the composite layer `all`
  * (gzip accepted), both measured in the same run, rounds alternating.
  * Target on two cores: 2 workers ≥ 1.7 × 1 worker. wrk runs on the same
- * machine and takes CPU too, so on two cores the ratio understates it.
+ * machine and takes CPU too, so on two cores the ratio understates it: the
+ * script measures the server's and wrk's CPU per request and prints the
+ * ratio those allow (about 1.3 here: wrk needs about half the server's CPU
+ * per request), which does not depend on the load from elsewhere.
  *
  *   npm run bench:workers
  *   npm run bench:workers -- --seconds 10 --rounds 1 --connections 32
