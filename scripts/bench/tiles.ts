@@ -92,12 +92,14 @@ async function freePort(): Promise<number> {
 
 /**
  * Under load, each server gets CPU 1 and wrk CPU 0,
- * as in DESIGN.md's figures ("one core for the server"). Without taskset
+ * as in DESIGN.md's figures ("one core for the server"). Every thread of
+ * the process (`-a`): without it only the main thread was pinned, and V8's
+ * GC and compiler threads ran beside wrk on CPU 0. Without taskset
  * nothing is pinned.
  */
 function pin(pid: number, cpu: number): void {
   try {
-    execFileSync('taskset', ['-pc', String(cpu), String(pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-pc', String(cpu), String(pid)], { stdio: 'ignore' });
   } catch {
     // no taskset, or a single CPU: unpinned
   }
@@ -205,6 +207,11 @@ interface Run {
   cpuUsPerReq: number;
   /** The same for the main thread alone. */
   mainUsPerReq: number;
+  /**
+   * wrk's own CPU time (user + system) over the run's wall time, in % of
+   * one core: near 100 the load generator, not the server, sets the pace.
+   */
+  wrkCpuPct: number;
 }
 
 /** wrk on CPU 0 for `seconds` against one URL; req/s, errors and the server's CPU per request. */
@@ -218,9 +225,15 @@ function wrk(url: string, gzip: boolean, pid: number, seconds = SECONDS): Run {
     ...(gzip ? ['-H', 'Accept-Encoding: gzip'] : []),
     url,
   ];
-  const out = (
-    HAS_TASKSET ? execFileSync('taskset', ['-c', '0', 'wrk', ...args]) : execFileSync('wrk', args)
-  ).toString();
+  // bash's `times` prints its children's user and system CPU after wrk exits: wrk's own CPU.
+  const t0 = performance.now();
+  const out = execFileSync('bash', [
+    '-c',
+    `${HAS_TASKSET ? 'taskset -c 0 ' : ''}wrk "$@"; times`,
+    'wrk',
+    ...args,
+  ]).toString();
+  const wall = performance.now() - t0;
   const cpu = cpuMs(pid) - cpu0;
   const main = cpuMs(pid, true) - main0;
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
@@ -229,7 +242,16 @@ function wrk(url: string, gzip: boolean, pid: number, seconds = SECONDS): Run {
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const errors = non2xx + (socket ? socket.slice(1).reduce((n, v) => n + Number(v), 0) : 0);
   const perReq = (ms: number) => (ms * 1000) / Math.max(1, requests);
-  return { rps, errors, cpuUsPerReq: perReq(cpu), mainUsPerReq: perReq(main) };
+  // The last line of `times`: children's user and system time, as "0m1.234s 0m2.345s".
+  const children = [...(out.trim().split('\n').at(-1) ?? '').matchAll(/(\d+)m([\d.]+)s/g)];
+  const wrkMs = children.reduce((n, m) => n + (Number(m[1]) * 60 + Number(m[2])) * 1000, 0);
+  return {
+    rps,
+    errors,
+    cpuUsPerReq: perReq(cpu),
+    mainUsPerReq: perReq(main),
+    wrkCpuPct: (100 * wrkMs) / wall,
+  };
 }
 
 interface Warm {
@@ -240,6 +262,8 @@ interface Warm {
   bareCpu: number[];
   oursMain: number[];
   bareMain: number[];
+  oursWrk: number[];
+  bareWrk: number[];
   errors: number;
 }
 
@@ -259,6 +283,8 @@ function warmPhase(
     bareCpu: [],
     oursMain: [],
     bareMain: [],
+    oursWrk: [],
+    bareWrk: [],
     errors: 0,
   };
   wrk(`${ours.base}${tilePath}`, gzip, ours.pid, 1);
@@ -273,6 +299,8 @@ function warmPhase(
     w.bareCpu.push(b.cpuUsPerReq);
     w.oursMain.push(a.mainUsPerReq);
     w.bareMain.push(b.mainUsPerReq);
+    w.oursWrk.push(a.wrkCpuPct);
+    w.bareWrk.push(b.wrkCpuPct);
     w.errors += a.errors + b.errors;
   }
   return w;
@@ -454,6 +482,7 @@ async function main(): Promise<void> {
           `        ratio ours/bare (median of the rounds' ratios) = ${fmt(ratio, 3)}  (target ≥ 0.9)  ${ratio >= 0.9 ? 'OK' : 'MISSED'}; errors or non-2xx: ${w.errors}`,
           `        server CPU per request (medians): ours ${fmt(median(w.oursCpu))} µs, bare ${fmt(median(w.bareCpu))} µs (bare/ours = ${fmt(median(w.bareCpu) / median(w.oursCpu), 3)})`,
           `          main thread only: ours ${fmt(median(w.oursMain))} µs, bare ${fmt(median(w.bareMain))} µs (bare/ours = ${fmt(median(w.bareMain) / median(w.oursMain), 3)})`,
+          `        wrk's own CPU (its core's share; near 100 % wrk would be the limit): against ours ${w.oursWrk.map((v) => fmt(v, 0)).join(' / ')} %, against bare ${w.bareWrk.map((v) => fmt(v, 0)).join(' / ')} %`,
         ];
       }),
     ];

@@ -4,12 +4,17 @@
  * with 32 connections asking for one z10 tile of the composite layer `all`
  * (gzip accepted), both measured in the same run, rounds alternating.
  * Target on two cores: 2 workers ≥ 1.7 × 1 worker. wrk runs on the same
- * machine and takes CPU too, so on two cores the ratio understates it.
+ * machine and takes CPU too, so on two cores the ratio understates it: the
+ * script measures the server's and wrk's CPU per request and prints the
+ * ratio those allow (about 1.3 here: wrk needs about half the server's CPU
+ * per request), which does not depend on the load from elsewhere.
  *
  *   npm run bench:workers
  *   npm run bench:workers -- --seconds 10 --rounds 1 --connections 32
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { connect } from '../../server/db/connect.ts';
@@ -18,6 +23,7 @@ import { runMain } from '../lib/run-main.ts';
 import { benchDatabase } from './generate.ts';
 
 const log = (m: string) => process.stderr.write(`[bench workers] ${m}\n`);
+const fmt = (n: number) => n.toFixed(1);
 
 export function arg(argv: readonly string[], name: string, fallback: number): number {
   const i = argv.indexOf(`--${name}`);
@@ -83,27 +89,95 @@ export function startMain(url: string, args: string[], env: NodeJS.ProcessEnv = 
   });
 }
 
-/** wrk's requests/s and error count for `url` (gzip accepted, like a browser). */
-export function wrk(url: string, seconds: number, connections: number): { rps: number; errors: number } {
+/**
+ * wrk's requests/s and error count for `url` (gzip accepted, like a browser),
+ * with the requests it made and its own CPU time (user + system, ms: bash's
+ * `times` after wrk exits), which on the same machine is CPU the server
+ * cannot have.
+ */
+export function wrk(
+  url: string,
+  seconds: number,
+  connections: number,
+): { rps: number; errors: number; requests: number; cpuMs: number } {
   const out = execFileSync(
-    'wrk',
-    ['-t2', `-c${connections}`, `-d${seconds}s`, '-H', 'Accept-Encoding: gzip', '--timeout', '10s', url],
+    'bash',
+    [
+      '-c',
+      'wrk "$@"; times',
+      'wrk',
+      '-t2',
+      `-c${connections}`,
+      `-d${seconds}s`,
+      '-H',
+      'Accept-Encoding: gzip',
+      '--timeout',
+      '10s',
+      url,
+    ],
     { encoding: 'utf8' },
   );
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   const socket = /Socket errors: (.*)/.exec(out)?.[1] ?? '';
   const errors = non2xx + [...socket.matchAll(/(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN), errors };
+  // The last line of `times`: the children's user and system time, "0m1.234s 0m2.345s".
+  const times = [...(out.trim().split('\n').at(-1) ?? '').matchAll(/(\d+)m([\d.]+)s/g)];
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN),
+    errors,
+    requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? 0),
+    cpuMs: times.reduce((n, m) => n + (Number(m[1]) * 60 + Number(m[2])) * 1000, 0),
+  };
 }
 
-/** Enough requests that every worker has rendered and cached the tile; its gzip size in bytes. */
+/** Every process under `pid` and itself (the tsx launcher, the cluster primary, its workers). */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    for (const task of readdirSync(`/proc/${out[i]}/task`)) {
+      const children = readFileSync(`/proc/${out[i]}/task/${task}/children`, 'utf8').trim();
+      if (children) out.push(...children.split(' ').map(Number));
+    }
+  }
+  return out;
+}
+
+/** CPU time (user + system, every thread) each process has used so far, in ms; 0 for one that is gone. */
+export function cpuMsOf(pids: readonly number[]): number[] {
+  return pids.map((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return 0;
+    }
+  });
+}
+
+/**
+ * Enough requests that every worker has rendered and cached the tile; its
+ * gzip size in bytes. Each on a connection of its own: the cluster hands
+ * out connections, not requests, in turn, and fetch's one kept-alive
+ * connection warmed a single worker, so the other rendered the tile under
+ * wrk, its connections waiting on the render.
+ */
 export async function warm(url: string, times = 20): Promise<number> {
   let bytes = 0;
   for (let i = 0; i < times; i++) {
-    const r = await fetch(url, { headers: { 'accept-encoding': 'gzip' } });
-    if (r.status !== 200) throw new Error(`${url}: ${r.status}`);
-    await r.arrayBuffer();
-    bytes = Number(r.headers.get('content-length'));
+    const { status, length } = await new Promise<{ status: number; length: number }>((resolve, reject) => {
+      http
+        .get(url, { agent: false, headers: { 'accept-encoding': 'gzip' } }, (res) => {
+          let length = 0;
+          res.on('data', (c: Buffer) => {
+            length += c.length;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, length }));
+        })
+        .on('error', reject);
+    });
+    if (status !== 200) throw new Error(`${url}: ${status}`);
+    bytes = length;
   }
   return bytes;
 }
@@ -127,16 +201,37 @@ async function main(argv: readonly string[]): Promise<number> {
   const tile = await busyTile(url);
   log(`tile ${tile}, ${connections} connections, ${seconds} s a run, ${rounds} round(s)`);
   const rps: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  // µs of CPU a request: the server's processes together, and wrk's.
+  const serverUs: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const wrkUs: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  // Each worker's share of the server's CPU (is the load spread evenly?).
+  const shares: string[] = [];
   let size = 0;
   for (let round = 0; round < rounds; round++)
     for (const n of [1, 2] as const) {
       const server = await startMain(url, ['--workers', String(n)], { LOG_LEVEL: 'info' });
       try {
         size = await warm(`${server.base}${tile}`);
+        const pids = processTree(server.child.pid!);
+        const before = cpuMsOf(pids);
         const r = wrk(`${server.base}${tile}`, seconds, connections);
+        const used = cpuMsOf(pids).map((v, i) => v - before[i]!);
         if (r.errors > 0) throw new Error(`${r.errors} errors with ${n} worker(s)`);
+        const total = used.reduce((a, b) => a + b, 0);
         rps[n].push(r.rps);
-        log(`${n} worker(s): ${Math.round(r.rps)} req/s`);
+        serverUs[n].push((total * 1000) / r.requests);
+        wrkUs[n].push((r.cpuMs * 1000) / r.requests);
+        // The workers are the last n processes of the tree (launcher, primary, then its forks).
+        if (n === 2)
+          shares.push(
+            used
+              .slice(-n)
+              .map((v) => `${Math.round((100 * v) / total)} %`)
+              .join(' + '),
+          );
+        log(
+          `${n} worker(s): ${Math.round(r.rps)} req/s; CPU per request: server ${fmt(serverUs[n].at(-1)!)} µs, wrk ${fmt(wrkUs[n].at(-1)!)} µs; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`,
+        );
       } finally {
         await server.stop();
       }
@@ -145,8 +240,21 @@ async function main(argv: readonly string[]): Promise<number> {
   const one = median(rps[1]);
   const two = median(rps[2]);
   const ratio = two / one;
+  // wrk runs on the same two cores. One worker has at most one core (wrk
+  // the other): 1 / max(server, wrk µs a request). Two workers share both
+  // cores with wrk, every request costing the server's CPU and wrk's: at
+  // most 2 cores / (server + wrk µs a request). Their quotient is the best
+  // ratio this machine allows, from CPU times alone (so also on a busy machine).
+  const oneMax = 1e6 / Math.max(median(serverUs[1]), median(wrkUs[1]));
+  const twoMax = 2e6 / (median(serverUs[2]) + median(wrkUs[2]));
   process.stdout.write(
-    `warm z10 tile of all (${size} bytes gzip), wrk -c${connections}: 1 worker ${Math.round(one)} req/s, 2 workers ${Math.round(two)} req/s, ratio ${ratio.toFixed(2)} (target >= 1.7 on two quiet cores)\n`,
+    [
+      `warm z10 tile of all (${size} bytes gzip), wrk -c${connections}: 1 worker ${Math.round(one)} req/s, 2 workers ${Math.round(two)} req/s, ratio ${ratio.toFixed(2)} (target >= 1.7 on two quiet cores)`,
+      `  CPU per request (medians): server 1 worker ${fmt(median(serverUs[1]))} µs, 2 workers ${fmt(median(serverUs[2]))} µs; wrk ${fmt(median(wrkUs[1]))} / ${fmt(median(wrkUs[2]))} µs`,
+      `  2 workers' share of the server's CPU: ${shares.join(', ')}`,
+      `  ceiling with wrk on the same 2 cores: 1 worker ${Math.round(oneMax)} req/s (1 core / max(server, wrk)), 2 workers ${Math.round(twoMax)} req/s (2 cores / (server + wrk)): ratio at most ${(twoMax / oneMax).toFixed(2)}`,
+      '',
+    ].join('\n'),
   );
   return 0;
 }
