@@ -22,8 +22,6 @@ import { type RawBuilder, sql } from 'kysely';
 export const MAX_CONTEXT = 6;
 export const CONTEXT_WEIGHT = 0.6;
 export const CONTEXT_COST = 0.2;
-/** The thresholds of unit_names_close() (migration 2026-11-30T1330_search-close-names). */
-export const CLOSE_THRESHOLD = 0.5;
 
 /** ["quang an dam ha"] → [{ name: 'quang an dam ha', context: null }, { name: 'quang an dam', context: 'ha' }, ...]. */
 export function splits(q: string): { name: string; context: string | null }[] {
@@ -102,47 +100,24 @@ export function unitHitsSql(query: string, limit?: number): RawBuilder<unknown> 
     return sql`SELECT NULL::bigint AS id, NULL::float8 AS score, NULL::boolean AS located, NULL::date AS valid_to WHERE false`;
   const nq = sql`plain_text(${whole.name})`;
   const unit = sql`c.id, (c.seat IS NOT NULL OR c.boundary IS NOT NULL) AS located, c.valid_to`;
-  // The units of the names of CTE `names` that can still rank (score at least the `limit`-th best name's, `cut`).
-  // OFFSET 0 keeps the lookup per name (a join would be planned as a hash join over every unit).
-  const named = (names: string, cut: string) => sql`SELECT c.id, c.located, c.valid_to, n.score${kindBonus} AS score
-      FROM ${sql.table(names)} n CROSS JOIN LATERAL (SELECT ${unit}, c.kind FROM admin_units c WHERE c.name_plain = n.name_plain OFFSET 0) c
-      WHERE n.score${kind ? sql` + 0.1` : sql``} >= COALESCE((SELECT score FROM ${sql.table(cut)}), '-infinity')`;
-  const context =
-    withContext.length > 0
-      ? sql`SELECT ${unit}, ${nameScore(sql`s.name`)}${kindBonus}
+  const parts = [
+    // OFFSET 0 keeps the lookup per name (a join would be planned as a hash join over every unit).
+    sql`SELECT c.id, c.located, c.valid_to, n.score${kindBonus} AS score
+      FROM n CROSS JOIN LATERAL (SELECT ${unit}, c.kind FROM admin_units c WHERE c.name_plain = n.name_plain OFFSET 0) c
+      WHERE n.score${kind ? sql` + 0.1` : sql``} >= COALESCE((SELECT score FROM cut), '-infinity')`,
+  ];
+  if (withContext.length > 0)
+    parts.push(sql`SELECT ${unit}, ${nameScore(sql`s.name`)}${kindBonus}
         + ${sql.lit(CONTEXT_WEIGHT)} * word_similarity(s.context, ${parentsPlain}) - ${sql.lit(CONTEXT_COST)} AS score
       FROM (VALUES ${sql.join(
         withContext.map(({ name, context }) => sql`(plain_text(${name}), plain_text(${context}))`),
       )}) s (name, context)
-      JOIN admin_units c ON c.name_plain = s.name ${parentJoins}`
-      : null;
-  const grouped = (rows: RawBuilder<unknown>) =>
-    sql`SELECT x.id, max(x.score)::float8 AS score, bool_or(x.located) AS located, max(x.valid_to) AS valid_to
-    FROM (${rows}${context ? sql` UNION ALL SELECT * FROM ctx` : sql``}) x GROUP BY x.id`;
-  const cutOf = (names: string) =>
-    sql`SELECT score FROM ${sql.table(names)} ${limit ? sql`ORDER BY score DESC OFFSET ${limit - 1} LIMIT 1` : sql`WHERE false`}`;
-  // Every name matching the whole query at the session's thresholds (`%`, `<%`), scored once each.
-  const allNames = sql`SELECT c.name_plain, ${nameScore(nq)} AS score FROM (
+      JOIN admin_units c ON c.name_plain = s.name ${parentJoins}`);
+  return sql`WITH n AS MATERIALIZED (
+      SELECT c.name_plain, ${nameScore(nq)} AS score FROM (
         SELECT name_plain FROM unit_names WHERE name_plain % ${nq}
-        UNION SELECT name_plain FROM unit_names WHERE ${nq} <% name_plain) c`;
-  const ctx = context ? sql`, ctx AS MATERIALIZED (${context})` : sql``;
-  if (!limit || fold(whole.name).length < 3)
-    return sql`WITH n AS MATERIALIZED (${allNames}), cut AS (${cutOf('n')})${ctx}
-    ${grouped(named('n', 'cut'))}`;
-  // First the close names only (unit_names_close: similarity or word similarity ≥ CLOSE_THRESHOLD, or q a
-  // substring), kept to those that match at the session's thresholds. A name left out scores below
-  // CLOSE_THRESHOLD (+ 0.1 with a kind word); when `limit` units score above that, the page is theirs;
-  // otherwise every name is matched as before (the branch below runs only then).
-  const floor = CLOSE_THRESHOLD + (kind ? 0.1 : 0) + 0.001;
-  return sql`WITH close AS MATERIALIZED (
-      SELECT c.name_plain, ${nameScore(nq)} AS score FROM unit_names_close(${nq}) c (name_plain)
-      WHERE c.name_plain % ${nq} OR ${nq} <% c.name_plain),
-    close_cut AS (${cutOf('close')})${ctx},
-    near AS MATERIALIZED (${grouped(named('close', 'close_cut'))}),
-    enough AS (SELECT count(*) >= ${limit} AS ok FROM near WHERE near.score >= ${sql.lit(floor)}),
-    n AS MATERIALIZED (${allNames}),
-    cut AS (${cutOf('n')})
-    SELECT * FROM near WHERE (SELECT ok FROM enough)
-    UNION ALL
-    SELECT * FROM (${grouped(named('n', 'cut'))}) every WHERE NOT (SELECT ok FROM enough)`;
+        UNION SELECT name_plain FROM unit_names WHERE ${nq} <% name_plain) c),
+    cut AS (SELECT score FROM n ${limit ? sql`ORDER BY score DESC OFFSET ${limit - 1} LIMIT 1` : sql`WHERE false`})
+    SELECT x.id, max(x.score)::float8 AS score, bool_or(x.located) AS located, max(x.valid_to) AS valid_to
+    FROM (${sql.join(parts, sql` UNION ALL `)}) x GROUP BY x.id`;
 }
