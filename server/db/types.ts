@@ -253,6 +253,7 @@ export interface Sources {
 
 export interface UnitNames {
   name_plain: string;
+  units: Generated<number>;
 }
 
 export interface UnitSuccessors {
