@@ -253,7 +253,6 @@ export interface Sources {
 
 export interface UnitNames {
   name_plain: string;
-  units: Generated<number>;
 }
 
 export interface UnitSuccessors {

@@ -84,14 +84,11 @@ export function leadingKind(q: string): { kind: string | null; rest: string } {
  * candidate is checked once, and scored once per name (materialised: joined
  * first, "trung thanh" scored its 509 names once per unit, 1,394 times).
  * Only the names that can still rank are joined to their units, each name
- * on the btree (a hash join read all 14,000 units for it): unit_names
- * counts the units of each name, so `limit` units score at least `cut`, the
- * score at which the best names hold `limit` units, and a name below it,
- * even with the kind bonus, cannot rank ("thanh minh phu tho" matches 245
- * names of 873 units; 10 of them are read). Counting units, not names,
- * matters at ties: the 10th best name of "tan trung" scores 0.667 like 144
- * others (every "… trung": 154 names were read); its best 7 names hold 14
- * units, so the cut is 0.778 and 7 names are read. The name-and-context splits are one scan too: their exact names,
+ * on the btree (a hash join read all 14,000 units for it): every name has a
+ * unit, so `limit` units score at least the `limit`-th best name score
+ * (`cut`), and a name below it, even with the kind bonus, cannot rank
+ * ("thanh minh phu tho" matches 245 names of 873 units; 10 of them are
+ * read). The name-and-context splits are one scan too: their exact names,
  * looked up together on the btree, each scored with its own context.
  */
 export function unitHitsSql(query: string, limit?: number): RawBuilder<unknown> {
@@ -117,16 +114,10 @@ export function unitHitsSql(query: string, limit?: number): RawBuilder<unknown> 
       )}) s (name, context)
       JOIN admin_units c ON c.name_plain = s.name ${parentJoins}`);
   return sql`WITH n AS MATERIALIZED (
-      SELECT c.name_plain, c.units, ${nameScore(nq)} AS score FROM (
-        SELECT name_plain, units FROM unit_names WHERE name_plain % ${nq}
-        UNION SELECT name_plain, units FROM unit_names WHERE ${nq} <% name_plain) c),
-    cut AS (${
-      limit
-        ? sql`SELECT score FROM (
-        SELECT score, sum(units) OVER (ORDER BY score DESC ROWS UNBOUNDED PRECEDING) AS held FROM n) t
-      WHERE held >= ${limit} ORDER BY score DESC LIMIT 1`
-        : sql`SELECT score FROM n WHERE false`
-    })
+      SELECT c.name_plain, ${nameScore(nq)} AS score FROM (
+        SELECT name_plain FROM unit_names WHERE name_plain % ${nq}
+        UNION SELECT name_plain FROM unit_names WHERE ${nq} <% name_plain) c),
+    cut AS (SELECT score FROM n ${limit ? sql`ORDER BY score DESC OFFSET ${limit - 1} LIMIT 1` : sql`WHERE false`})
     SELECT x.id, max(x.score)::float8 AS score, bool_or(x.located) AS located, max(x.valid_to) AS valid_to
     FROM (${sql.join(parts, sql` UNION ALL `)}) x GROUP BY x.id`;
 }

@@ -18,7 +18,6 @@ import * as audit from './2026-11-30T1100_audit.ts';
 import * as gazetteer from './2026-11-30T1200_gazetteer.ts';
 import * as sourcePublished from './2026-11-30T1310_source-published.ts';
 import * as searchSpeed from './2026-11-30T1320_search-speed.ts';
-import * as searchNameUnits from './2026-11-30T1330_search-name-units.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22T1200_foundation': foundation,
@@ -35,5 +34,4 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T1200_gazetteer': gazetteer,
   '2026-11-30T1310_source-published': sourcePublished,
   '2026-11-30T1320_search-speed': searchSpeed,
-  '2026-11-30T1330_search-name-units': searchNameUnits,
 };
