@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../server/db/types.ts';
 import { type LoadResult, loadData } from './load.ts';
 import { readData, readGazetteer, unitFilesDigest } from './read.ts';
@@ -23,8 +23,13 @@ export const defaultDataDir = path.join(path.dirname(fileURLToPath(import.meta.u
  */
 export async function seed(db: Kysely<DB>, dataDir: string = defaultDataDir): Promise<LoadResult> {
   const data = readData(dataDir, { gazetteer: false });
-  return loadData(db, data, {
+  const r = await loadData(db, data, {
     unitFiles: unitFilesDigest(dataDir),
     readGazetteer: () => readGazetteer(dataDir),
   });
+  // A seed that wrote something gives the planner the statistics of what it wrote: without them a fresh
+  // database (a new deploy, a test's database) plans search on guesses until autovacuum comes by
+  // (issue 12; a fresh seed of the gazetteer left admin_units, unit_names and unit_successors unanalysed).
+  if (r.changed) await sql`ANALYZE`.execute(db);
+  return r;
 }
