@@ -194,7 +194,6 @@ describe('the web map opens a .pmtiles archive', () => {
         },
       );
       expect(await w.page.textContent('#message')).toMatch(/area\.pmtiles: đã mở$/);
-      expect(await w.page.textContent('.pmtiles-chosen')).toBe('area.pmtiles');
       await w.page.evaluate(
         () => new Promise<void>((resolve) => (window as any).atlas.map.once('idle', () => resolve())),
       );
