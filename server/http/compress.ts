@@ -71,8 +71,8 @@ export function precompressedAssets(dir: string): RequestHandler {
     res.vary('Accept-Encoding');
     const offered = ENCODINGS.filter((e) => statSync(file + e.ext, { throwIfNoEntry: false })?.isFile());
     if (offered.length === 0) return next();
-    const chosen = req.acceptsEncodings(...offered.map((e) => e.name));
-    const encoding = offered.find((e) => e.name === chosen);
+    // Ours first (Brotli is the smaller), among those the client takes (a q=0 refuses one).
+    const encoding = offered.find((e) => req.acceptsEncodings(e.name) === e.name);
     if (!encoding) return next();
     res.type(path.extname(file));
     res.setHeader('Content-Encoding', encoding.name);
