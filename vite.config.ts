@@ -1,12 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precompressAssets } from './client/precompress.ts';
 import { preloadMapWorker } from './client/preload-worker.ts';
 
 // The web client lives in client/ and is served by the Express server from
 // dist/client. `npm run dev` proxies the API to a running server on :3000.
 export default defineConfig({
   root: 'client',
-  plugins: [preloadMapWorker()],
+  plugins: [preloadMapWorker(), precompressAssets()],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,

@@ -6,8 +6,22 @@
  */
 import { getLang, type PluralKey, plural, t, valueLabel } from './i18n.ts';
 
+/**
+ * One Intl.NumberFormat per language and number of digits: toLocaleString
+ * with options builds a new one (and reads the locale's data) at every call,
+ * several milliseconds each while the page starts. The same text either way.
+ */
+const formats = new Map<string, Intl.NumberFormat>();
+
 export function num(n: number, digits = 2): string {
-  return n.toLocaleString(getLang() === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits });
+  const locale = getLang() === 'vi' ? 'vi-VN' : 'en-GB';
+  const key = `${locale}/${digits}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
+    formats.set(key, f);
+  }
+  return f.format(n);
 }
 
 export function bn(value: number | null | undefined, qualifier?: unknown): string {

@@ -3,6 +3,7 @@
  * (/ogc/collections) and tiles (TileJSON), builds the map and the panels, and
  * writes every change back to the URL.
  */
+import type { StyleSpecification } from 'maplibre-gl';
 import { keyboardTabs, panelSheet } from './a11y.ts';
 import { type Collection, collections, type TileJson, tileJson } from './api.ts';
 import { offerArchives } from './archive-picker.ts';
@@ -13,9 +14,9 @@ import type { Units } from './choropleth.ts';
 import { exportPanel } from './export.ts';
 import { filterState } from './filters.ts';
 import { filtersPanel } from './filters-panel.ts';
-import { onLang, setLang, t, translateDom, useLabels } from './i18n.ts';
+import { getLang, onLang, setLang, t, translateDom, useLabels } from './i18n.ts';
 import { layersPanel } from './layers-panel.ts';
-import { type Atlas, createMap } from './map.ts';
+import { type Atlas, createMap, fetchStyle, warmUp } from './map.ts';
 import { enablePopups } from './popup.ts';
 import { uncertaintyLayer } from './precision.ts';
 import { selectionOverlay } from './selection.ts';
@@ -91,13 +92,17 @@ function lazySearch(form: HTMLFormElement, atlas: Atlas): void {
 }
 
 async function start(): Promise<void> {
+  // The map's worker starts while the three documents below are on their way.
+  warmUp();
   tabs();
   keyboardTabs(document.querySelector('#panel .tabs')!);
   panelSheet(document.querySelector('#panel')!);
   let cols: Collection[];
   let tj: TileJson;
+  let style: StyleSpecification;
   try {
-    [cols, tj] = await Promise.all([collections(), tileJson(['all'])]);
+    // All three at once (index.html preloads the first two): the style waited for the other two before.
+    [cols, tj, style] = await Promise.all([collections(), tileJson(['all']), fetchStyle(getLang())]);
   } catch (e) {
     message.textContent = t('unavailable', { e: (e as Error).message });
     throw e;
@@ -105,7 +110,7 @@ async function start(): Promise<void> {
   useLabels(cols);
   const known = new Set(cols.map((c) => c.id));
   const visible = new Set(state.layers?.filter((id) => known.has(id)) ?? cols.map((c) => c.id));
-  const atlas = await createMap(document.querySelector('#map')!, cols, tj, state.view, visible);
+  const atlas = await createMap(document.querySelector('#map')!, cols, tj, style, state.view, visible);
   const { map } = atlas;
   // PMTiles archives in place of the server's tiles (?pmtiles=URL, or a file picked): the picker is
   // small (archive-picker.ts); client/pmtiles.ts, a chunk of its own, loads when an archive is asked for.

@@ -7,6 +7,7 @@ import {
   type FilterSpecification,
   Map as MlMap,
   NavigationControl,
+  prewarm,
   ScaleControl,
   type StyleSpecification,
   setWorkerUrl,
@@ -95,15 +96,29 @@ function relabelControls(map: MlMap, lang: Lang): void {
   map.getCanvas().setAttribute('aria-label', table['Map.Title']!);
 }
 
+/**
+ * Starts MapLibre's tile worker now, before the map exists: the worker
+ * fetches and compiles its module (about half a megabyte) while the page
+ * still waits for the collections, the TileJSON and the style, instead of
+ * after them, when the map is created. The map then uses this worker.
+ */
+export function warmUp(): void {
+  setWorkerUrl(workerUrl);
+  prewarm();
+}
+
+/** The style the map draws with: asked for by the caller, at the same time as the collections and TileJSON. */
+export { fetchStyle };
+
 export async function createMap(
   container: HTMLElement,
   cols: readonly Collection[],
   tj: TileJson,
+  style: StyleSpecification,
   view: View | null,
   visible: ReadonlySet<string>,
 ): Promise<Atlas> {
   setWorkerUrl(workerUrl);
-  const style: StyleSpecification = await fetchStyle(getLang());
   const roles = rolesOf(
     style,
     cols.map((c) => c.id),
@@ -120,6 +135,9 @@ export async function createMap(
     center: [v.lon, v.lat],
     zoom: v.zoom,
     maxZoom: 18,
+    // The server's style is checked against MapLibre's style spec in both languages by
+    // tests/styles.test.ts; checking it again here held the page's main thread at start-up.
+    validateStyle: false,
     attributionControl: { compact: true },
     locale: MAP_LOCALE[getLang()],
   });
@@ -136,9 +154,14 @@ export async function createMap(
   const shown = new Set(visible);
 
   // Another language: the server's style in that language gives each label its text.
+  // onLang also runs at once, when the labels are already in the style's language: the style is
+  // not asked for again then (a second request, and text-field set again on every label layer).
+  let drawnLang = (style.metadata as { 'atlas:lang'?: Lang } | undefined)?.['atlas:lang'];
   onLang(() => {
     const lang = getLang();
     relabelControls(map, lang);
+    if (lang === drawnLang) return;
+    drawnLang = lang;
     void fetchStyle(lang).then((next) => {
       if (getLang() !== lang) return;
       for (const l of next.layers)

@@ -36,6 +36,7 @@ import { editRouter, featureOptions } from './features/edit.ts';
 import { featuresRouter } from './features/index.ts';
 import { fontsRouter } from './fonts/route.ts';
 import { unitsRouter } from './gazetteer/route.ts';
+import { compressAnswers, precompressedAssets } from './http/compress.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthRouter } from './http/health.ts';
 import { type LimitsConfig, limitsFromConfig } from './http/limits.ts';
@@ -159,6 +160,8 @@ function expressApp(
   const redacted = logger.child({}, { redact: { paths: REDACTED, censor: '[redacted]' } });
   app.use(requestLog(redacted, (url) => url === '/health'));
   app.use(metrics.middleware);
+  // Brotli or gzip for every answer that is not compressed already (tiles are), except NDJSON progress.
+  app.use(compressAnswers());
   app.use(
     helmet({
       // GIS clients and other sites' maps fetch our tiles and features.
@@ -234,6 +237,8 @@ function expressApp(
   app.use(stylesRouter(database.db, version));
 
   if (existsSync(clientDist)) {
+    // The build's .br/.gz copies of the scripts (client/precompress.ts), for browsers that take them.
+    app.use(precompressedAssets(clientDist));
     app.use(express.static(clientDist, { index: 'index.html', maxAge: '1h' }));
   }
 

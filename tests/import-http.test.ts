@@ -217,6 +217,8 @@ describe('POST /api/import', () => {
     );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    // fetch accepts br and gzip: progress lines are still sent as they are (server/http/compress.ts).
+    expect(res.headers.get('content-encoding')).toBeNull();
     const lines = (await res.text())
       .trim()
       .split('\n')
