@@ -184,6 +184,15 @@ const QUALIFIERS: [Qualifier, RegExp][] = [
   ['up_to', /\b(?:up to|as much as|as many as|as high as|len den|len toi|toi da)\s*$/],
 ];
 
+/** The qualifier at the end of `before` (folded) and how many characters it takes, or null. */
+function qualifierBefore(before: string): { qualifier: Qualifier; length: number } | null {
+  for (const [qualifier, re] of QUALIFIERS) {
+    const m = re.exec(before);
+    if (m) return { qualifier, length: m[0].length };
+  }
+  return null;
+}
+
 // Not inside a word or a reference (QL4B), but glued to a unit (277km) or after VND (VND2,048).
 const NUMBER =
   /(?<![\d.,])(?<!\p{L}(?<!vnd|usd))(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d])/gu;
@@ -338,16 +347,9 @@ export function findFigures(text: string, spans: readonly [number, number][]): F
     if ((/\/\s*$/.test(before) && !isWhole) || (/^\/\d/.test(folded.slice(end, end + 2)) && !wholeCount))
       continue;
     end += unit.length;
-    let qualifier: Qualifier = lowerEnd ? 'over' : 'exact';
-    const beforeQ = folded.slice(Math.max(0, start - 30), start);
-    for (const [q, re] of QUALIFIERS) {
-      const qm = re.exec(beforeQ);
-      if (qm) {
-        qualifier = q;
-        start -= qm[0].length;
-        break;
-      }
-    }
+    const q = qualifierBefore(folded.slice(Math.max(0, start - 30), start));
+    const qualifier: Qualifier = q?.qualifier ?? (lowerEnd ? 'over' : 'exact');
+    start -= q?.length ?? 0;
     const value = round(value0 * (unit.def.factor ?? 1) * unit.multiplier);
     const si = sentenceAt(spans, m.index!);
     const { year, period } = timeOf(si, m.index!, start, end);
@@ -379,16 +381,9 @@ export function findFigures(text: string, spans: readonly [number, number][]): F
       matchUnit(COUNTS, after) ??
       (w.value === 1 ? singularCount(after) : w.value === 0 ? null : otherCount(after));
     if (unit?.multiplier !== 1) continue;
-    let start = w.range[0];
-    let qualifier: Qualifier = 'exact';
-    for (const [q, re] of QUALIFIERS) {
-      const qm = re.exec(beforeW);
-      if (qm) {
-        qualifier = q;
-        start -= qm[0].length;
-        break;
-      }
-    }
+    const q = qualifierBefore(beforeW);
+    const qualifier: Qualifier = q?.qualifier ?? 'exact';
+    const start = w.range[0] - (q?.length ?? 0);
     const end = w.range[1] + unit.length;
     const si = sentenceAt(spans, w.range[0]);
     out.push({
