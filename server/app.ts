@@ -195,7 +195,7 @@ function expressApp(
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   const answerCacheMb = config.ANSWER_CACHE_MB ?? Number(defaults.ANSWER_CACHE_MB);
-  app.use(searchRouter(database.read.db, version, answerCacheMb));
+  app.use(searchRouter(database.read, version, answerCacheMb));
   app.use(unitsRouter(database.read.db));
   app.use(openapiRouter());
   app.use(

@@ -3,11 +3,16 @@
  * names that can still rank are joined to their units, one btree lookup
  * per name. A page must be the head of the ranking of every matching unit:
  * a cut set too high would drop a unit that ranks.
+ *
+ * And the statements' text does not depend on the words searched, so the
+ * search pool keeps them prepared under one generic plan
+ * (server/search/search.ts, "Prepared"), with the same answers.
  */
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { unitHitsSql } from '../server/gazetteer/match.ts';
-import { unitsQuery } from '../server/search/search.ts';
+import { searchPlaces, unitsQuery } from '../server/search/search.ts';
 import { runDatabase } from './helpers.ts';
 
 const database = runDatabase();
@@ -58,6 +63,62 @@ describe('the name cut', () => {
       // Each name on the btree of admin_units.name_plain, not a hash of every unit.
       expect(plan).toMatch(/Index Cond: \(name_plain = n(_\d+)?\.name_plain\)/);
       expect(plan).not.toMatch(/Hash Cond: \(\S*name_plain = \S*name_plain\)/);
+    }
+  });
+});
+
+describe('prepared with generic plans (the search pool)', () => {
+  // One connection, so that pg_prepared_statements is read where the statements were prepared.
+  const generic = () =>
+    new pg.Pool({
+      connectionString: inject('dbUrl'),
+      max: 1,
+      options: '-c plan_cache_mode=force_generic_plan',
+    });
+
+  it('answers what the statement planned for its own values answers', async () => {
+    const pool = generic();
+    try {
+      // Whole names, namesakes, typos, a kind word, a context, a kind word with a context, one letter.
+      for (const q of [
+        'Quảng An',
+        'quang an dam ha',
+        'xa quang an dam ha',
+        'thanh pho ho chi minh',
+        'bna qua',
+        'tna thanh',
+        'kim son',
+        'muong nha',
+        'Bản Qua Bát Xát Lào Cai',
+        'y',
+      ]) {
+        for (const limit of [1, 10, 50]) {
+          const viaKysely = await searchPlaces(database.db, q, limit);
+          expect(await searchPlaces({ db: database.db, searchPool: pool }, q, limit)).toEqual(viaKysely);
+        }
+      }
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('prepares each statement once and runs it on one generic plan', async () => {
+    const pool = generic();
+    try {
+      for (const q of ['quang an', 'quang an dam ha', 'xa tan thanh', 'kim son', 'muong nah', 'y y']) {
+        await searchPlaces({ db: database.db, searchPool: pool }, q, 10);
+      }
+      const { rows } = await pool.query<{ name: string; generic_plans: string; custom_plans: string }>(
+        `SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'search\\_%'`,
+      );
+      // Two statements (units, features) whatever the words, each run six times without a custom plan.
+      expect(rows).toHaveLength(2);
+      for (const r of rows) {
+        expect(Number(r.custom_plans)).toBe(0);
+        expect(Number(r.generic_plans)).toBe(6);
+      }
+    } finally {
+      await pool.end();
     }
   });
 });

@@ -19,9 +19,15 @@
  * tiles. `guardPool` also times every query of a request run inside
  * `queryTime.run(…)`, for Server-Timing (server/http/timing.ts).
  *
+ * Place search has a small pool of its own whose sessions plan prepared
+ * statements once, generically (`plan_cache_mode = force_generic_plan`):
+ * its unit statement took longer to plan than to run, and a GUC set on the
+ * main pool would also give generic plans to every other parameterised
+ * query, tiles included (server/search/search.ts, "Prepared").
+ *
  * With read replicas (DATABASE_READ_URL, server/db/replica.ts), `read`
  * holds the pools and the Kysely handle reads go through: the same kinds
- * (API, export; tiles through `withReplicas`) on each replica, falling back to
+ * (API, export, search; tiles through `withReplicas`) on each replica, falling back to
  * the primary. Without replicas `read` is the primary's own.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -52,6 +58,8 @@ export interface Database {
   pool: pg.Pool;
   /** Connections for large pages and exports: their own statement timeout, opened on first use. */
   exportPool: pg.Pool;
+  /** Place search's prepared statements, planned generically; opened on first use. */
+  searchPool: pg.Pool;
   db: Kysely<DB>;
   timeouts: StatementTimeouts;
   /** Where reads go: replicas when DATABASE_READ_URL names some, else `pool`, `exportPool` and `db` themselves. */
@@ -63,6 +71,7 @@ export interface Database {
 export interface ReadSide {
   pool: pg.Pool;
   exportPool: pg.Pool;
+  searchPool: pg.Pool;
   db: Kysely<DB>;
   /** Undefined without replicas. */
   replicas: ReplicaSet | undefined;
@@ -120,10 +129,20 @@ export function connect(url: string, opts: ConnectOptions = {}): Database {
     allowExitOnIdle: true,
   });
   guardPool(exportPool, (e) => opts.onError?.(e));
+  const searchPool = new pg.Pool({
+    ...options,
+    // Two statements a search, run together: two searches at a time, the rest wait their turn.
+    max: 4,
+    statement_timeout: timeouts.read,
+    application_name: 'border-atlas',
+    options: '-c plan_cache_mode=force_generic_plan',
+    allowExitOnIdle: true,
+  });
+  guardPool(searchPool, (e) => opts.onError?.(e));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   timeoutsByDb.set(db, timeouts);
   const urls = opts.readUrls ?? [];
-  let readSide: ReadSide = { pool, exportPool, db, replicas: undefined };
+  let readSide: ReadSide = { pool, exportPool, searchPool, db, replicas: undefined };
   if (urls.length > 0) {
     const replicas = new ReplicaSet(urls, opts.replicaOptions);
     const like = (primary: pg.Pool) => routed(replicas, primary, (e) => opts.onError?.(e), false);
@@ -131,6 +150,7 @@ export function connect(url: string, opts: ConnectOptions = {}): Database {
     readSide = {
       pool: readPool,
       exportPool: like(exportPool),
+      searchPool: like(searchPool),
       db: new Kysely<DB>({ dialect: new PostgresDialect({ pool: readPool }) }),
       replicas,
     };
@@ -140,6 +160,7 @@ export function connect(url: string, opts: ConnectOptions = {}): Database {
   return {
     pool,
     exportPool,
+    searchPool,
     db,
     timeouts,
     read: readSide,
@@ -150,7 +171,10 @@ export function connect(url: string, opts: ConnectOptions = {}): Database {
       await Promise.all([
         db.destroy(),
         exportPool.end(),
-        ...(readSide.replicas ? [readSide.db.destroy(), readSide.exportPool.end()] : []),
+        searchPool.end(),
+        ...(readSide.replicas
+          ? [readSide.db.destroy(), readSide.exportPool.end(), readSide.searchPool.end()]
+          : []),
       ]);
     },
   };

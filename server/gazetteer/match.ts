@@ -93,31 +93,37 @@ export function leadingKind(q: string): { kind: string | null; rest: string } {
  */
 export function unitHitsSql(query: string, limit?: number): RawBuilder<unknown> {
   const { kind, rest: q } = leadingKind(query);
-  // A kind word given ("xa quang an") favours units of that kind a little.
-  const kindBonus = kind ? sql` + CASE WHEN plain_text(c.kind) = ${kind} THEN 0.1 ELSE 0 END` : sql``;
   const [whole, ...withContext] = splits(q);
   if (!whole)
     return sql`SELECT NULL::bigint AS id, NULL::float8 AS score, NULL::boolean AS located, NULL::date AS valid_to WHERE false`;
-  const nq = sql`plain_text(${whole.name})`;
+  // The statement's text is the same for every query (the kind, the splits and the limit are
+  // parameters), so that search can keep it prepared with one generic plan: planning it took
+  // longer than running it (server/search/search.ts, "Prepared").
+  // A kind word given ("xa quang an") favours units of that kind a little.
+  const k = sql`${kind}::text`;
+  const kindBonus = sql` + CASE WHEN plain_text(c.kind) = ${k} THEN 0.1 ELSE 0 END`;
+  // Folded once (an InitPlan), not once per name compared: under a generic plan
+  // plain_text(parameter) is not folded into a constant at planning.
+  const nq = sql`(SELECT q FROM nq)`;
   const unit = sql`c.id, (c.seat IS NOT NULL OR c.boundary IS NOT NULL) AS located, c.valid_to`;
   const parts = [
     // OFFSET 0 keeps the lookup per name (a join would be planned as a hash join over every unit).
     sql`SELECT c.id, c.located, c.valid_to, n.score${kindBonus} AS score
       FROM n CROSS JOIN LATERAL (SELECT ${unit}, c.kind FROM admin_units c WHERE c.name_plain = n.name_plain OFFSET 0) c
-      WHERE n.score${kind ? sql` + 0.1` : sql``} >= COALESCE((SELECT score FROM cut), '-infinity')`,
-  ];
-  if (withContext.length > 0)
-    parts.push(sql`SELECT ${unit}, ${nameScore(sql`s.name`)}${kindBonus}
+      WHERE n.score + CASE WHEN ${k} IS NULL THEN 0 ELSE 0.1 END >= COALESCE((SELECT score FROM cut), '-infinity')`,
+    // Each split's exact name on the btree (LATERAL and OFFSET 0 as above), scored with its own context.
+    sql`SELECT ${unit}, ${nameScore(sql`s.name`)}${kindBonus}
         + ${sql.lit(CONTEXT_WEIGHT)} * word_similarity(s.context, ${parentsPlain}) - ${sql.lit(CONTEXT_COST)} AS score
-      FROM (VALUES ${sql.join(
-        withContext.map(({ name, context }) => sql`(plain_text(${name}), plain_text(${context}))`),
-      )}) s (name, context)
-      JOIN admin_units c ON c.name_plain = s.name ${parentJoins}`);
-  return sql`WITH n AS MATERIALIZED (
+      FROM (SELECT plain_text(x.name) AS name, plain_text(x.context) AS context
+            FROM unnest(${withContext.map((w) => w.name)}::text[], ${withContext.map((w) => w.context ?? '')}::text[]) x (name, context)) s
+      CROSS JOIN LATERAL (SELECT c.* FROM admin_units c WHERE c.name_plain = s.name OFFSET 0) c ${parentJoins}`,
+  ];
+  return sql`WITH nq AS (SELECT plain_text(${whole.name}::text) AS q),
+    n AS MATERIALIZED (
       SELECT c.name_plain, ${nameScore(nq)} AS score FROM (
         SELECT name_plain FROM unit_names WHERE name_plain % ${nq}
         UNION SELECT name_plain FROM unit_names WHERE ${nq} <% name_plain) c),
-    cut AS (SELECT score FROM n ${limit ? sql`ORDER BY score DESC OFFSET ${limit - 1} LIMIT 1` : sql`WHERE false`})
+    cut AS (SELECT score FROM n ${limit ? sql`ORDER BY score DESC OFFSET ${limit - 1}::int LIMIT 1` : sql`WHERE false`})
     SELECT x.id, max(x.score)::float8 AS score, bool_or(x.located) AS located, max(x.valid_to) AS valid_to
     FROM (${sql.join(parts, sql` UNION ALL `)}) x GROUP BY x.id`;
 }

@@ -3,13 +3,11 @@
  * → { query, results: [{ layer, entity, id, name, kind, level, code, parent, valid_to, point, score, successor_of? }] }
  */
 import { Router } from 'express';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DataVersion } from '../db/data-version.ts';
-import type { DB } from '../db/types.ts';
 import { AnswerCache } from '../http/answer-cache.ts';
 import { type Input, int, readParams, text } from '../http/params.ts';
-import { searchPlaces } from './search.ts';
+import { type SearchDb, searchPlaces } from './search.ts';
 
 /** The query of /api/search, declared once: validation and the OpenAPI document. */
 export const searchQuery = z.object({
@@ -27,7 +25,7 @@ export const searchQuery = z.object({
  * changes, up to `cacheMb` megabytes (http/answer-cache.ts); without it every
  * request searches.
  */
-export function searchRouter(db: Kysely<DB>, version?: DataVersion, cacheMb = 32): Router {
+export function searchRouter(db: SearchDb, version?: DataVersion, cacheMb = 32): Router {
   const r = Router();
   const answers = version && new AnswerCache(version, cacheMb);
   r.get('/api/search', async (req, res) => {
