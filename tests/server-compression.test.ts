@@ -14,7 +14,7 @@ import path from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compressAnswers, precompressedAssets } from '../server/http/compress.ts';
+import { chooseEncoding, compressAnswers, precompressedAssets } from '../server/http/compress.ts';
 import { useApp } from './helpers.ts';
 
 const app = useApp();
@@ -158,5 +158,65 @@ describe('precompressed assets', () => {
     const out = await get(`${base()}/assets/..%2f..%2foutside.js`, { 'accept-encoding': 'br' });
     expect(out.status).not.toBe(200);
     expect(out.headers['content-encoding']).toBeUndefined();
+  });
+});
+
+describe('small answers compressed at once', () => {
+  const small = { results: Array.from({ length: 40 }, (_, i) => ({ id: i, name: `Xã Quảng An ${i}` })) };
+  const large = 'Mường Nhà, Điện Biên; '.repeat(8000);
+  let server: Server;
+  beforeAll(async () => {
+    const a = express();
+    a.use(compressAnswers());
+    a.get('/small', (_req, res) => res.json(small));
+    a.get('/tiny', (_req, res) => res.json({ ok: true }));
+    a.get('/large', (_req, res) => res.type('text').send(large));
+    a.get('/no-transform', (_req, res) => res.set('Cache-Control', 'no-transform').json(small));
+    server = a.listen(0, '127.0.0.1');
+    await new Promise<void>((r) => server.once('listening', () => r()));
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  const base = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  it('sends a small whole answer compressed with its Content-Length, not chunked', async () => {
+    for (const [ae, encoding] of [
+      ['gzip, deflate, br', 'br'],
+      ['gzip', 'gzip'],
+    ] as const) {
+      const r = await get(`${base()}/small`, { 'accept-encoding': ae });
+      expect(r.headers['content-encoding'], ae).toBe(encoding);
+      expect(r.headers['transfer-encoding'], ae).toBeUndefined();
+      expect(Number(r.headers['content-length']), ae).toBe(r.body.length);
+      expect(String(r.headers.vary)).toMatch(/accept-encoding/i);
+      expect(JSON.parse(decode(r).toString())).toEqual(small);
+    }
+  });
+
+  it('leaves a large answer to the streaming path, and tiny, no-transform or unaccepted ones as they are', async () => {
+    const big = await get(`${base()}/large`, { 'accept-encoding': 'br' });
+    expect(big.headers['content-encoding']).toBe('br');
+    expect(big.headers['transfer-encoding']).toBe('chunked');
+    expect(decode(big).toString()).toBe(large);
+    const tiny = await get(`${base()}/tiny`, { 'accept-encoding': 'br' });
+    expect(tiny.headers['content-encoding']).toBeUndefined();
+    const kept = await get(`${base()}/no-transform`, { 'accept-encoding': 'br' });
+    expect(kept.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(kept.body.toString())).toEqual(small);
+    const plain = await get(`${base()}/small`, { 'accept-encoding': 'identity' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(plain.body.toString())).toEqual(small);
+  });
+
+  it('chooses by q, Brotli on a tie, and honours q=0 and *', () => {
+    expect(chooseEncoding(undefined)).toBeNull();
+    expect(chooseEncoding('gzip, deflate, br')).toBe('br');
+    expect(chooseEncoding('gzip;q=1, br;q=0.5')).toBe('gzip');
+    expect(chooseEncoding('br;q=0, gzip')).toBe('gzip');
+    expect(chooseEncoding('br;q=0, *')).toBe('gzip');
+    expect(chooseEncoding('*')).toBe('br');
+    expect(chooseEncoding('*;q=0')).toBeNull();
+    expect(chooseEncoding('identity')).toBeNull();
+    expect(chooseEncoding('deflate')).toBeNull();
+    expect(chooseEncoding('GZIP ; q=0.8')).toBe('gzip');
   });
 });
