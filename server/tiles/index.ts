@@ -29,7 +29,9 @@ import { TileCache } from './cache.ts';
 import { fastPath } from './fast-path.ts';
 import type { GeoJsonSource } from './geojson.ts';
 import { ogcTilesRouter } from './ogc.ts';
+import { parseLayers } from './params.ts';
 import { RedisTileCache } from './redis-cache.ts';
+import { warmStatements } from './render.ts';
 import { tilesRouter } from './route.ts';
 import { type TileState, tileMetrics } from './state.ts';
 
@@ -118,6 +120,8 @@ export function createTiles(deps: {
     counters,
     metrics,
   };
+  // The composite layer's statements, built before its first tiles are asked for (render.ts).
+  const stopWarming = warmStatements(deps.database.db, parseLayers('all').layers);
   let closed = false;
   return {
     router: tilesRouter(state, deps.sources ?? []).use(ogcTilesRouter(state)),
@@ -128,6 +132,7 @@ export function createTiles(deps: {
     async close() {
       if (closed) return;
       closed = true;
+      stopWarming();
       await pool.end();
     },
   };

