@@ -18,15 +18,20 @@
  *     does: with our tiles link, API=AUTO tries the tiles and stops there).
  * and with GDAL >= 3.7.1 the tile layers themselves ("Zoom level N").
  *
- * Seen with 3.10.3: its vector branch places the collection's
- * extent.spatial.bbox on the tile matrices without reprojecting it (its
- * raster branch reprojects; so does the upstream source read for this): our
- * CRS84 degrees taken as metres fall in the tile at the world's centre,
- * which our tileMatrixSetLimits exclude from zoom 2 on, so with no option
- * (API=AUTO) it lists zoom 0 and 1 only, and nothing for roads (minzoom 4)
- * or communes (5). The collection's bbox must stay CRS84 (OGC API -
- * Features); the tileset's boundingBox is in the tile matrix set's CRS, and
- * passed as -oo MINX/MINY/MAXX/MAXY it gives every zoom of the limits.
+ * Why GDAL >= 3.7.1 needs our WorldCRS84Quad tileset (read in its
+ * gdalogcapidataset.cpp, InitFromCollection and InitWithTilesAPI): the
+ * vector branch takes the collection's extent.spatial.bbox (or -oo
+ * MINX…MAXY) and computes each matrix's columns and rows from it in the
+ * tile matrix set's CRS without reprojecting it (only its raster branch
+ * reprojects a CRS84 box); it never reads the tileset's boundingBox. On
+ * WebMercatorQuad our CRS84 degrees taken as metres fall in the tile at the
+ * world's centre, which the tileMatrixSetLimits exclude from zoom 2 on: it
+ * listed zooms 0 and 1 only, and nothing for roads (minzoom 4). The
+ * collection's bbox must stay CRS84 (OGC API - Features). But among the
+ * tilesets it picks one whose tileMatrixSetURI names WorldCRS84Quad (unless
+ * -oo TILEMATRIXSET or PREFERRED_TILEMATRIXSET says otherwise), and there the
+ * degrees are the matrices' own units: with no option every matrix of the
+ * limits is a layer, read where the database has the features.
  * Reading the zoom 1 layer it also found our tiles of the world's last
  * column empty (the buffered tile wrapped past 180°: server/tiles/generalise.ts);
  * each zoom's border gates are now counted against the database.
@@ -89,8 +94,9 @@ describe(`GDAL ${major}.${minor}.${patch} (OGCAPI driver) on /ogc`, () => {
       { env: env(true) },
     ).catch((e: { stderr: string }) => e);
     expect(stderr).toContain(`Fetch(${app.base}/ogc/collections/projects/tiles)`);
-    expect(stderr).toContain(`Fetch(${app.base}/ogc/collections/projects/tiles/WebMercatorQuad)`);
-    expect(stderr).toContain(`Fetch(${app.base}/ogc/tileMatrixSets/WebMercatorQuad)`);
+    // Of our two tilesets it takes WorldCRS84Quad, as every GDAL since 3.6 does (see the header).
+    expect(stderr).toContain(`Fetch(${app.base}/ogc/collections/projects/tiles/WorldCRS84Quad)`);
+    expect(stderr).toContain(`Fetch(${app.base}/ogc/tileMatrixSets/WorldCRS84Quad)`);
     // What a 2.0-only document gives 3.6 ("Invalid tiling matrix set name"), and any other failure it reports.
     expect(stderr).not.toMatch(/Invalid tiling matrix set|Cannot find|missing in tile URL|ERROR/);
   });
@@ -142,11 +148,11 @@ interface Tileset {
   tileMatrixSetLimits: { tileMatrix: string }[];
 }
 
-async function tilesetOf(id: string): Promise<Tileset> {
-  return (await (await fetch(`${app.base}/ogc/collections/${id}/tiles/WebMercatorQuad`)).json()) as Tileset;
+async function tilesetOf(id: string, tms = 'WebMercatorQuad'): Promise<Tileset> {
+  return (await (await fetch(`${app.base}/ogc/collections/${id}/tiles/${tms}`)).json()) as Tileset;
 }
 
-/** The tileset's boundingBox (EPSG:3857) as the driver's MINX…MAXY open options. */
+/** The WebMercatorQuad tileset's boundingBox (EPSG:3857) as the driver's MINX…MAXY open options. */
 function boxOptions(t: Tileset): string[] {
   const [minx, miny] = t.boundingBox.lowerLeft;
   const [maxx, maxy] = t.boundingBox.upperRight;
@@ -158,30 +164,57 @@ function boxOptions(t: Tileset): string[] {
 
 const zoomsOf = (stdout: string) => [...stdout.matchAll(/^\d+: Zoom level (\d+)/gm)].map((m) => m[1]!);
 
+/** `ogrinfo -al` output → each feature's name and point. */
+function pointsOf(stdout: string): { name: string; x: number; y: number }[] {
+  const out: { name: string; x: number; y: number }[] = [];
+  let name: string | undefined;
+  for (const line of stdout.split('\n')) {
+    const n = /^ {2}name \(String\) = (.+)$/.exec(line);
+    if (n) name = n[1]!;
+    const p = /^ {2}POINT \((-?[\d.]+) (-?[\d.]+)\)$/.exec(line);
+    if (p && name !== undefined) {
+      out.push({ name, x: Number(p[1]), y: Number(p[2]) });
+      name = undefined;
+    }
+  }
+  return out;
+}
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+async function borderGates(): Promise<{ name: string; x: number; y: number }[]> {
+  const { rows } = await app.database.pool.query<{ name: string; x: number; y: number }>(
+    'select name, ST_X(geom) as x, ST_Y(geom) as y from layer_border_gates',
+  );
+  return rows.sort(byName);
+}
+
 describe(`OGCAPI vector tiles with ${modern?.label ?? 'GDAL >= 3.7.1 (none found)'}`, () => {
   if (!modern)
     console.warn(`ogc-tiles-gdal: ${process.env.CI === 'true' ? 'failing' : 'skipping'}: ${HOW_TO_GET}`);
 
   itModern(
-    'with no open option (what a GIS user types), opens a collection’s tiles, a layer a zoom level',
+    'with no open option (what a GIS user types), picks WorldCRS84Quad and lists a layer for every matrix up to the max zoom',
     async () => {
       const gdal = need();
-      const { stdout } = await ogrinfo(
-        gdal,
-        ['-ro', '-so', `OGCAPI:${app.base}/ogc/collections/border-gates`],
-        env(),
-      );
-      const zooms = zoomsOf(stdout);
-      // The driver places the collection's CRS84 bbox on the matrices without
-      // reprojecting it, so it lists zoom 0 and 1 only (see the header).
-      expect(zooms.length).toBeGreaterThan(0);
-      const limits = (await tilesetOf('border-gates')).tileMatrixSetLimits.map((l) => l.tileMatrix);
-      for (const z of zooms) expect(limits).toContain(z);
+      for (const id of ['border-gates', 'roads']) {
+        const { stdout } = await ogrinfo(
+          gdal,
+          ['-ro', '-so', `OGCAPI:${app.base}/ogc/collections/${id}`],
+          env(),
+        );
+        const limits = (await tilesetOf(id, 'WorldCRS84Quad')).tileMatrixSetLimits.map((l) => l.tileMatrix);
+        const layer = layers.find((l) => l.id === id)!;
+        // Matrix m of WorldCRS84Quad has the scale of /tiles zoom m + 1: minzoom − 1 … maxzoom − 1.
+        expect(limits[0], id).toBe(String(Math.max(0, layer.minzoom - 1)));
+        expect(limits.at(-1), id).toBe(String(layer.maxzoom - 1));
+        expect(zoomsOf(stdout), id).toEqual(limits);
+      }
     },
   );
 
   itModern(
-    'with the tileset’s boundingBox as MINX…MAXY, lists one layer per zoom of the tileset’s limits',
+    'with TILEMATRIXSET=WebMercatorQuad and the tileset’s boundingBox as MINX…MAXY, lists one layer per zoom of its limits',
     async () => {
       const gdal = need();
       const tileset = await tilesetOf('roads');
@@ -192,6 +225,8 @@ describe(`OGCAPI vector tiles with ${modern?.label ?? 'GDAL >= 3.7.1 (none found
           '-so',
           '-oo',
           'API=TILES',
+          '-oo',
+          'TILEMATRIXSET=WebMercatorQuad',
           ...boxOptions(tileset),
           `OGCAPI:${app.base}/ogc/collections/roads`,
         ],
@@ -201,33 +236,53 @@ describe(`OGCAPI vector tiles with ${modern?.label ?? 'GDAL >= 3.7.1 (none found
     },
   );
 
-  itModern('reads every border gate of the database from the tiles of zooms 0 to 4 and 8', async () => {
+  itModern(
+    'with no open option, reads every border gate of the database, where it is, at matrices 0 to 4 and 8',
+    async () => {
+      const gdal = need();
+      const expected = await borderGates();
+      expect(expected.length).toBeGreaterThan(2);
+      for (const m of [0, 1, 2, 3, 4, 8]) {
+        const { stdout } = await ogrinfo(
+          gdal,
+          ['-ro', '-al', '-q', `OGCAPI:${app.base}/ogc/collections/border-gates`, `Zoom level ${m}`],
+          env(),
+        );
+        const found = pointsOf(stdout).sort(byName);
+        expect({ m, names: found.map((f) => f.name) }).toEqual({ m, names: expected.map((e) => e.name) });
+        // To the tile's 1/4096 of its side (180/2^m degrees), as MVT rounds.
+        const step = 180 / 2 ** m / 4096;
+        for (const [i, f] of found.entries()) {
+          const e = expected[i]!;
+          expect(Math.abs(f.x - e.x) <= step && Math.abs(f.y - e.y) <= step, `${m} ${f.name}`).toBe(true);
+        }
+      }
+    },
+  );
+
+  itModern('with WebMercatorQuad and the box, reads every border gate at zoom 8 too', async () => {
     const gdal = need();
     const tileset = await tilesetOf('border-gates');
-    const { rows } = await app.database.pool.query<{ n: string }>(
-      'select count(*) as n from layer_border_gates',
+    const expected = (await borderGates()).map((g) => g.name);
+    const { stdout } = await ogrinfo(
+      gdal,
+      [
+        '-ro',
+        '-al',
+        '-q',
+        '-oo',
+        'TILEMATRIXSET=WebMercatorQuad',
+        ...boxOptions(tileset),
+        `OGCAPI:${app.base}/ogc/collections/border-gates`,
+        'Zoom level 8',
+      ],
+      env(),
     );
-    const expected = Number(rows[0]!.n);
-    expect(expected).toBeGreaterThan(2);
-    for (const z of [0, 1, 2, 3, 4, 8]) {
-      const { stdout } = await ogrinfo(
-        gdal,
-        [
-          '-ro',
-          '-al',
-          '-q',
-          '-oo',
-          'API=TILES',
-          ...boxOptions(tileset),
-          `OGCAPI:${app.base}/ogc/collections/border-gates`,
-          `Zoom level ${z}`,
-        ],
-        env(),
-      );
-      const names = [...stdout.matchAll(/^ {2}name \(String\) = (.+)$/gm)].map((m) => m[1]);
-      expect({ z, n: names.length }).toEqual({ z, n: expected });
-      expect(new Set(names).size).toBe(expected);
-    }
+    expect(
+      pointsOf(stdout)
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual([...expected].sort());
   });
 
   itModern('with API=ITEMS, opens a collection’s features with the database’s count', async () => {

@@ -1,7 +1,9 @@
 /**
  * OGC API - Tiles under /ogc: found from the landing page alone, the tile
- * matrix set and tileset documents, tiles that are byte for byte (and cache
- * entry for cache entry) the ones /tiles serves, and bad input as problems.
+ * matrix set and tileset documents, WebMercatorQuad tiles that are byte for
+ * byte (and cache entry for cache entry) the ones /tiles serves,
+ * WorldCRS84Quad tiles holding the database's features of their degree
+ * square, and bad input as problems.
  * The real clients have files of their own: GDAL in tests/ogc-tiles-gdal.test.ts,
  * OpenLayers in Chromium in tests/e2e/ogc-openlayers.test.ts.
  */
@@ -19,6 +21,9 @@ const { database } = app;
 const TILESETS_VECTOR = 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector';
 const TILING_SCHEME = 'http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme';
 const MVT = 'application/vnd.mapbox-vector-tile';
+const WEB_MERCATOR_QUAD = 'http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad';
+const WORLD_CRS84_QUAD = 'http://www.opengis.net/def/tilematrixset/OGC/1.0/WorldCRS84Quad';
+const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 // Kim Sơn, Quế Phong: projects, a market, a commune seat, roads, the country.
 const KIM_SON = { lon: 104.91, lat: 19.63 };
 
@@ -38,15 +43,18 @@ async function json<T = Record<string, unknown>>(url: string): Promise<T> {
 const linkOf = (links: Link[], rel: string, type?: string) =>
   links.find((l) => l.rel === rel && (type === undefined || l.type === type));
 
-/** From a collection's (or the landing page's) tilesets-vector link to the tile URL template. */
-async function templateFrom(links: Link[]): Promise<{ template: string; tileset: Record<string, unknown> }> {
+/** From a collection's (or the landing page's) tilesets-vector link to the tile URL template of a tile matrix set. */
+async function templateFrom(
+  links: Link[],
+  tmsUri = WEB_MERCATOR_QUAD,
+): Promise<{ template: string; tileset: Record<string, unknown> }> {
   const tilesets = await json<{ tilesets: { links: Link[]; dataType: string; tileMatrixSetURI: string }[] }>(
     linkOf(links, TILESETS_VECTOR)!.href,
   );
-  expect(tilesets.tilesets).toHaveLength(1);
-  const summary = tilesets.tilesets[0]!;
+  // WebMercatorQuad (the /tiles grid) first, then WorldCRS84Quad.
+  expect(tilesets.tilesets.map((t) => t.tileMatrixSetURI)).toEqual([WEB_MERCATOR_QUAD, WORLD_CRS84_QUAD]);
+  const summary = tilesets.tilesets.find((t) => t.tileMatrixSetURI === tmsUri)!;
   expect(summary.dataType).toBe('vector');
-  expect(summary.tileMatrixSetURI).toBe('http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad');
   const tileset = await json<{ links: Link[] } & Record<string, unknown>>(
     linkOf(summary.links, 'self')!.href,
   );
@@ -95,7 +103,7 @@ describe('OGC API - Tiles: discovery', () => {
     const list = await json<{ tileMatrixSets: { id: string; links: Link[] }[] }>(
       `${app.base}/ogc/tileMatrixSets`,
     );
-    expect(list.tileMatrixSets.map((t) => t.id)).toEqual(['WebMercatorQuad']);
+    expect(list.tileMatrixSets.map((t) => t.id)).toEqual(['WebMercatorQuad', 'WorldCRS84Quad']);
     const tms = await json<{
       crs: string;
       tileMatrices: { id: string; matrixWidth: number; matrixHeight: number; cellSize: number }[];
@@ -131,6 +139,48 @@ describe('OGC API - Tiles: discovery', () => {
     ]);
     const scheme = linkOf(tileset.links as Link[], TILING_SCHEME)!;
     expect(scheme.href).toBe(`${app.base}/ogc/tileMatrixSets/WebMercatorQuad`);
+  });
+
+  it('WorldCRS84Quad is 2^(m+1) × 2^m tiles of 180/2^m degrees from (-180, 90), matrix m at the scale of Mercator m + 1', async () => {
+    const mercator = await json<{ tileMatrices: { scaleDenominator: number }[] }>(
+      `${app.base}/ogc/tileMatrixSets/WebMercatorQuad`,
+    );
+    const tms = await json<{
+      uri: string;
+      crs: string;
+      orderedAxes: string[];
+      boundingBox: { lowerLeft: number[]; upperRight: number[] };
+      tileMatrices: {
+        id: string;
+        scaleDenominator: number;
+        cellSize: number;
+        pointOfOrigin: number[];
+        tileWidth: number;
+        matrixWidth: number;
+        matrixHeight: number;
+      }[];
+      tileMatrix: { identifier: string; topLeftCorner: number[]; matrixWidth: number }[];
+    }>(`${app.base}/ogc/tileMatrixSets/WorldCRS84Quad`);
+    expect([tms.uri, tms.crs, tms.orderedAxes]).toEqual([WORLD_CRS84_QUAD, CRS84, ['Lon', 'Lat']]);
+    expect([tms.boundingBox.lowerLeft, tms.boundingBox.upperRight]).toEqual([
+      [-180, -90],
+      [180, 90],
+    ]);
+    expect(tms.tileMatrices).toHaveLength(24);
+    for (const [m, matrix] of tms.tileMatrices.entries()) {
+      expect([matrix.id, matrix.matrixWidth, matrix.matrixHeight, matrix.pointOfOrigin]).toEqual([
+        String(m),
+        2 ** (m + 1),
+        2 ** m,
+        [-180, 90],
+      ]);
+      expect(matrix.cellSize * matrix.tileWidth).toBeCloseTo(180 / 2 ** m, 12);
+      // OGC 17-083r4 D.2: 279541132.0143589 at 0, halving; Mercator's m + 1 (0.28 mm pixels, a degree of the equator).
+      expect(matrix.scaleDenominator).toBeCloseTo(279541132.0143589 / 2 ** m, 4);
+      expect(matrix.scaleDenominator / mercator.tileMatrices[m + 1]!.scaleDenominator).toBeCloseTo(1, 6);
+    }
+    // The TMS 1.0 names beside them (GDAL 3.6), longitude first as CRS84 orders its axes.
+    expect(tms.tileMatrix[3]).toMatchObject({ identifier: '3', topLeftCorner: [-180, 90], matrixWidth: 16 });
   });
 });
 
@@ -191,6 +241,127 @@ describe('OGC API - Tiles: extent and limits in the CRS of the tile matrix set',
         });
       }
     }
+  });
+});
+
+describe('OGC API - Tiles: WorldCRS84Quad, in the degrees of the collections’ extent', () => {
+  it('boundingBox is in CRS84 (the collection’s bbox, outwards), limits are the tiles it covers, zooms are shifted by one', async () => {
+    for (const id of ['all', 'roads', 'border-gates']) {
+      const { extent } =
+        id === 'all'
+          ? { extent: undefined }
+          : await json<{ extent: { spatial: { bbox: number[][] } } }>(`${app.base}/ogc/collections/${id}`);
+      const tileset = await json<{
+        crs: string;
+        boundingBox: { lowerLeft: [number, number]; upperRight: [number, number]; crs: string };
+        tileMatrixSetLimits: {
+          tileMatrix: string;
+          minTileRow: number;
+          maxTileRow: number;
+          minTileCol: number;
+          maxTileCol: number;
+        }[];
+        layers: { id: string; minTileMatrix: string; maxTileMatrix: string }[];
+        links: Link[];
+      }>(`${app.base}/ogc/collections/${id}/tiles/WorldCRS84Quad`);
+      expect([tileset.crs, tileset.boundingBox.crs], id).toEqual([CRS84, CRS84]);
+      const [w, s] = tileset.boundingBox.lowerLeft;
+      const [e, n] = tileset.boundingBox.upperRight;
+      // Vietnam's region in degrees.
+      expect([w > 94, e < 113, s > 8, n < 27], id).toEqual([true, true, true, true]);
+      if (extent) {
+        const [bw, bs, be, bn] = extent.spatial.bbox[0]!;
+        expect([w <= bw!, s <= bs!, e >= be!, n >= bn!], id).toEqual([true, true, true, true]);
+        expect(Math.max(bw! - w, bs! - s, e - be!, n - bn!), id).toBeLessThan(1e-5);
+      }
+      const layerSet = id === 'all' ? layers : layers.filter((l) => l.id === id);
+      // Matrix m has the scale of /tiles zoom m + 1.
+      const first = Math.max(0, Math.min(...layerSet.map((l) => l.minzoom)) - 1);
+      const last = Math.max(...layerSet.map((l) => l.maxzoom)) - 1;
+      expect(
+        tileset.tileMatrixSetLimits.map((l) => Number(l.tileMatrix)),
+        id,
+      ).toEqual(Array.from({ length: last - first + 1 }, (_, i) => first + i));
+      for (const limit of tileset.tileMatrixSetLimits) {
+        const size = 180 / 2 ** Number(limit.tileMatrix);
+        expect(limit, `${id} ${limit.tileMatrix}`).toEqual({
+          tileMatrix: limit.tileMatrix,
+          minTileCol: Math.floor((w + 180) / size),
+          maxTileCol: Math.floor((e + 180) / size),
+          minTileRow: Math.floor((90 - n) / size),
+          maxTileRow: Math.floor((90 - s) / size),
+        });
+      }
+      for (const l of tileset.layers) {
+        const def = layers.find((d) => d.id === l.id)!;
+        expect([l.minTileMatrix, l.maxTileMatrix], l.id).toEqual([
+          String(Math.max(0, def.minzoom - 1)),
+          String(def.maxzoom - 1),
+        ]);
+      }
+      expect(linkOf(tileset.links, TILING_SCHEME)!.href).toBe(
+        `${app.base}/ogc/tileMatrixSets/WorldCRS84Quad`,
+      );
+    }
+  });
+
+  it('a tile holds the database’s features of its degree square, in its own cache entry', async () => {
+    // Matrix 12 (the scale of /tiles zoom 13): nothing is generalised away around Kim Sơn.
+    const m = 12;
+    const size = 180 / 2 ** m;
+    const col = Math.floor((KIM_SON.lon + 180) / size);
+    const row = Math.floor((90 - KIM_SON.lat) / size);
+    const { template } = await templateFrom(
+      [{ rel: TILESETS_VECTOR, href: `${app.base}/ogc/collections/all/tiles` }],
+      WORLD_CRS84_QUAD,
+    );
+    const url = fill(template, { z: m, x: col, y: row });
+    expect(url).toBe(`${app.base}/ogc/collections/all/tiles/WorldCRS84Quad/${m}/${row}/${col}`);
+    const before = await rendersSoFar();
+    const res = await rawGet(url, { 'Accept-Encoding': 'gzip' });
+    expect(res.status).toBe(200);
+    const tile = new VectorTile(new PbfReader(gunzipSync(res.body)));
+    // The square with the 64/4096 buffer, in degrees.
+    const pad = (size * 64) / 4096;
+    const [w, n] = [-180 + col * size, 90 - row * size];
+    const expected: Record<string, number> = {};
+    for (const layer of layers) {
+      const { rows } = await database.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${layer.view}
+         WHERE ST_Intersects(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))`,
+        [w - pad, n - size - pad, w + size + pad, n + pad],
+      );
+      if (rows[0]!.n > 0) expected[layer.id] = rows[0]!.n;
+    }
+    expect(Object.keys(expected).length).toBeGreaterThan(2);
+    expect(layerCounts(tile)).toEqual(expected);
+    // Each point where the database has it, to the tile's 1/4096 of its side.
+    const { rows: markets } = await database.pool.query<{ x: number; y: number }>(
+      `SELECT ST_X(geom) AS x, ST_Y(geom) AS y FROM layer_markets
+       WHERE ST_Intersects(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))`,
+      [w, n - size, w + size, n],
+    );
+    expect(markets.length).toBeGreaterThan(0);
+    const inTile = tile.layers.markets!;
+    expect(inTile.length).toBeGreaterThanOrEqual(markets.length);
+    for (const market of markets) {
+      const at = { x: ((market.x - w) / size) * 4096, y: ((n - market.y) / size) * 4096 };
+      const near = Array.from(
+        { length: inTile.length },
+        (_, i) => inTile.feature(i).loadGeometry()[0]![0]!,
+      ).some((p) => Math.abs(p.x - at.x) <= 1 && Math.abs(p.y - at.y) <= 1);
+      expect(near, JSON.stringify(market)).toBe(true);
+    }
+    // Not the /tiles tile of the same numbers, and filed apart: the /tiles one renders anew.
+    expect(await rendersSoFar()).toBe(before + 1);
+    const plain = await rawGet(`${app.base}/tiles/all/${m + 1}/${col}/${row}.mvt`, {
+      'Accept-Encoding': 'gzip',
+    });
+    expect(await rendersSoFar()).toBe(before + 2);
+    expect(plain.headers.etag).not.toBe(res.headers.etag);
+    const again = await rawGet(url, { 'Accept-Encoding': 'gzip' });
+    expect(again.body.equals(res.body)).toBe(true);
+    expect(await rendersSoFar()).toBe(before + 2);
   });
 });
 
@@ -277,12 +448,24 @@ describe('OGC API - Tiles: bad input', () => {
     ['/ogc/tiles/WebMercatorQuad/3/0/0?f=png', 400, 'f'],
     ['/ogc/tiles/WebMercatorQuad/3/0/0?bbox=1', 400, 'bbox'],
     ['/ogc/tiles?f=xml', 400, 'f'],
-    ['/ogc/collections/roads/tiles/WorldCRS84Quad', 404, undefined],
-    ['/ogc/collections/roads/tiles/WorldCRS84Quad/3/0/0', 404, undefined],
-    ['/ogc/tileMatrixSets/WorldCRS84Quad', 404, undefined],
+    // WorldCRS84Quad: 24 matrices (0–23), matrix 3 is 16 columns by 8 rows.
+    ['/ogc/collections/roads/tiles/WorldCRS84Quad/24/0/0', 400, 'tileMatrix'],
+    ['/ogc/collections/roads/tiles/WorldCRS84Quad/3/8/0', 400, 'tileRow'],
+    ['/ogc/collections/roads/tiles/WorldCRS84Quad/3/0/16', 400, 'tileCol'],
+    ['/ogc/tiles/WorldCRS84Quad/3/0/0?f=json', 400, 'f'],
+    ['/ogc/collections/roads/tiles/WorldCRS84Quad?f=mvt', 400, 'f'],
+    ['/ogc/collections/roads/tiles/WorldCRS84', 404, undefined],
+    ['/ogc/collections/roads/tiles/CRS84Quad/3/0/0', 404, undefined],
+    ['/ogc/tileMatrixSets/EuropeanETRS89_LAEAQuad', 404, undefined],
     ['/ogc/collections/rivers/tiles', 404, undefined],
     ['/ogc/collections/roads,communes/tiles/WebMercatorQuad/3/0/0', 404, undefined],
   ];
+  it('the last row and column of a WorldCRS84Quad matrix are tiles (204: no feature there), not a 400', async () => {
+    for (const url of ['/ogc/tiles/WorldCRS84Quad/3/7/15', '/ogc/tiles/WorldCRS84Quad/23/8388607/16777215']) {
+      expect((await fetch(`${app.base}${url}`)).status, url).toBe(204);
+    }
+  });
+
   for (const [url, status, parameter] of cases) {
     it(`${url} → ${status}${parameter ? ` naming ${parameter}` : ''}`, async () => {
       const res = await fetch(`${app.base}${url}`);

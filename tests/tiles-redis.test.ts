@@ -168,6 +168,28 @@ describe('tile cache level 2 (Redis) across two instances', () => {
     expect(plain.body.equals(gunzipSync(first.body))).toBe(true);
   });
 
+  it('shares WorldCRS84Quad tiles too, filed apart from the /tiles tile of the same z/x/y', async () => {
+    const [one, two] = instances as [Instance, Instance];
+    // Matrix 8 of WorldCRS84Quad is addressed as z 9 inside (server/tiles/grid.ts): the /tiles tile
+    // 9/{col}/{row} has the very numbers, and must not be served for it, nor it for that one.
+    const m = 8;
+    const size = 180 / 2 ** m;
+    const col = Math.floor((105.85 + 180) / size);
+    const row = Math.floor((90 - 21.03) / size);
+    const ogc = (i: Instance) => `${i.base}/ogc/collections/all/tiles/WorldCRS84Quad/${m}/${row}/${col}`;
+    const before = [await renders(one), await renders(two), await redisHits(two)];
+    const first = await rawGet(ogc(one), gz);
+    expect(first.status).toBe(200);
+    expect(await renders(one)).toBe(before[0]! + 1);
+    const second = await rawGet(ogc(two), gz);
+    expect(second.body.equals(first.body)).toBe(true);
+    expect([await renders(two), await redisHits(two)]).toEqual([before[1], before[2]! + 1]);
+
+    const same = await rawGet(tileUrl(two, 'all', { z: m + 1, x: col, y: row }), gz);
+    expect(same.headers.etag).not.toBe(first.headers.etag);
+    expect(await renders(two)).toBe(before[1]! + 1);
+  });
+
   it('renders a tile once when both instances miss it at the same time', async () => {
     const [one, two] = instances as [Instance, Instance];
     const t = tileOf(104.5, 21.9, 9);

@@ -24,6 +24,17 @@
  */
 import { type RawBuilder, sql } from 'kysely';
 import type { LayerDef, LayerProperty } from '../layers/index.ts';
+import {
+  gridSrid,
+  type TileAt,
+  tileEnvelope,
+  toGrid,
+  unitsPerDegree,
+  worldEnvelope,
+  worldWidth,
+} from './grid.ts';
+
+export type { TileAt } from './grid.ts';
 
 export const EXTENT = 4096;
 export const BUFFER = 64;
@@ -36,11 +47,6 @@ export const MAX_POINTS = 1000;
 /** Most features a line or polygon layer keeps in one tile below its maxzoom. */
 export const MAX_SHAPES = 2000;
 
-/** Web Mercator: the world is 2πR metres wide. */
-const WORLD = 2 * Math.PI * 6378137;
-/** Mercator metres per degree of longitude (used to turn pixels into degrees). */
-const METRES_PER_DEGREE = WORLD / 360;
-
 const CASTS: Record<LayerProperty['type'], string> = {
   string: 'text',
   integer: 'bigint',
@@ -48,15 +54,9 @@ const CASTS: Record<LayerProperty['type'], string> = {
   boolean: 'boolean',
 };
 
-export interface TileAt {
-  z: number;
-  x: number;
-  y: number;
-}
-
-/** Pixel size at zoom z in Mercator metres. */
-export function pixelMetres(z: number): number {
-  return WORLD / 2 ** z / PIXELS_PER_TILE;
+/** Pixel size at zoom z in Mercator metres, or in degrees for a tile of WorldCRS84Quad (server/tiles/grid.ts). */
+export function pixelMetres(z: number, t: TileAt = { z, x: 0, y: 0 }): number {
+  return worldWidth(t) / 2 ** z / PIXELS_PER_TILE;
 }
 
 /** The properties the registry declares, cast to their declared types (numeric would become text in MVT). */
@@ -77,11 +77,12 @@ function properties(layer: LayerDef, alias: string, whenSingle?: RawBuilder<unkn
  * feature in it (Vietnam was empty at zooms 1 and 2).
  */
 function area(t: TileAt, margin: number): RawBuilder<unknown> {
-  return sql`ST_Transform(ST_ClipByBox2D(ST_TileEnvelope(${t.z}::int, ${t.x}::int, ${t.y}::int, margin => ${margin}::float8), ST_MakeEnvelope(${-WORLD / 2}::float8, ${-WORLD / 2}::float8, ${WORLD / 2}::float8, ${WORLD / 2}::float8, 3857)), 4326)`;
+  const cut = sql`ST_ClipByBox2D(${tileEnvelope(t, margin)}, ${worldEnvelope(t)})`;
+  return gridSrid(t) === 4326 ? cut : sql`ST_Transform(${cut}, 4326)`;
 }
 
 function mvtGeom(geom: RawBuilder<unknown>, t: TileAt): RawBuilder<unknown> {
-  return sql`ST_AsMVTGeom(${geom}, ST_TileEnvelope(${t.z}::int, ${t.x}::int, ${t.y}::int), ${EXTENT}, ${BUFFER}, true)`;
+  return sql`ST_AsMVTGeom(${geom}, ${tileEnvelope(t)}, ${EXTENT}, ${BUFFER}, true)`;
 }
 
 /** `ST_AsMVT(...)` of one layer: a bytea, empty when the tile has none of it. */
@@ -100,13 +101,13 @@ function shapeRows(layer: LayerDef, t: TileAt): RawBuilder<unknown> {
   const buffered = area(t, BUFFER / EXTENT);
   const props = sql.join(properties(layer, 'v'));
   if (!layer.tile.simplify) {
-    return sql`SELECT v.id::bigint AS id, ${mvtGeom(sql`ST_Transform(v.geom, 3857)`, t)} AS geom, ${props}
+    return sql`SELECT v.id::bigint AS id, ${mvtGeom(toGrid(sql`v.geom`, t), t)} AS geom, ${props}
       FROM ${view} v WHERE v.geom && ${buffered}`;
   }
-  const px = pixelMetres(t.z);
+  const px = pixelMetres(t.z, t);
   // Mercator stretches latitude, so a degree of latitude is at least as long
   // as this: "under a pixel" errs towards keeping.
-  const pxDegrees = px / METRES_PER_DEGREE;
+  const pxDegrees = px / unitsPerDegree(t);
   // Layers of mixed geometry (communes: a boundary, or a seat point when no
   // boundary is known) keep their points: a point has no size.
   const small =
@@ -122,7 +123,7 @@ function shapeRows(layer: LayerDef, t: TileAt): RawBuilder<unknown> {
   const tileDegrees = (2 * 360) / 2 ** t.z;
   const clipped = sql`CASE WHEN s.size > ${tileDegrees}::float8 THEN ST_ClipByBox2D(v.geom, box2d(${buffered})) ELSE v.geom END`;
   return sql`SELECT v.id::bigint AS id,
-      ${mvtGeom(sql`ST_Simplify(ST_Transform(${clipped}, 3857), ${px}::float8)`, t)} AS geom,
+      ${mvtGeom(sql`ST_Simplify(${toGrid(clipped, t)}, ${px}::float8)`, t)} AS geom,
       ${props}
     FROM ${view} v
     CROSS JOIN LATERAL (SELECT greatest(ST_XMax(b) - ST_XMin(b), ST_YMax(b) - ST_YMin(b)) AS size FROM box2d(v.geom) b) s
@@ -146,22 +147,22 @@ function pointRows(layer: LayerDef, t: TileAt): RawBuilder<unknown> {
   const view = sql.table(layer.view);
   const buffered = area(t, BUFFER / EXTENT);
   const names = sql.join(layer.properties.map((p) => sql.ref(`p.${p.name}`)));
-  const withProps = sql`SELECT v.id::bigint AS id, ST_Transform(v.geom, 3857) AS g, ${sql.join(properties(layer, 'v'))}
+  const withProps = sql`SELECT v.id::bigint AS id, ${toGrid(sql`v.geom`, t)} AS g, ${sql.join(properties(layer, 'v'))}
     FROM ${view} v WHERE v.geom && ${buffered}`;
   const single = sql`SELECT p.id, ${mvtGeom(sql`p.g`, t)} AS geom, 1::bigint AS point_count, ${names} FROM pts p`;
   if (t.z >= layer.maxzoom) return sql`WITH pts AS (${withProps}) ${single}`;
 
-  const cell = WORLD / 2 ** t.z / CLUSTER_CELLS;
+  const cell = worldWidth(t) / 2 ** t.z / CLUSTER_CELLS;
   const grouped = sql`SELECT min(p.id) AS id, count(*) AS n,
-        ST_SetSRID(ST_MakePoint(avg(ST_X(p.g)), avg(ST_Y(p.g))), 3857) AS g
-      FROM pts p WHERE p.g && ST_TileEnvelope(${t.z}::int, ${t.x}::int, ${t.y}::int)
+        ST_SetSRID(ST_MakePoint(avg(ST_X(p.g)), avg(ST_Y(p.g))), ${sql.raw(String(gridSrid(t)))}) AS g
+      FROM pts p WHERE p.g && ${tileEnvelope(t)}
       GROUP BY floor(ST_X(p.g) / ${cell}::float8), floor(ST_Y(p.g) / ${cell}::float8)`;
 
   if (layer.tile.clusterBelowZoom !== undefined && t.z < layer.tile.clusterBelowZoom) {
     // Mostly clusters: read only ids and points, and the properties of lone
     // points one by one (the view may be a join; reading it whole costs more).
     return sql`WITH pts AS MATERIALIZED (
-        SELECT v.id::bigint AS id, ST_Transform(v.geom, 3857) AS g FROM ${view} v WHERE v.geom && ${area(t, 0)})
+        SELECT v.id::bigint AS id, ${toGrid(sql`v.geom`, t)} AS g FROM ${view} v WHERE v.geom && ${area(t, 0)})
       SELECT c.id, ${mvtGeom(sql`c.g`, t)} AS geom, c.n AS point_count, ${sql.join(layer.properties.map((p) => sql.ref(`s.${p.name}`)))}
       FROM (${grouped}) c
       LEFT JOIN LATERAL (SELECT ${sql.join(properties(layer, 'v'))} FROM ${view} v WHERE c.n = 1 AND v.id = c.id) s ON true`;

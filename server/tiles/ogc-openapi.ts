@@ -27,7 +27,7 @@ function tilePaths(prefix: string, id: string, what: string, withCollection: boo
     [prefix]: {
       get: {
         tags: TAGS,
-        summary: `Tilesets of ${what} (one: vector tiles in WebMercatorQuad)`,
+        summary: `Tilesets of ${what}: vector tiles in WebMercatorQuad and in WorldCRS84Quad`,
         operationId: `get-${id}-tilesets`,
         requestParams: { query: jsonOnly, ...path },
         responses: { '200': answer('Tilesets', MEDIA.json), ...problems },
@@ -45,7 +45,7 @@ function tilePaths(prefix: string, id: string, what: string, withCollection: boo
     [`${prefix}/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}`]: {
       get: {
         tags: TAGS,
-        summary: `A vector tile of ${what}: the same bytes as /tiles/{layers}/{z}/{x}/{y}.mvt with z = tileMatrix, y = tileRow, x = tileCol`,
+        summary: `A vector tile of ${what}; in WebMercatorQuad the same bytes as /tiles/{layers}/{z}/{x}/{y}.mvt with z = tileMatrix, y = tileRow, x = tileCol`,
         operationId: `get-${id}-tile`,
         requestParams: { query: tileQuery, path: withTms.extend(tilePath.shape) },
         responses: tileResponses,

@@ -1,16 +1,20 @@
 /**
- * OGC API - Tiles 1.0 (OGC 20-057) under /ogc, over the same tiles as
- * /tiles/{layers}/{z}/{x}/{y}.mvt: one tile matrix set (WebMercatorQuad),
- * vector tiles in MVT, per collection (each registry layer, and `all`) and
- * for the dataset. A tile is served by route.ts's answerTile, so the bytes,
- * the cache entry, the ETag and the headers are the ones /tiles gives.
+ * OGC API - Tiles 1.0 (OGC 20-057) under /ogc: vector tiles in MVT, per
+ * collection (each registry layer, and `all`) and for the dataset, in two
+ * tile matrix sets (server/tiles/ogc-tms.ts):
+ * - WebMercatorQuad, the tiles of /tiles/{layers}/{z}/{x}/{y}.mvt: the same
+ *   bytes, cache entry, ETag and headers;
+ * - WorldCRS84Quad, the same features cut on the longitude/latitude grid
+ *   (server/tiles/grid.ts), which is what GDAL's OGCAPI driver needs to
+ *   read every zoom with no option; cached apart from the other set's.
+ * Both are served by route.ts's answerTile.
  *
  *   GET /ogc/tileMatrixSets                                   the tile matrix sets
- *   GET /ogc/tileMatrixSets/WebMercatorQuad                   its definition (TMS 2.0 JSON)
+ *   GET /ogc/tileMatrixSets/{tms}                             a definition (TMS 2.0 JSON)
  *   GET /ogc/tiles                                            tilesets of the dataset (all layers)
- *   GET /ogc/tiles/WebMercatorQuad                            tileset metadata, with the tile URL template
- *   GET /ogc/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}
- *   GET /ogc/collections/{id}/tiles[/WebMercatorQuad[/{tileMatrix}/{tileRow}/{tileCol}]]
+ *   GET /ogc/tiles/{tms}                                      tileset metadata, with the tile URL template
+ *   GET /ogc/tiles/{tms}/{tileMatrix}/{tileRow}/{tileCol}
+ *   GET /ogc/collections/{id}/tiles[/{tms}[/{tileMatrix}/{tileRow}/{tileCol}]]
  *
  * The landing page and each collection link here (server/tiles/ogc-links.ts).
  */
@@ -23,7 +27,7 @@ import { onlyJson, readParams } from '../http/params.ts';
 import type { LayerDef } from '../layers/index.ts';
 import { REL } from './ogc-links.ts';
 import { ALL_ID, ogcTile, tileCollection, tileMatrixSet, tileQuery } from './ogc-params.ts';
-import { CRS_3857, mercator, TMS_ID, TMS_URI, tileAt, webMercatorQuad } from './ogc-tms.ts';
+import { TILE_MATRIX_SETS, type TileMatrixSetDef, tileMatrixSetDocument } from './ogc-tms.ts';
 import type { LayerSet } from './params.ts';
 import { MVT_TYPE } from './respond.ts';
 import { answerTile, extents } from './route.ts';
@@ -31,10 +35,6 @@ import type { TileState } from './state.ts';
 import type { Bounds } from './tilejson.ts';
 
 const MAX_LAT = 85.0511287798066;
-
-/** To the centimetre, outwards (the box still holds the data). */
-const down = (v: number) => Math.floor(v * 100) / 100;
-const up = (v: number) => Math.ceil(v * 100) / 100;
 
 const GEOMETRY_DIMENSION: Record<LayerDef['geometryType'], number | undefined> = {
   Point: 0,
@@ -64,39 +64,49 @@ function unionBounds(boxes: readonly (Bounds | undefined)[]): Bounds {
   ];
 }
 
-function tilesetSummary(root: string, set: LayerSet, tmsHref: string) {
+const tmsHref = (req: Request, tms: TileMatrixSetDef) => `${apiRoot(req)}/tileMatrixSets/${tms.id}`;
+
+function tilesetSummary(req: Request, root: string, set: LayerSet, tms: TileMatrixSetDef) {
   return {
     title: titleOf(set),
     dataType: 'vector',
-    crs: CRS_3857,
-    tileMatrixSetURI: TMS_URI,
+    crs: tms.crs,
+    tileMatrixSetURI: tms.uri,
     links: [
-      link(`${root}/${TMS_ID}`, 'self', MEDIA.json, `${titleOf(set)} in ${TMS_ID}`),
-      link(tmsHref, REL.tilingScheme, MEDIA.json, `Definition of ${TMS_ID}`),
+      link(`${root}/${tms.id}`, 'self', MEDIA.json, `${titleOf(set)} in ${tms.id}`),
+      link(tmsHref(req, tms), REL.tilingScheme, MEDIA.json, `Definition of ${tms.id}`),
     ],
   };
 }
 
+/** WebMercatorQuad first (the /tiles grid, for MapLibre and the like); GDAL picks WorldCRS84Quad itself. */
 function tilesetsList(req: Request, id: string | undefined, set: LayerSet) {
   const root = tilesRoot(req, id);
-  const tmsHref = `${apiRoot(req)}/tileMatrixSets/${TMS_ID}`;
   return {
     links: [link(root, 'self', MEDIA.json, `Tilesets of ${titleOf(set)}`)],
-    tilesets: [tilesetSummary(root, set, tmsHref)],
+    tilesets: TILE_MATRIX_SETS.map((tms) => tilesetSummary(req, root, set, tms)),
   };
 }
 
-async function tileset(state: TileState, req: Request, id: string | undefined, set: LayerSet) {
+async function tileset(
+  state: TileState,
+  req: Request,
+  id: string | undefined,
+  set: LayerSet,
+  tms: TileMatrixSetDef,
+) {
   const root = tilesRoot(req, id);
   const bounds = unionBounds(await extents(state, set.layers));
-  const minzoom = Math.min(...set.layers.map((l) => l.minzoom));
-  const maxzoom = Math.max(...set.layers.map((l) => l.maxzoom));
+  // Layer zooms are /tiles zooms; a set's matrix of the same scale stands for each.
+  const matrixOf = (l: LayerDef, zoom: 'minzoom' | 'maxzoom') => tms.matrixOfZoom(l[zoom]);
+  const minMatrix = Math.min(...set.layers.map((l) => matrixOf(l, 'minzoom')));
+  const maxMatrix = Math.max(...set.layers.map((l) => matrixOf(l, 'maxzoom')));
   const limits = [];
-  for (let z = minzoom; z <= maxzoom; z++) {
-    const nw = tileAt(bounds[0], bounds[3], z);
-    const se = tileAt(bounds[2], bounds[1], z);
+  for (let m = minMatrix; m <= maxMatrix; m++) {
+    const nw = tms.tileAt(bounds[0], bounds[3], m);
+    const se = tms.tileAt(bounds[2], bounds[1], m);
     limits.push({
-      tileMatrix: String(z),
+      tileMatrix: String(m),
       minTileRow: nw.row,
       maxTileRow: se.row,
       minTileCol: nw.col,
@@ -111,17 +121,12 @@ async function tileset(state: TileState, req: Request, id: string | undefined, s
         ? set.layers[0]!.description
         : "Vector tiles of every layer of Vietnam's border, mountain and island areas, one MVT layer each.",
     dataType: 'vector',
-    crs: CRS_3857,
-    tileMatrixSetURI: TMS_URI,
+    crs: tms.crs,
+    tileMatrixSetURI: tms.uri,
     tileMatrixSetLimits: limits,
     // In the CRS of the tile matrix set (TMS 2.0, 2DBoundingBox), as the limits above are:
     // a client places it on the matrices without reprojecting.
-    boundingBox: {
-      lowerLeft: mercator(bounds[0], bounds[1]).map(down),
-      upperRight: mercator(bounds[2], bounds[3]).map(up),
-      crs: CRS_3857,
-      orderedAxes: ['X', 'Y'],
-    },
+    boundingBox: { ...tms.box(bounds), crs: tms.crs, orderedAxes: tms.orderedAxes },
     ...(attribution ? { attribution } : {}),
     layers: set.layers.map((l) => ({
       id: l.id,
@@ -131,36 +136,35 @@ async function tileset(state: TileState, req: Request, id: string | undefined, s
       ...(GEOMETRY_DIMENSION[l.geometryType] === undefined
         ? {}
         : { geometryDimension: GEOMETRY_DIMENSION[l.geometryType] }),
-      minTileMatrix: String(l.minzoom),
-      maxTileMatrix: String(l.maxzoom),
+      minTileMatrix: String(matrixOf(l, 'minzoom')),
+      maxTileMatrix: String(matrixOf(l, 'maxzoom')),
       propertiesSchema: {
         type: 'object',
         properties: Object.fromEntries(l.properties.map((p) => [p.name, propertySchema(p)])),
       },
     })),
     links: [
-      link(`${root}/${TMS_ID}`, 'self', MEDIA.json, 'This tileset'),
-      link(
-        `${apiRoot(req)}/tileMatrixSets/${TMS_ID}`,
-        REL.tilingScheme,
-        MEDIA.json,
-        `Definition of ${TMS_ID}`,
-      ),
+      link(`${root}/${tms.id}`, 'self', MEDIA.json, 'This tileset'),
+      link(tmsHref(req, tms), REL.tilingScheme, MEDIA.json, `Definition of ${tms.id}`),
       {
         ...link(
-          `${root}/${TMS_ID}/{tileMatrix}/{tileRow}/{tileCol}`,
+          `${root}/${tms.id}/{tileMatrix}/{tileRow}/{tileCol}`,
           'item',
           MVT_TYPE,
           'Tiles (Mapbox Vector Tile); empty tiles are answered 204',
         ),
         templated: true,
       },
-      link(
-        `${siteRoot(req)}/tiles/${set.key}.json`,
-        'describedby',
-        MEDIA.json,
-        'The same tiles as TileJSON 3.0.0',
-      ),
+      ...(tms.id === 'WebMercatorQuad'
+        ? [
+            link(
+              `${siteRoot(req)}/tiles/${set.key}.json`,
+              'describedby',
+              MEDIA.json,
+              'The same tiles as TileJSON 3.0.0',
+            ),
+          ]
+        : []),
     ],
   };
 }
@@ -170,25 +174,25 @@ export function ogcTilesRouter(state: TileState): Router {
 
   r.get('/ogc/tileMatrixSets', (req, res) => {
     onlyJson(req.query);
-    const href = `${apiRoot(req)}/tileMatrixSets/${TMS_ID}`;
     sendJson(res, {
       links: [link(`${apiRoot(req)}/tileMatrixSets`, 'self', MEDIA.json, 'Tile matrix sets')],
-      tileMatrixSets: [
-        {
-          id: TMS_ID,
-          title: 'Google Maps Compatible for the World',
-          uri: TMS_URI,
-          crs: CRS_3857,
-          links: [link(href, 'self', MEDIA.json, TMS_ID), link(href, REL.tilingScheme, MEDIA.json, TMS_ID)],
-        },
-      ],
+      tileMatrixSets: TILE_MATRIX_SETS.map((tms) => {
+        const href = tmsHref(req, tms);
+        return {
+          id: tms.id,
+          title: tms.title,
+          uri: tms.uri,
+          crs: tms.crs,
+          links: [link(href, 'self', MEDIA.json, tms.id), link(href, REL.tilingScheme, MEDIA.json, tms.id)],
+        };
+      }),
     });
   });
 
   r.get('/ogc/tileMatrixSets/:tileMatrixSetId', (req, res) => {
     onlyJson(req.query);
-    tileMatrixSet(req.params.tileMatrixSetId);
-    sendJson(res, webMercatorQuad(`${apiRoot(req)}/tileMatrixSets/${TMS_ID}`));
+    const tms = tileMatrixSet(req.params.tileMatrixSetId);
+    sendJson(res, tileMatrixSetDocument(tms, tmsHref(req, tms)));
   });
 
   // The dataset's tiles (every layer) and each collection's, with the same handlers.
@@ -208,15 +212,15 @@ export function ogcTilesRouter(state: TileState): Router {
     r.get(`${path}/:tileMatrixSetId`, async (req, res) => {
       onlyJson(req.query);
       const [id, layers] = set(req);
-      tileMatrixSet(String(req.params.tileMatrixSetId));
+      const tms = tileMatrixSet(String(req.params.tileMatrixSetId));
       res.setHeader('Cache-Control', state.cacheControl);
-      sendJson(res, await tileset(state, req, id, layers));
+      sendJson(res, await tileset(state, req, id, layers, tms));
     });
     r.get(`${path}/:tileMatrixSetId/:tileMatrix/:tileRow/:tileCol`, async (req, res) => {
       readParams(tileQuery, req.query as Input);
       const [, layers] = set(req);
-      tileMatrixSet(String(req.params.tileMatrixSetId));
-      const at = ogcTile(req.params as { tileMatrix: string; tileRow: string; tileCol: string });
+      const tms = tileMatrixSet(String(req.params.tileMatrixSetId));
+      const at = ogcTile(req.params as { tileMatrix: string; tileRow: string; tileCol: string }, tms);
       await answerTile(state, req, res, { ...layers, ...at });
     });
   }

@@ -30,8 +30,8 @@ interface Compiled {
   yAt: number[];
 }
 
-// The text of a tile statement depends on the layer set and the zoom only
-// (x and y are parameters), so it is compiled once per pair: building and
+// The text of a tile statement depends on the layer set, the zoom and the
+// grid only (x and y are parameters), so it is compiled once per triple: building and
 // compiling ~18 KB of SQL costs about a millisecond, a good part of what a
 // small tile costs us beyond PostgreSQL's own time.
 const compiled = watchCache('tiles.statements', new LRUCache<string, Compiled>({ max: 500 }));
@@ -45,10 +45,10 @@ export function compileTile(
   layers: readonly LayerDef[],
   t: TileAt,
 ): { sql: string; parameters: unknown[] } {
-  const key = `${layers.map((l) => l.id).join(',')}|${t.z}`;
+  const key = `${layers.map((l) => l.id).join(',')}|${t.z}|${t.grid ?? ''}`;
   let c = compiled.get(key);
   if (!c) {
-    const q = tileQuery(layers, { z: t.z, x: X, y: Y }).compile(db);
+    const q = tileQuery(layers, { z: t.z, x: X, y: Y, grid: t.grid }).compile(db);
     const at = (v: number) => q.parameters.flatMap((p, i) => (p === v ? [i] : []));
     c = { sql: q.sql, parameters: q.parameters, xAt: at(X), yAt: at(Y) };
     compiled.set(key, c);

@@ -13,6 +13,7 @@ import { notFound } from '../http/problem.ts';
 import type { LayerDef } from '../layers/index.ts';
 import { tileKey } from './cache.ts';
 import { type GeoJsonSource, geojsonRoute } from './geojson.ts';
+import { gridKey } from './grid.ts';
 import { layersAtZoom, parseLayers, parseTile, type TileRequest } from './params.ts';
 import { renderTile } from './render.ts';
 import { dropPageHeaders, sendTile } from './respond.ts';
@@ -65,8 +66,10 @@ export async function answerTile(
   }
   await state.version.ready();
   const asked = state.version.current ?? -1;
-  const id = `${t.key}/${t.z}/${t.x}/${t.y}`;
-  let filed = tileKey(asked, t.key, t.z, t.x, t.y);
+  // A tile of WorldCRS84Quad is filed apart from the /tiles one of the same z/x/y.
+  const setKey = gridKey(t.key, t);
+  const id = `${setKey}/${t.z}/${t.x}/${t.y}`;
+  let filed = tileKey(asked, setKey, t.z, t.x, t.y);
   const render = async () => {
     const end = state.counters.renderSeconds.startTimer();
     state.counters.renders.inc();
@@ -82,7 +85,7 @@ export async function answerTile(
     // (Not before the version is known: the key must name one.)
     const { version, tile } =
       state.redis && asked >= 0 ? await state.redis.through(asked, id, render) : await render();
-    filed = tileKey(version, t.key, t.z, t.x, t.y);
+    filed = tileKey(version, setKey, t.z, t.x, t.y);
     return { key: filed, tile };
   });
   sendTile(req, res, tile, state.cacheControl, state.cache, filed);

@@ -4,7 +4,9 @@
  * `ol` from node_modules with one OGCVectorTile layer pointed at
  * /ogc/collections/{id}/tiles/WebMercatorQuad, and must find the tile URL
  * template and the tile matrix set from there alone, ask
- * tileMatrix/tileRow/tileCol = z/y/x, and render features.
+ * tileMatrix/tileRow/tileCol = z/y/x, and render features. The same with
+ * …/tiles/WorldCRS84Quad in an EPSG:4326 view: the tile matrix set's CRS84
+ * axes (Lon, Lat) and origin read as OpenLayers reads them.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,16 +32,24 @@ import VectorTileLayer from 'ol/layer/VectorTile.js';
 import { fromLonLat } from 'ol/proj.js';
 import OGCVectorTile from 'ol/source/OGCVectorTile.js';
 
-const collection = new URLSearchParams(location.search).get('collection');
+const params = new URLSearchParams(location.search);
+const collection = params.get('collection');
+const tms = params.get('tms');
+const crs84 = tms === 'WorldCRS84Quad';
 const source = new OGCVectorTile({
-  url: location.origin + '/ogc/collections/' + collection + '/tiles/WebMercatorQuad',
+  url: location.origin + '/ogc/collections/' + collection + '/tiles/' + tms,
   format: new MVT(),
+  ...(crs84 ? { projection: 'EPSG:4326' } : {}),
 });
 const layer = new VectorTileLayer({ source });
 const map = new Map({
   target: 'map',
   layers: [layer],
-  view: new View({ center: fromLonLat([${KIM_SON.lon}, ${KIM_SON.lat}]), zoom: 10 }),
+  view: new View(
+    crs84
+      ? { projection: 'EPSG:4326', center: [${KIM_SON.lon}, ${KIM_SON.lat}], zoom: 9 }
+      : { center: fromLonLat([${KIM_SON.lon}, ${KIM_SON.lat}]), zoom: 10 },
+  ),
 });
 // The first rendercomplete comes before the tileset is read: wait for the source, then for a full render.
 const rendered = () => new Promise((resolve) => map.once('rendercomplete', resolve));
@@ -89,47 +99,58 @@ describe('OpenLayers (OGCVectorTile source) in Chromium', () => {
     await browser?.close();
   });
 
-  it('finds the tiles of `all` from the collection alone, asks tileMatrix/tileRow/tileCol right, and renders features', async () => {
-    const context = await browser.newContext({ viewport: { width: 512, height: 512 } });
-    try {
-      // The page and its script are answered here, at the app's origin; everything else goes to the app.
-      await context.route(`${app.base}/__ol/**`, (route) =>
-        route.request().url().includes('page.js')
-          ? route.fulfill({ contentType: 'text/javascript', body: bundle })
-          : route.fulfill({
-              contentType: 'text/html',
-              body: '<!doctype html><html><body style="margin:0"><div id="map" style="width:512px;height:512px"></div><script type="module" src="/__ol/page.js"></script></body></html>',
-            }),
-      );
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      const tileUrls: string[] = [];
-      page.on('response', (r) => {
-        if (/\/tiles\/WebMercatorQuad\/\d+\/\d+\/\d+/.test(r.url()))
-          tileUrls.push(`${r.status()} ${r.url()}`);
-      });
-      await page.goto(`${app.base}/__ol/index.html?collection=all`);
-      await page.waitForFunction(() => 'olDone' in window, null, { timeout: 30_000 });
-      const result = await page.evaluate(
-        () =>
-          (window as unknown as { olDone: Promise<{ features: number; layers: string[]; painted: number }> })
-            .olDone,
-      );
-      expect(errors).toEqual([]);
-      // The tile under the view's centre was asked as tileMatrix/tileRow/tileCol = z/y/x.
-      const asked = tileUrls.map((u) =>
-        /^(\d+) .*\/WebMercatorQuad\/(\d+)\/(\d+)\/(\d+)$/.exec(u)!.slice(1).map(Number),
-      );
-      expect(asked.length).toBeGreaterThan(0);
-      const z = asked[0]![1]!;
-      const centre = tileOf(KIM_SON.lon, KIM_SON.lat, z);
-      expect(asked).toContainEqual([200, z, centre.y, centre.x]);
-      expect(result.features).toBeGreaterThan(10);
-      expect(result.layers).toEqual(expect.arrayContaining(['communes', 'roads']));
-      expect(result.painted).toBeGreaterThan(1000);
-    } finally {
-      await context.close();
-    }
-  });
+  /** The tile of matrix `m` under a longitude/latitude, as each set numbers it (arithmetic written out here). */
+  const centreOf: Record<string, (m: number) => { y: number; x: number }> = {
+    WebMercatorQuad: (m) => tileOf(KIM_SON.lon, KIM_SON.lat, m),
+    WorldCRS84Quad: (m) => ({
+      x: Math.floor((KIM_SON.lon + 180) / (180 / 2 ** m)),
+      y: Math.floor((90 - KIM_SON.lat) / (180 / 2 ** m)),
+    }),
+  };
+
+  for (const tms of ['WebMercatorQuad', 'WorldCRS84Quad']) {
+    it(`finds the ${tms} tiles of \`all\` from the collection alone, asks tileMatrix/tileRow/tileCol right, and renders features`, async () => {
+      const context = await browser.newContext({ viewport: { width: 512, height: 512 } });
+      try {
+        // The page and its script are answered here, at the app's origin; everything else goes to the app.
+        await context.route(`${app.base}/__ol/**`, (route) =>
+          route.request().url().includes('page.js')
+            ? route.fulfill({ contentType: 'text/javascript', body: bundle })
+            : route.fulfill({
+                contentType: 'text/html',
+                body: '<!doctype html><html><body style="margin:0"><div id="map" style="width:512px;height:512px"></div><script type="module" src="/__ol/page.js"></script></body></html>',
+              }),
+        );
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        const tileUrls: string[] = [];
+        page.on('response', (r) => {
+          if (r.url().includes(`/tiles/${tms}/`)) tileUrls.push(`${r.status()} ${r.url()}`);
+        });
+        await page.goto(`${app.base}/__ol/index.html?collection=all&tms=${tms}`);
+        await page.waitForFunction(() => 'olDone' in window, null, { timeout: 30_000 });
+        const result = await page.evaluate(
+          () =>
+            (
+              window as unknown as {
+                olDone: Promise<{ features: number; layers: string[]; painted: number }>;
+              }
+            ).olDone,
+        );
+        expect(errors).toEqual([]);
+        // The tile under the view's centre was asked as tileMatrix/tileRow/tileCol = z/y/x.
+        const asked = tileUrls.map((u) => /^(\d+) .*\/(\d+)\/(\d+)\/(\d+)$/.exec(u)!.slice(1).map(Number));
+        expect(asked.length).toBeGreaterThan(0);
+        const z = asked[0]![1]!;
+        const centre = centreOf[tms]!(z);
+        expect(asked).toContainEqual([200, z, centre.y, centre.x]);
+        expect(result.features).toBeGreaterThan(10);
+        expect(result.layers).toEqual(expect.arrayContaining(['communes', 'roads']));
+        expect(result.painted).toBeGreaterThan(1000);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });
