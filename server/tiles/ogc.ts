@@ -21,6 +21,7 @@ import { sendJson } from '../features/respond.ts';
 import type { Input } from '../http/params.ts';
 import { onlyJson, readParams } from '../http/params.ts';
 import type { LayerDef } from '../layers/index.ts';
+import { basemapLayers } from './basemap.ts';
 import { REL } from './ogc-links.ts';
 import { ALL_ID, ogcTile, tileCollection, tileMatrixSet, tileQuery } from './ogc-params.ts';
 import { CRS_3857, mercator, TMS_ID, TMS_URI, tileAt, webMercatorQuad } from './ogc-tms.ts';
@@ -123,21 +124,39 @@ async function tileset(state: TileState, req: Request, id: string | undefined, s
       orderedAxes: ['X', 'Y'],
     },
     ...(attribution ? { attribution } : {}),
-    layers: set.layers.map((l) => ({
-      id: l.id,
-      title: l.title,
-      description: l.description,
-      dataType: 'vector',
-      ...(GEOMETRY_DIMENSION[l.geometryType] === undefined
-        ? {}
-        : { geometryDimension: GEOMETRY_DIMENSION[l.geometryType] }),
-      minTileMatrix: String(l.minzoom),
-      maxTileMatrix: String(l.maxzoom),
-      propertiesSchema: {
-        type: 'object',
-        properties: Object.fromEntries(l.properties.map((p) => [p.name, propertySchema(p)])),
-      },
-    })),
+    layers: [
+      ...set.layers.map((l) => ({
+        id: l.id,
+        title: l.title,
+        description: l.description,
+        dataType: 'vector',
+        ...(GEOMETRY_DIMENSION[l.geometryType] === undefined
+          ? {}
+          : { geometryDimension: GEOMETRY_DIMENSION[l.geometryType] }),
+        minTileMatrix: String(l.minzoom),
+        maxTileMatrix: String(l.maxzoom),
+        propertiesSchema: {
+          type: 'object',
+          properties: Object.fromEntries(l.properties.map((p) => [p.name, propertySchema(p)])),
+        },
+      })),
+      // The dataset's tiles also carry the basemap's layers (server/tiles/basemap.ts), which are no collection.
+      ...(set.basemap
+        ? basemapLayers().map((l) => ({
+            id: l.id,
+            title: l.title,
+            description: l.description,
+            dataType: 'vector',
+            geometryDimension: l.geometryDimension,
+            minTileMatrix: String(l.minzoom),
+            maxTileMatrix: String(l.maxzoom),
+            propertiesSchema: {
+              type: 'object',
+              properties: Object.fromEntries(l.properties.map((p) => [p.name, propertySchema(p)])),
+            },
+          }))
+        : []),
+    ],
     links: [
       link(`${root}/${TMS_ID}`, 'self', MEDIA.json, 'This tileset'),
       link(
