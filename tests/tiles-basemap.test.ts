@@ -15,7 +15,12 @@ import { riversFile } from '../server/styles/route.ts';
 import { useApp } from './helpers.ts';
 import { getTile, rawGet, tileOf } from './tiles-helpers.ts';
 
-const app = useApp({ database: 'scratch', setup: (d) => seed(d.db) });
+const app = useApp({
+  database: 'scratch',
+  setup: async (d) => {
+    await seed(d.db);
+  },
+});
 
 const QUANG_NINH: [number, number] = [107.08, 20.95];
 const url = (set: string, t: { z: number; x: number; y: number }) =>

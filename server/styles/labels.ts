@@ -115,7 +115,9 @@ export interface LabelPoint {
   };
 }
 
-export async function labelPoints(db: Kysely<DB>): Promise<{ type: 'FeatureCollection'; features: LabelPoint[] }> {
+export async function labelPoints(
+  db: Kysely<DB>,
+): Promise<{ type: 'FeatureCollection'; features: LabelPoint[] }> {
   const features: LabelPoint[] = [];
   for (const l of labelledAreas()) {
     const { rows } = await layerSelect(l).execute(db);

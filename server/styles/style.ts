@@ -404,11 +404,12 @@ export function atlasStyle({ origin, lang, rivers }: StyleOptions): StyleSpecifi
       // The composite source stops at the lowest layer maxzoom and is
       // overzoomed above it, so that no layer vanishes where its own tiles end.
       maxzoom: Math.min(...registry.map((l) => l.maxzoom)),
+      // The rivers' credit first, as MapLibre listed it when they were a source of their own.
       ...(attribution || rivers
         ? {
-            attribution: [attribution, rivers ? 'Rivers: GSHHG/WDBII (LGPL-3)' : '']
+            attribution: [rivers ? 'Rivers: GSHHG/WDBII (LGPL-3)' : '', attribution]
               .filter(Boolean)
-              .join('; '),
+              .join(' | '),
           }
         : {}),
     },

@@ -114,7 +114,9 @@ export async function exportPmtiles(database: Database, o: ExportOptions): Promi
       const { t, present } = n.value;
       // No layer at this zoom: the server answers 204 without asking PostgreSQL.
       const result =
-        present.length === 0 ? Promise.resolve(undefined) : limit(() => renderTile(db, pool, present, t, more(t)));
+        present.length === 0
+          ? Promise.resolve(undefined)
+          : limit(() => renderTile(db, pool, present, t, more(t)));
       // Awaited in order below; marked handled now so a failure ahead of its turn is not "unhandled".
       result.catch(() => {});
       return { id: t.id, result };
