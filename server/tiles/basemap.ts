@@ -14,8 +14,8 @@
  * Label points are read once per data version (the version the tile
  * statement read, or older data never filed under a newer version: the
  * points are loaded after it); rivers once per process. geojson-vt
- * simplifies the rivers per zoom (to a pixel of a 512-pixel tile, as rule 1
- * of server/tiles/generalise.ts) and drops those shorter than that.
+ * simplifies the rivers per zoom (to 0.375 of a pixel of a 512-pixel tile,
+ * MapLibre's own GeoJSON tolerance) and drops pieces shorter than that.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -29,6 +29,13 @@ import type { LayerProperty } from '../layers/index.ts';
 import { projectRoot } from '../prepare.ts';
 import { type LabelZooms, labelPoints, labelZooms } from '../styles/labels.ts';
 import { BUFFER, EXTENT, PIXELS_PER_TILE } from './generalise.ts';
+
+/**
+ * Rivers are simplified to 0.375 of a pixel, as MapLibre's GeoJSON source did
+ * when the style read them from rivers.geojson: the map draws them as it did
+ * (a pixel, as rule 1 of generalise.ts, moved their bends visibly at zoom 5).
+ */
+const TOLERANCE = (0.375 * EXTENT) / PIXELS_PER_TILE;
 
 export const riversFile = path.join(projectRoot, 'data', 'basemap', 'rivers.geojson');
 
@@ -93,14 +100,13 @@ export function basemapLayers(): BasemapLayer[] {
   return existsSync(riversFile) ? [LABELS, RIVERS] : [LABELS];
 }
 
-// Simplified to a pixel of a 512-pixel tile, as PostGIS's layers are (server/tiles/generalise.ts, rule 1).
 const cut = (fc: FeatureCollection) =>
   new GeoJSONVT(fc, {
     maxZoom: BASEMAP_MAXZOOM,
     indexMaxZoom: 5,
     extent: EXTENT,
     buffer: BUFFER,
-    tolerance: EXTENT / PIXELS_PER_TILE,
+    tolerance: TOLERANCE,
   });
 
 export interface Basemap {
