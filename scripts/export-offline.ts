@@ -19,7 +19,7 @@
  * anything else; on failure nothing is left at `out`.
  */
 import { createWriteStream, existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,8 +34,7 @@ import { loadConfig } from '../server/config.ts';
 import { connect, type Database } from '../server/db/connect.ts';
 import { buildGlyphs, FONTSTACK, RANGES } from '../server/fonts/build.ts';
 import { migrateAndSeed, prepareServer, projectRoot } from '../server/prepare.ts';
-import { riversFile } from '../server/styles/route.ts';
-import { LABELS, RIVERS, SOURCE } from '../server/styles/style.ts';
+import { SOURCE } from '../server/styles/style.ts';
 import { parseLayers } from '../server/tiles/params.ts';
 import { type Bbox, countTiles, exportPmtiles, tilesOf } from '../server/tiles/pmtiles/export.ts';
 import { parseCommandLine, runMain, UsageError } from './lib/run-main.ts';
@@ -193,14 +192,10 @@ export async function glyphRangesOf(
  * only the package: tiles from its archive, label points and rivers from its
  * own files, glyphs from fonts/ (the page resolves these names against itself).
  */
-function offlineStyle(style: StyleSpecification, files: Record<string, string>): StyleSpecification {
+function offlineStyle(style: StyleSpecification): StyleSpecification {
   style.glyphs = 'fonts/{fontstack}/{range}.pbf';
   const atlas = style.sources[SOURCE] as { attribution?: string };
   style.sources[SOURCE] = { type: 'vector', url: 'pmtiles://area.pmtiles', attribution: atlas.attribution };
-  for (const [id, file] of Object.entries(files)) {
-    const src = style.sources[id];
-    if (src?.type === 'geojson') src.data = file;
-  }
   return style;
 }
 
@@ -357,22 +352,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     log(
       `area.pmtiles: ${kib(r.bytes)}, ${r.addressedTiles} tiles with content, ${r.tileContents} distinct, data version ${r.dataVersion}`,
     );
-    const [style, labels, sources] = (await fromServer(database, [
-      '/styles/atlas.json?lang=vi',
-      '/styles/labels.geojson',
-      '/api/sources',
-    ])) as [
+    // The area names and the rivers are layers of the archive's tiles (server/tiles/basemap.ts).
+    const [style, sources] = (await fromServer(database, ['/styles/atlas.json?lang=vi', '/api/sources'])) as [
       StyleSpecification,
-      unknown,
       { sources: { title: string; publisher: string | null; url: string | null }[] },
     ];
-    const files: Record<string, string> = { [LABELS]: 'labels.geojson' };
-    await writeFile(path.join(site, 'labels.geojson'), JSON.stringify(labels));
-    if (style.sources[RIVERS]) {
-      await copyFile(riversFile, path.join(site, 'rivers.geojson'));
-      files[RIVERS] = 'rivers.geojson';
-    }
-    await writeFile(path.join(site, 'style.json'), JSON.stringify(offlineStyle(style, files)));
+    await writeFile(path.join(site, 'style.json'), JSON.stringify(offlineStyle(style)));
     // Glyphs: the ranges the archive's text uses, from the fonts the server serves (built if missing).
     let fonts = path.join(projectRoot, 'dist', 'fonts');
     if (!RANGES.every((g) => existsSync(path.join(fonts, FONTSTACK, `${g}-${g + 255}.pbf`)))) {

@@ -234,7 +234,8 @@ function expressApp(
   app.use(ingestRouter(database.db, auth));
   app.use(auditRouter(database.db, auth));
   app.use(fontsRouter(path.join(clientDist, '..', 'fonts')));
-  app.use(stylesRouter(database.db, version));
+  // The label points are the tiles' own (one computation per data version for both).
+  app.use(stylesRouter(database.db, version, tiles.state.basemap.labels));
 
   if (existsSync(clientDist)) {
     // The build's .br/.gz copies of the scripts (client/precompress.ts), for browsers that take them.

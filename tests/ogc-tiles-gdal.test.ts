@@ -42,7 +42,7 @@ import { describe, expect, it } from 'vitest';
 import { layers } from '../server/layers/index.ts';
 import { findVectorTilesOgrinfo, HOW_TO_GET, type Ogrinfo, ogrinfo } from './gdal-ogcapi.ts';
 import { useApp } from './helpers.ts';
-import { featuresInTile, tileOf } from './tiles-helpers.ts';
+import { featuresInTile, labelsInTile, tileOf } from './tiles-helpers.ts';
 
 const run = promisify(execFile);
 const app = useApp();
@@ -119,6 +119,9 @@ describe(`GDAL ${major}.${minor}.${patch} (OGCAPI driver) on /ogc`, () => {
       const n = await featuresInTile(app.database.db, layer.view, TILE);
       if (n > 0) expected[layer.id] = n;
     }
+    // The composite's area names (tests/tiles-basemap.test.ts); no river crosses this tile.
+    const named = await labelsInTile(app.base, TILE);
+    if (named > 0) expected.labels = named;
     expect(Object.keys(expected).length).toBeGreaterThan(2);
     expect(found).toEqual(expected);
   });

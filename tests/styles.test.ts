@@ -98,9 +98,18 @@ describe('GET /styles/atlas.json', () => {
       // number and its name are two label layers split by `has ref`.
       for (const l of vector.filter((x) => x.type === 'symbol'))
         expect.soft(JSON.stringify(l.layout?.['text-field']), `${lang} ${l.id}`).not.toContain('coalesce');
-      // A layer of another source (rivers) filters itself to its own features: QGIS applies it to every tile layer.
-      for (const l of s.layers.filter((x) => x.source === 'rivers'))
-        expect(l.filter, l.id).toEqual(['has', 'level']);
+      // One source: the area names and the rivers are layers of the tiles (QGIS reads no GeoJSON source).
+      expect(Object.keys(s.sources)).toEqual(['atlas']);
+      expect(s.layers.filter((l) => l.type !== 'background' && l.source !== 'atlas')).toEqual([]);
+      for (const l of s.layers.filter((x) => x.id.startsWith('labels:') || x.id.startsWith('basemap:'))) {
+        expect(l['source-layer'], l.id).toBe(l.id.startsWith('labels:') ? 'labels' : 'rivers');
+        // The name, as a plain field (capitals by text-transform: QGIS 3.22 has no `upcase`).
+        if (l.type === 'symbol')
+          expect(l.layout!['text-field'], l.id).toEqual(['get', lang === 'en' ? 'name_en' : 'name']);
+        for (const [k, v] of Object.entries({ ...l.paint, ...l.layout }))
+          if (k.endsWith('-color') || k === 'text-field')
+            expect.soft(readable(v), `${lang} ${l.id} ${k} ${JSON.stringify(v)}`).toBe(true);
+      }
     }
   });
 
@@ -108,7 +117,6 @@ describe('GET /styles/atlas.json', () => {
     const s = await style();
     expect(s.glyphs).toBe(`${app.base}/fonts/{fontstack}/{range}.pbf`);
     expect(s.sources.atlas!.tiles).toEqual([`${app.base}/tiles/all/{z}/{x}/{y}.mvt`]);
-    expect(s.sources.labels!.data).toBe(`${app.base}/styles/labels.geojson`);
     const proxied = await style('', {
       'X-Forwarded-Proto': 'https',
       'X-Forwarded-Host': 'atlas.example.org',
@@ -117,11 +125,7 @@ describe('GET /styles/atlas.json', () => {
     expect(urls).toContain('https://atlas.example.org/tiles/all/{z}/{x}/{y}.mvt');
     expect(urls).not.toContain(new URL(app.base).host);
     // Every data URL it names answers (a tile filled in; the glyphs need a build: tests/e2e).
-    for (const url of [
-      s.sources.labels!.data!,
-      s.sources.rivers!.data!,
-      s.sources.atlas!.tiles![0]!.replace('{z}/{x}/{y}', '5/25/14'),
-    ]) {
+    for (const url of [s.sources.atlas!.tiles![0]!.replace('{z}/{x}/{y}', '5/25/14')]) {
       const res = await fetch(url);
       expect([200, 204], url).toContain(res.status);
     }
@@ -130,7 +134,13 @@ describe('GET /styles/atlas.json', () => {
   it('is built from the layer registry: every layer drawn from its own tiles, in registry order', async () => {
     const s = await style();
     const drawn = s.layers.filter((l) => l.source === 'atlas');
-    expect([...new Set(drawn.map((l) => l['source-layer']))]).toEqual(layers.map((l) => l.id));
+    // The basemap's layers of the same tiles: rivers over the land, the area names over everything.
+    expect([...new Set(drawn.map((l) => l['source-layer']))]).toEqual([
+      layers[0]!.id,
+      'rivers',
+      ...layers.slice(1).map((l) => l.id),
+      'labels',
+    ]);
     for (const l of layers) {
       const mine = s.layers.filter((x) => x.metadata?.['atlas:layer'] === l.id);
       expect(mine.length, l.id).toBeGreaterThan(0);
@@ -148,7 +158,7 @@ describe('GET /styles/atlas.json', () => {
     expect(s.sources.atlas!.maxzoom).toBe(Math.min(...layers.map((l) => l.maxzoom)));
   });
 
-  it('labels areas from the label points, most important placed first, and roads along their lines', async () => {
+  it("labels areas from the tiles' label points, most important placed first, and roads along their lines", async () => {
     const s = await style();
     const ids = s.layers.map((l) => l.id);
     const areaLabels = ids.filter((id) => id.startsWith('labels:'));
@@ -160,6 +170,7 @@ describe('GET /styles/atlas.json', () => {
     expect(byId.get('labels:provinces')!.minzoom).toBeLessThanOrEqual(5.6);
     expect(byId.get('labels:communes')!.minzoom).toBeGreaterThanOrEqual(8);
     expect(byId.get('labels:countries')!.maxzoom).toBeLessThanOrEqual(10);
+    expect(byId.get('labels:countries')!.layout!['text-transform']).toBe('uppercase');
     for (const id of areaLabels) expect(byId.get(id)!.layout!['symbol-sort-key']).toBeDefined();
     // No area is labelled from its tiles any more (that repeated a name per polygon part and per tile).
     for (const l of layers.filter((x) => x.style.kind === 'fill'))
@@ -297,7 +308,7 @@ describe('the basemap', () => {
     );
     expect(near).toBe(true);
     const s = await style();
-    expect((s.sources.rivers as { attribution?: string }).attribution).toMatch(/GSHHG/);
+    expect((s.sources.atlas as { attribution?: string }).attribution).toMatch(/GSHHG/);
   });
 });
 

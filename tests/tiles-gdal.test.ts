@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { layers } from '../server/layers/index.ts';
 import { useApp } from './helpers.ts';
-import { featuresInTile, tileOf } from './tiles-helpers.ts';
+import { featuresInTile, labelsInTile, tileOf } from './tiles-helpers.ts';
 
 const run = promisify(execFile);
 const app = useApp();
@@ -52,6 +52,9 @@ describe('GDAL (ogrinfo, MVT driver) on our tile URL', () => {
       const n = await featuresInTile(database.db, layer.view, TILE);
       if (n > 0) expected[layer.id] = n;
     }
+    // The composite's area names (tests/tiles-basemap.test.ts); no river crosses this tile.
+    const named = await labelsInTile(app.base, TILE);
+    if (named > 0) expected.labels = named;
     expect(Object.keys(expected).length).toBeGreaterThan(2);
     expect(Object.fromEntries(Object.entries(found).map(([k, v]) => [k, v.count]))).toEqual(expected);
     expect(Object.keys(found.projects!.fields)).toEqual(
@@ -74,5 +77,7 @@ describe('GDAL (ogrinfo, MVT driver) on our tile URL', () => {
         [p.name]: p.type === 'string' ? 'String' : p.type === 'boolean' ? 'Integer' : 'Real',
       });
     }
+    // The area names' layer of the composite is typed from vector_layers too.
+    expect(found.labels!.fields).toMatchObject({ name: 'String', name_en: 'String', area_km2: 'Real' });
   });
 });

@@ -77,6 +77,26 @@ export async function featuresInTile(
   return rows[0]!.n;
 }
 
+/**
+ * How many features the `labels` layer of the composite tile t holds: the
+ * points of /styles/labels.geojson in the tile or its 64-unit buffer whose
+ * rank is named at t.z (server/tiles/basemap.ts). Counted from the
+ * GeoJSON, not from a tile.
+ */
+export async function labelsInTile(base: string, t: { z: number; x: number; y: number }): Promise<number> {
+  const { labelZooms } = await import('../server/styles/labels.ts');
+  const zooms = labelZooms();
+  const fc = (await (await fetch(`${base}/styles/labels.geojson`)).json()) as {
+    features: { geometry: { coordinates: [number, number] }; properties: { layer: string } }[];
+  };
+  return fc.features.filter((f) => {
+    const r = zooms.get(f.properties.layer);
+    if (!r || t.z < r.minzoom || t.z >= r.maxzoom) return false;
+    const p = pixelOf(f.geometry.coordinates[0], f.geometry.coordinates[1], t);
+    return p.x >= -64 && p.y >= -64 && p.x < 4096 + 64 && p.y < 4096 + 64;
+  }).length;
+}
+
 /** Layer names and their feature counts in a decoded tile. */
 export function layerCounts(tile: VectorTile): Record<string, number> {
   return Object.fromEntries(Object.entries(tile.layers).map(([name, l]) => [name, l.length]));

@@ -41,7 +41,12 @@ describe('TileJSON', () => {
 
   it('lists every layer of the set with its description, fields and zoom range', async () => {
     const tj = await tileJson('/tiles/all.json');
-    expect(tj.vector_layers.map((l: { id: string }) => l.id)).toEqual(layers.map((l) => l.id));
+    // The composite set ends with the basemap's layers (tests/tiles-basemap.test.ts).
+    expect(tj.vector_layers.map((l: { id: string }) => l.id)).toEqual([
+      ...layers.map((l) => l.id),
+      'labels',
+      'rivers',
+    ]);
     for (const layer of layers) {
       const vl = tj.vector_layers.find((l: { id: string }) => l.id === layer.id);
       expect(vl.description).toBe(layer.description);

@@ -40,9 +40,7 @@ async function start(): Promise<void> {
     type: 'vector',
     url,
   } as StyleSpecification['sources'][string];
-  // Label points and rivers are files of the package, named relative to it.
-  for (const src of Object.values(style.sources))
-    if (src.type === 'geojson' && typeof src.data === 'string') src.data = here(src.data);
+  // The area names and the rivers are layers of the archive's tiles: the style has no other source.
   document.querySelector('#area')!.textContent = archiveName;
   const map = new MlMap({
     container: 'map',

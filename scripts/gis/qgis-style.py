@@ -44,7 +44,8 @@ def main(base, out, lang='vi'):
         print(f'  draw  {s.styleName():32} layer={s.layerName() or "(every layer)":18} filter={s.filterExpression()!r}')
     for s in layer.labeling().styles() if layer.labeling() else []:
         text = s.labelSettings().fieldName
-        print(f'  label {s.styleName():32} layer={s.layerName() or "(every layer)":18} text={text!r}')
+        print(f'  label {s.styleName():32} layer={s.layerName() or "(every layer)":18} text={text!r}'
+              f' zoom={s.minZoomLevel()}..{s.maxZoomLevel()} filter={s.filterExpression()!r}')
     settings = QgsMapSettings()
     settings.setLayers([layer])
     settings.setDestinationCrs(QgsCoordinateReferenceSystem('EPSG:3857'))

@@ -3,8 +3,9 @@
  * communes...): the centre of the largest circle inside the feature's
  * largest part (ST_MaximumInscribedCircle), so that a province of many
  * islands is named once, on its mainland, and never on its edge; a unit
- * known only by its seat is named at the seat. Served as GeoJSON, the
- * `labels` source of the style (server/styles/style.ts):
+ * known only by its seat is named at the seat. The `labels` layer of the
+ * composite tiles (server/tiles/basemap.ts), which the style's `labels:{id}`
+ * layers draw, and served whole as GeoJSON (the choropleth legend reads it):
  *
  *   GET /styles/labels.geojson
  *   { "type": "FeatureCollection", "features": [{ "type": "Feature", "id": 7,
@@ -23,6 +24,38 @@ import type { LayerDef } from '../layers/types.ts';
 /** Area layers named on the map: fills with a label property. */
 export function labelledAreas(): LayerDef[] {
   return layers.filter((l) => l.style.kind === 'fill' && l.style.label);
+}
+
+/**
+ * The zooms each rank of named area is named at (the first ranks are the
+ * most important): the map's label layers show them there, and the tiles'
+ * `labels` layer carries a point only at these zooms (server/tiles/basemap.ts).
+ */
+const RANK_ZOOMS: { minzoom: number; maxzoom: number }[] = [
+  // Countries: from afar, until provinces and communes take over.
+  { minzoom: 0, maxzoom: 9 },
+  // Provinces: from the opening view (zoom 5.6) on.
+  { minzoom: 5, maxzoom: 24 },
+  // Communes and smaller units: once a few of them fill the screen.
+  { minzoom: 8, maxzoom: 24 },
+];
+
+export interface LabelZooms {
+  /** 0 for the most important (countries). */
+  rank: number;
+  minzoom: number;
+  /** Exclusive, as a style layer's maxzoom. */
+  maxzoom: number;
+}
+
+/** Where each labelled area layer is named, by layer id. */
+export function labelZooms(): Map<string, LabelZooms> {
+  return new Map(
+    labelledAreas().map((l, rank) => {
+      const z = RANK_ZOOMS[Math.min(rank, RANK_ZOOMS.length - 1)]!;
+      return [l.id, { rank, minzoom: Math.max(z.minzoom, l.minzoom), maxzoom: z.maxzoom }];
+    }),
+  );
 }
 
 /** The label's Vietnamese and English columns: `name_vi` pairs with `name`; a plain `name` is both. */
@@ -67,8 +100,25 @@ function layerSelect(l: LayerDef) {
 
 const round = (v: number) => Math.round(v * 1e5) / 1e5;
 
-export async function labelPoints(db: Kysely<DB>): Promise<object> {
-  const features: object[] = [];
+export interface LabelPoint {
+  type: 'Feature';
+  id: number;
+  geometry: { type: 'Point'; coordinates: [number, number] };
+  properties: {
+    layer: string;
+    feature_id: string | number;
+    name: string;
+    name_en: string;
+    code?: string;
+    seat: boolean;
+    area_km2: number | null;
+  };
+}
+
+export async function labelPoints(
+  db: Kysely<DB>,
+): Promise<{ type: 'FeatureCollection'; features: LabelPoint[] }> {
+  const features: LabelPoint[] = [];
   for (const l of labelledAreas()) {
     const { rows } = await layerSelect(l).execute(db);
     for (const r of rows) {

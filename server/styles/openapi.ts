@@ -32,7 +32,7 @@ export const stylesPaths: ZodOpenApiPathsObject = {
     get: {
       tags: ['Map'],
       summary:
-        'One label point per named area (country, province, commune): inside its largest part, or at its seat',
+        'One label point per named area (country, province, commune): inside its largest part, or at its seat (the same points as the labels layer of /tiles/all)',
       operationId: 'get-label-points',
       requestParams: { query: noParams },
       responses: { '200': geojson('Label points'), ...problems },
@@ -41,7 +41,8 @@ export const stylesPaths: ZodOpenApiPathsObject = {
   '/basemap/rivers.geojson': {
     get: {
       tags: ['Map'],
-      summary: "The basemap's rivers (GSHHG/WDBII, LGPL-3, from Debian's gmt-gshhg)",
+      summary:
+        "The basemap's rivers (GSHHG/WDBII, LGPL-3, from Debian's gmt-gshhg; also the rivers layer of /tiles/all)",
       operationId: 'get-basemap-rivers',
       requestParams: { query: noParams },
       responses: { '200': geojson('River lines'), ...problems },

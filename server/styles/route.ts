@@ -5,19 +5,21 @@
  *
  * The style's URLs are absolute, on the origin the request came to (behind
  * a proxy, X-Forwarded-Proto/Host through Express's trust proxy, as the
- * TileJSON's). Label
- * points are computed once per data version.
+ * TileJSON's). The style draws the labels and rivers from the composite
+ * tiles (server/tiles/basemap.ts); the two GeoJSON documents stay for other
+ * readers (the choropleth legend reads the label points). Label points are
+ * computed once per data version, the same ones the tiles are cut from.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Router } from 'express';
+import type { FeatureCollection } from 'geojson';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DataVersion } from '../db/data-version.ts';
 import type { DB } from '../db/types.ts';
 import { AnswerCache } from '../http/answer-cache.ts';
 import { type Input, noParams, oneOf, readParams } from '../http/params.ts';
-import { projectRoot } from '../prepare.ts';
+import { riversFile } from '../tiles/basemap.ts';
 import { labelPoints } from './labels.ts';
 import { atlasStyle } from './style.ts';
 
@@ -29,9 +31,17 @@ export const styleQuery = z.object({
   }),
 });
 
-export const riversFile = path.join(projectRoot, 'data', 'basemap', 'rivers.geojson');
+export { riversFile };
 
-export function stylesRouter(db: Kysely<DB>, version?: DataVersion): Router {
+/**
+ * `labels`, when given, reads the label points of a data version (the tiles'
+ * own, server/tiles/basemap.ts), so that they are computed once for both.
+ */
+export function stylesRouter(
+  db: Kysely<DB>,
+  version?: DataVersion,
+  labels?: (version: number) => Promise<FeatureCollection>,
+): Router {
   const r = Router();
   const rivers = existsSync(riversFile) ? readFileSync(riversFile) : undefined;
   const answers = version && new AnswerCache(version, 4);
@@ -44,11 +54,12 @@ export function stylesRouter(db: Kysely<DB>, version?: DataVersion): Router {
 
   r.get('/styles/labels.geojson', async (req, res) => {
     readParams(noParams, req.query as Input);
-    const compute = async () => JSON.stringify(await labelPoints(db));
-    const body =
-      answers && version
-        ? (await answers.through(await version.read(), 'labels', compute)).body
-        : await compute();
+    let body: string;
+    if (answers && version) {
+      const v = await version.read();
+      const compute = async () => JSON.stringify(labels ? await labels(v) : await labelPoints(db));
+      body = (await answers.through(v, 'labels', compute)).body;
+    } else body = JSON.stringify(await labelPoints(db));
     res.type('application/geo+json').send(body);
   });
 

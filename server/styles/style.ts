@@ -3,7 +3,10 @@
  * the layer registry: the web map draws with it (client/map.ts fetches it),
  * and so can another site's MapLibre map or QGIS's vector tile connection
  * ("Style URL"). Every URL in it is absolute, on the origin it was asked
- * from: our vector tiles, our label points, our rivers and our glyphs.
+ * from: our vector tiles and our glyphs. One source, the composite tiles:
+ * the area names and the rivers are two of their layers
+ * (server/tiles/basemap.ts), which is what lets QGIS draw them too (its
+ * vector tile connection reads no GeoJSON source).
  *
  *   GET /styles/atlas.json?lang=en
  *
@@ -16,10 +19,11 @@
  *   line   → {id}  {id}:label (along the line)
  *   circle → {id}:cluster  {id}:cluster-count  {id}  {id}:label
  *
- * Areas are named from the `labels` source (one point per unit,
+ * Areas are named from the tiles' `labels` layer (one point per unit,
  * server/styles/labels.ts), in style layers `labels:{id}` on top of
  * everything, the most important last (placed first): countries, then
- * provinces, then communes. `basemap:rivers` runs over the land.
+ * provinces, then communes. `basemap:rivers`, from the tiles' `rivers`
+ * layer, runs over the land.
  */
 import type {
   ExpressionSpecification,
@@ -30,11 +34,12 @@ import type {
 } from '@maplibre/maplibre-gl-style-spec';
 import { layers as registry } from '../layers/index.ts';
 import type { LayerDef, LayerStyle } from '../layers/types.ts';
-import { labelledAreas } from './labels.ts';
+import { labelledAreas, labelZooms } from './labels.ts';
 
 export type Lang = 'vi' | 'en';
 
 export const SOURCE = 'atlas';
+/** The tiles' layers of the basemap (server/tiles/basemap.ts). */
 export const LABELS = 'labels';
 export const RIVERS = 'rivers';
 export const FONT = ['Noto Sans Regular'];
@@ -287,34 +292,46 @@ export function layersFor(l: LayerDef, lang: Lang, bottom: boolean): LayerSpecif
   return specs;
 }
 
-/** How each rank of area is named: zooms, size, colour. The first ranks are the most important. */
-const AREA_LABELS: { minzoom: number; maxzoom: number; size: number; color: string; upper?: boolean }[] = [
-  // Countries: from afar, until provinces and communes take over.
-  { minzoom: 0, maxzoom: 9, size: 14, color: '#5a5142', upper: true },
-  // Provinces: from the opening view (zoom 5.6) on.
-  { minzoom: 5, maxzoom: 24, size: 13, color: '#3d3427' },
-  // Communes and smaller units: once a few of them fill the screen.
-  { minzoom: 8, maxzoom: 24, size: 11, color: '#333333' },
+/**
+ * How each rank of area is named: size, colour (the zooms are labels.ts's,
+ * which the tiles' labels layer keeps to). The first ranks are the most important.
+ */
+const AREA_LABELS: { size: number; color: string; upper?: boolean }[] = [
+  // Countries.
+  { size: 14, color: '#5a5142', upper: true },
+  // Provinces.
+  { size: 13, color: '#3d3427' },
+  // Communes and smaller units.
+  { size: 11, color: '#333333' },
 ];
 
-/** The `labels:{id}` style layers of the area layers, most important last (placed first). */
+/**
+ * The `labels:{id}` style layers of the area layers, most important last
+ * (placed first). What QGIS reads of them is in its forms: a filter of `==`
+ * on a `get`, the text a plain `get` (capitals by `text-transform`, not an
+ * `upcase` expression). The sort key, anchor and offset are MapLibre's
+ * placement only (QGIS places its labels its own way).
+ */
 export function labelLayers(lang: Lang): LayerSpecification[] {
   const text: ExpressionSpecification = ['get', lang === 'en' ? 'name_en' : 'name'];
-  const areas = labelledAreas();
-  return areas
-    .map((l, rank): LayerSpecification => {
-      const look = AREA_LABELS[Math.min(rank, AREA_LABELS.length - 1)]!;
+  const zooms = labelZooms();
+  return labelledAreas()
+    .map((l): LayerSpecification => {
+      const z = zooms.get(l.id)!;
+      const look = AREA_LABELS[Math.min(z.rank, AREA_LABELS.length - 1)]!;
       const meta: AtlasMetadata = { 'atlas:layer': l.id, 'atlas:roles': ['labels'] };
       return {
         id: `labels:${l.id}`,
         type: 'symbol',
-        source: LABELS,
+        source: SOURCE,
+        'source-layer': LABELS,
         filter: ['==', ['get', 'layer'], l.id],
-        minzoom: Math.max(look.minzoom, l.minzoom),
-        maxzoom: look.maxzoom,
+        minzoom: z.minzoom,
+        maxzoom: z.maxzoom,
         metadata: meta,
         layout: {
-          'text-field': look.upper ? ['upcase', text] : text,
+          'text-field': text,
+          ...(look.upper ? { 'text-transform': 'uppercase' } : {}),
           'text-font': FONT,
           'text-size': look.size,
           'text-max-width': 7,
@@ -339,10 +356,8 @@ export function labelLayers(lang: Lang): LayerSpecification[] {
 const RIVER_LAYER: LayerSpecification = {
   id: 'basemap:rivers',
   type: 'line',
-  source: RIVERS,
-  // Only our river lines carry `level`. QGIS cannot read a GeoJSON source and applies a style layer
-  // without a source-layer to every tile layer: this filter keeps the river style off them there.
-  filter: ['has', 'level'],
+  source: SOURCE,
+  'source-layer': RIVERS,
   layout: { 'line-cap': 'round', 'line-join': 'round' },
   paint: {
     'line-color': '#7fb2d1',
@@ -363,7 +378,7 @@ export interface StyleOptions {
   /** `http://host:port`, the origin every URL of the style is on. */
   origin: string;
   lang: Lang;
-  /** Whether the rivers of data/basemap are served (server/styles/route.ts). */
+  /** Whether data/basemap has rivers (then the tiles carry them: server/tiles/basemap.ts). */
   rivers: boolean;
 }
 
@@ -389,16 +404,16 @@ export function atlasStyle({ origin, lang, rivers }: StyleOptions): StyleSpecifi
       // The composite source stops at the lowest layer maxzoom and is
       // overzoomed above it, so that no layer vanishes where its own tiles end.
       maxzoom: Math.min(...registry.map((l) => l.maxzoom)),
-      ...(attribution ? { attribution } : {}),
+      // The rivers' credit first, as MapLibre listed it when they were a source of their own.
+      ...(attribution || rivers
+        ? {
+            attribution: [rivers ? 'Rivers: GSHHG/WDBII (LGPL-3)' : '', attribution]
+              .filter(Boolean)
+              .join(' | '),
+          }
+        : {}),
     },
-    [LABELS]: { type: 'geojson', data: `${origin}/styles/labels.geojson` },
   };
-  if (rivers)
-    sources[RIVERS] = {
-      type: 'geojson',
-      data: `${origin}/basemap/rivers.geojson`,
-      attribution: 'Rivers: GSHHG/WDBII (LGPL-3)',
-    };
   return {
     version: 8,
     name: 'Border Atlas',

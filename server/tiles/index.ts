@@ -7,6 +7,7 @@
  *                 (render.ts: sql.ts + generalise.ts in PostGIS) → respond.ts
  *   tilejson.ts   /tiles/{layers}.json
  *   geojson.ts    GeoJSON sources (near-border), through the same cache and answers
+ *   basemap.ts    the labels and rivers layers of the composite tiles (`all`)
  *
  * createApp (server/app.ts) makes it, with the app's one data-version
  * listener, and puts `serveHit` in front of Express:
@@ -25,6 +26,7 @@ import { type Config, defaults } from '../config.ts';
 import { type Database, guardPool, withReplicas } from '../db/connect.ts';
 import type { DataVersion } from '../db/data-version.ts';
 import type { Redis } from '../redis.ts';
+import { createBasemap } from './basemap.ts';
 import { TileCache } from './cache.ts';
 import { fastPath } from './fast-path.ts';
 import type { GeoJsonSource } from './geojson.ts';
@@ -116,6 +118,7 @@ export function createTiles(deps: {
     cache,
     redis,
     cacheControl: config.TILE_CACHE_CONTROL,
+    basemap: createBasemap(deps.database.db, version),
     extents: { version: undefined, byLayer: new Map() },
     counters,
     metrics,

@@ -25,6 +25,7 @@ import { sendJson } from '../features/respond.ts';
 import type { Input } from '../http/params.ts';
 import { onlyJson, readParams } from '../http/params.ts';
 import type { LayerDef } from '../layers/index.ts';
+import { basemapLayers } from './basemap.ts';
 import { REL } from './ogc-links.ts';
 import { ALL_ID, ogcTile, tileCollection, tileMatrixSet, tileQuery } from './ogc-params.ts';
 import { TILE_MATRIX_SETS, type TileMatrixSetDef, tileMatrixSetDocument } from './ogc-tms.ts';
@@ -128,21 +129,40 @@ async function tileset(
     // a client places it on the matrices without reprojecting.
     boundingBox: { ...tms.box(bounds), crs: tms.crs, orderedAxes: tms.orderedAxes },
     ...(attribution ? { attribution } : {}),
-    layers: set.layers.map((l) => ({
-      id: l.id,
-      title: l.title,
-      description: l.description,
-      dataType: 'vector',
-      ...(GEOMETRY_DIMENSION[l.geometryType] === undefined
-        ? {}
-        : { geometryDimension: GEOMETRY_DIMENSION[l.geometryType] }),
-      minTileMatrix: String(matrixOf(l, 'minzoom')),
-      maxTileMatrix: String(matrixOf(l, 'maxzoom')),
-      propertiesSchema: {
-        type: 'object',
-        properties: Object.fromEntries(l.properties.map((p) => [p.name, propertySchema(p)])),
-      },
-    })),
+    layers: [
+      ...set.layers.map((l) => ({
+        id: l.id,
+        title: l.title,
+        description: l.description,
+        dataType: 'vector',
+        ...(GEOMETRY_DIMENSION[l.geometryType] === undefined
+          ? {}
+          : { geometryDimension: GEOMETRY_DIMENSION[l.geometryType] }),
+        minTileMatrix: String(matrixOf(l, 'minzoom')),
+        maxTileMatrix: String(matrixOf(l, 'maxzoom')),
+        propertiesSchema: {
+          type: 'object',
+          properties: Object.fromEntries(l.properties.map((p) => [p.name, propertySchema(p)])),
+        },
+      })),
+      // The dataset's tiles also carry the basemap's layers (server/tiles/basemap.ts), which are no
+      // collection; they are cut on Web Mercator only (geojson-vt), so WorldCRS84Quad tiles have none.
+      ...(set.basemap && tms.id === 'WebMercatorQuad'
+        ? basemapLayers().map((l) => ({
+            id: l.id,
+            title: l.title,
+            description: l.description,
+            dataType: 'vector',
+            geometryDimension: l.geometryDimension,
+            minTileMatrix: String(tms.matrixOfZoom(l.minzoom)),
+            maxTileMatrix: String(tms.matrixOfZoom(l.maxzoom)),
+            propertiesSchema: {
+              type: 'object',
+              properties: Object.fromEntries(l.properties.map((p) => [p.name, propertySchema(p)])),
+            },
+          }))
+        : []),
+    ],
     links: [
       link(`${root}/${tms.id}`, 'self', MEDIA.json, 'This tileset'),
       link(tmsHref(req, tms), REL.tilingScheme, MEDIA.json, `Definition of ${tms.id}`),

@@ -24,11 +24,13 @@ export interface LayerSet {
   layers: readonly LayerDef[];
   /** Canonical spelling of the set: `all` or ids in registry order. Part of cache keys. */
   key: string;
+  /** The composite set (`all`) also carries the basemap's layers, labels and rivers (server/tiles/basemap.ts). */
+  basemap?: true;
 }
 
 export interface TileRequest extends LayerSet, TileAt {}
 
-const ALL: LayerSet = { layers: registry, key: 'all' };
+const ALL: LayerSet = { layers: registry, key: 'all', basemap: true };
 const known = watchCache('tiles.layer-spellings', new Map<string, LayerSet>([['all', ALL]]));
 
 /**

@@ -95,19 +95,26 @@ export interface Rendered {
   timing: { db: number; gzip: number };
 }
 
+/**
+ * `more`, when given, adds MVT layers that do not come from PostGIS (the
+ * basemap's, server/tiles/basemap.ts) for the data version the statement read.
+ */
 export async function renderTile(
   db: Kysely<DB>,
   pool: pg.Pool,
   layers: readonly LayerDef[],
   t: TileAt,
+  more?: (version: number) => Promise<Buffer>,
 ): Promise<Rendered> {
   const q = compileTile(db, layers, t);
   const t0 = performance.now();
   const { rows } = await pool.query<TileRow>(q.sql, q.parameters);
   const t1 = performance.now();
   const row = rows[0]!;
-  const { tile, gzipMs } = await packTile(row.mvt);
-  return { version: Number(row.version), tile, timing: { db: t1 - t0, gzip: gzipMs } };
+  const version = Number(row.version);
+  const mvt = more ? Buffer.concat([row.mvt, await more(version)]) : row.mvt;
+  const { tile, gzipMs } = await packTile(mvt);
+  return { version, tile, timing: { db: t1 - t0, gzip: gzipMs } };
 }
 
 /**

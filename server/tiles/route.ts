@@ -73,7 +73,9 @@ export async function answerTile(
   const render = async () => {
     const end = state.counters.renderSeconds.startTimer();
     state.counters.renders.inc();
-    const { version, tile, timing } = await renderTile(state.db, state.pool, present, t);
+    // The basemap's layers are cut by geojson-vt on Web Mercator: not in WorldCRS84Quad tiles.
+    const more = t.basemap && !t.grid ? (v: number) => state.basemap.tile(v, t) : undefined;
+    const { version, tile, timing } = await renderTile(state.db, state.pool, present, t, more);
     end();
     // The request that rendered says where the time went (browsers' network panel shows it).
     res.setHeader('Server-Timing', `db;dur=${timing.db.toFixed(1)}, gzip;dur=${timing.gzip.toFixed(1)}`);

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { Counter, Gauge, Histogram, type Metric } from 'prom-client';
 import type { DataVersion } from '../db/data-version.ts';
 import type { DB } from '../db/types.ts';
+import type { Basemap } from './basemap.ts';
 import type { TileCache } from './cache.ts';
 import type { RedisTileCache, RedisTileCounters } from './redis-cache.ts';
 import type { Bounds } from './tilejson.ts';
@@ -29,6 +30,8 @@ export interface TileState {
   /** Level 2, shared by every instance (REDIS_URL); undefined without Redis. */
   redis: RedisTileCache | undefined;
   cacheControl: string;
+  /** The basemap's layers of the composite tiles: labels and rivers (server/tiles/basemap.ts). */
+  basemap: Basemap;
   /** Layer extents for TileJSON, per data version. */
   extents: { version: number | undefined; byLayer: Map<string, Promise<Bounds | undefined>> };
   counters: TileCounters;

@@ -12,6 +12,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { LayerDef, LayerProperty } from '../layers/index.ts';
+import { type BasemapLayer, basemapLayers } from './basemap.ts';
 import type { LayerSet } from './params.ts';
 
 export type Bounds = [number, number, number, number];
@@ -54,11 +55,11 @@ function fitZoom(b: Bounds): number {
   return Math.floor(Math.log2((2 * 360) / span));
 }
 
-function fields(layer: LayerDef): Record<string, string> {
+function fields(layer: LayerDef | BasemapLayer): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of layer.properties) out[p.name] = FIELD_TYPES[p.type];
   // Point layers say how many features each point stands for (server/tiles/generalise.ts, rule 2).
-  if (layer.geometryType === 'Point') out.point_count = 'Number';
+  if ('geometryType' in layer && layer.geometryType === 'Point') out.point_count = 'Number';
   return out;
 }
 
@@ -85,7 +86,8 @@ export function tileJson(set: LayerSet, origin: string, extents: readonly (Bound
     maxzoom,
     bounds,
     center: [round((bounds[0] + bounds[2]) / 2), round((bounds[1] + bounds[3]) / 2), zoom],
-    vector_layers: layers.map((l) => ({
+    // The composite set ends with the basemap's layers (server/tiles/basemap.ts), drawn from the same tiles.
+    vector_layers: [...layers, ...(set.basemap ? basemapLayers() : [])].map((l) => ({
       id: l.id,
       description: l.description,
       minzoom: l.minzoom,

@@ -2,7 +2,7 @@
  * The map's cartography in a real browser (Debian's Chromium, WebGL through
  * SwiftShader), drawn with the server's own style (/styles/atlas.json):
  * labels (one per unit, a hierarchy by zoom, roads named along their
- * lines), the basemap's rivers, the selection kept in the URL, the copy-link
+ * lines; the area names and the rivers read from the tiles), the basemap's rivers, the selection kept in the URL, the copy-link
  * button, choropleths, the open-in-GIS panel, MapLibre's control labels in
  * both languages, and the style drawn by a plain MapLibre page of another
  * origin. Every test also fails on a console error or on a request to a host
@@ -110,8 +110,21 @@ describe('cartography', { timeout: 400_000 }, () => {
   });
 
   it('names countries and provinces at the opening zoom, communes and roads closer in, not countries there', async () => {
-    const { page } = await open();
+    const { page, responses } = await open();
     const far = await labels(page);
+    // Names and rivers come from the vector tiles' own layers (which QGIS reads too), not from GeoJSON.
+    const from: string[] = await page.evaluate(() => {
+      const { map } = (window as any).atlas;
+      const ids = ['labels:countries', 'labels:provinces', 'basemap:rivers'];
+      return [
+        ...new Set(
+          map.queryRenderedFeatures({ layers: ids }).map((f: any) => `${f.source}/${f.sourceLayer}`),
+        ),
+      ].sort() as string[];
+    });
+    expect(from).toEqual(['atlas/labels', 'atlas/rivers']);
+    // The rivers file is not fetched; the label points are, but only for the choropleth's list of units.
+    expect(responses.filter((r) => r.url.endsWith('/basemap/rivers.geojson'))).toEqual([]);
     expect(far['labels:countries']).toEqual(expect.arrayContaining(['Việt Nam', 'Trung Quốc', 'Lào']));
     expect(far['labels:provinces']).toEqual(expect.arrayContaining(['Lào Cai', 'Điện Biên', 'Nghệ An']));
     expect(far['labels:communes']).toEqual([]);

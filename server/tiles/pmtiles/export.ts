@@ -86,7 +86,10 @@ export async function exportPmtiles(database: Database, o: ExportOptions): Promi
   const started = performance.now();
   const version = new DataVersion(database.pool, { pollMs: 60_000 });
   const tiles = createTiles({ database, version, config: { TILE_PG_POOL_MAX: o.concurrency } });
-  const { db, pool } = tiles.state;
+  const { db, pool, basemap } = tiles.state;
+  // The composite set carries the basemap's labels and rivers, as /tiles/all does.
+  const more = (t: { z: number; x: number; y: number }) =>
+    o.layers.basemap ? (v: number) => basemap.tile(v, t) : undefined;
   const limit = limiter(o.concurrency);
   const writer = await PmtilesWriter.open(o.out);
   const total = countTiles(o.bbox, o.minzoom, o.maxzoom);
@@ -111,7 +114,9 @@ export async function exportPmtiles(database: Database, o: ExportOptions): Promi
       const { t, present } = n.value;
       // No layer at this zoom: the server answers 204 without asking PostgreSQL.
       const result =
-        present.length === 0 ? Promise.resolve(undefined) : limit(() => renderTile(db, pool, present, t));
+        present.length === 0
+          ? Promise.resolve(undefined)
+          : limit(() => renderTile(db, pool, present, t, more(t)));
       // Awaited in order below; marked handled now so a failure ahead of its turn is not "unhandled".
       result.catch(() => {});
       return { id: t.id, result };
