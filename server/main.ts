@@ -69,6 +69,9 @@ async function main(): Promise<void> {
   const server = app.listen(config.PORT, config.HOST, () => {
     const { port } = server.address() as AddressInfo;
     logger.info({ port, database: prepared.origin }, `Border Atlas listening on http://127.0.0.1:${port}/`);
+    // Follow the data version from the start (it would start with the first request that needs
+    // it): the basemap's label points of the version are then made before the first tile asks.
+    void app.version.ready();
   });
 
   let stopping = false;
