@@ -247,10 +247,15 @@ describe('caching headers', () => {
 
   it('a rendered tile says where its time went in Server-Timing; a cached one does not', async () => {
     const t = tileOf(105.5, 21.5, 9);
+    // The composite set also cuts the basemap's layers (server/tiles/basemap.ts).
     const miss = await rawGet(url('all', t));
-    expect(miss.headers['server-timing']).toMatch(/^db;dur=[\d.]+, gzip;dur=[\d.]+, total;dur=[\d.]+$/);
+    expect(miss.headers['server-timing']).toMatch(
+      /^db;dur=[\d.]+, basemap;dur=[\d.]+, gzip;dur=[\d.]+, total;dur=[\d.]+$/,
+    );
     const hit = await rawGet(url('all', t));
     expect(hit.headers['server-timing']).toBeUndefined();
+    const roads = await rawGet(url('roads,border-gates', t));
+    expect(roads.headers['server-timing']).toMatch(/^db;dur=[\d.]+, gzip;dur=[\d.]+, total;dur=[\d.]+$/);
   });
 
   it('HEAD gives the headers of GET and no body', async () => {

@@ -75,10 +75,13 @@ export async function answerTile(
     state.counters.renders.inc();
     // The basemap's layers are cut by geojson-vt on Web Mercator: not in WorldCRS84Quad tiles.
     const more = t.basemap && !t.grid ? (v: number) => state.basemap.tile(v, t) : undefined;
-    const { version, tile, timing } = await renderTile(state.db, state.pool, present, t, more);
+    const { version, tile, timing } = await renderTile(state.db, state.pool, present, t, more, asked);
     end();
     // The request that rendered says where the time went (browsers' network panel shows it).
-    res.setHeader('Server-Timing', `db;dur=${timing.db.toFixed(1)}, gzip;dur=${timing.gzip.toFixed(1)}`);
+    res.setHeader(
+      'Server-Timing',
+      `db;dur=${timing.db.toFixed(1)}, ${more ? `basemap;dur=${timing.more.toFixed(1)}, ` : ''}gzip;dur=${timing.gzip.toFixed(1)}`,
+    );
     state.version.observe(version);
     return { version, tile };
   };
