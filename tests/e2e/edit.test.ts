@@ -276,6 +276,10 @@ describe('editing in the web map', { timeout: 300_000 }, () => {
     const { page } = await open(`#map=13/${lat}/${lon}&lang=en`, PHONE);
     await signIn(page, editorToken);
     await page.locator('button[name="add-project"]').waitFor({ state: 'visible' });
+    // Click the market once it is drawn: clicked earlier, the click found the commune under it
+    // and opened the commune's form, which has no end_year (a flaky failure in CI).
+    await mapIdle(page);
+    await expect.poll(() => drawn(page, 'Chợ Kim Sơn'), { timeout: 30_000 }).toBe(true);
     await clickAt(page, [lon, lat]);
     await page.locator('.feature-popup button[name="edit-facts"]').click();
     const form = page.locator('form.edit-form[data-mode="edit"]');
@@ -313,6 +317,8 @@ describe('editing in the web map', { timeout: 300_000 }, () => {
     const { page } = await open(`#map=13/${lat}/${lon}`);
     await signIn(page, editorToken);
     await page.locator('button[name="add-project"]').waitFor({ state: 'visible' });
+    await mapIdle(page);
+    await expect.poll(() => drawn(page, gate.properties.name), { timeout: 30_000 }).toBe(true);
     await clickAt(page, [lon, lat]);
     await page.locator('.feature-popup button[name="edit-geometry"]').click();
     const form = page.locator('form.edit-form[data-mode="geometry"]');
