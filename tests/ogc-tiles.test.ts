@@ -27,6 +27,15 @@ const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 // Kim Sơn, Quế Phong: projects, a market, a commune seat, roads, the country.
 const KIM_SON = { lon: 104.91, lat: 19.63 };
 
+/** One entry of a tileset's tileMatrixSetLimits. */
+interface TileMatrixSetLimit {
+  tileMatrix: string;
+  minTileRow: number;
+  maxTileRow: number;
+  minTileCol: number;
+  maxTileCol: number;
+}
+
 interface Link {
   href: string;
   rel: string;
@@ -122,11 +131,7 @@ describe('OGC API - Tiles: discovery', () => {
       { rel: TILESETS_VECTOR, href: `${app.base}/ogc/collections/roads/tiles` },
     ]);
     const roads = layers.find((l) => l.id === 'roads')!;
-    const limits = tileset.tileMatrixSetLimits as {
-      tileMatrix: string;
-      minTileCol: number;
-      maxTileCol: number;
-    }[];
+    const limits = tileset.tileMatrixSetLimits as TileMatrixSetLimit[];
     expect(limits.map((l) => l.tileMatrix)).toEqual(
       Array.from({ length: roads.maxzoom - roads.minzoom + 1 }, (_, i) => String(roads.minzoom + i)),
     );
@@ -201,13 +206,7 @@ describe('OGC API - Tiles: extent and limits in the CRS of the tile matrix set',
     for (const id of ['all', 'roads', 'border-gates']) {
       const tileset = await json<{
         boundingBox: { lowerLeft: [number, number]; upperRight: [number, number]; crs: string };
-        tileMatrixSetLimits: {
-          tileMatrix: string;
-          minTileRow: number;
-          maxTileRow: number;
-          minTileCol: number;
-          maxTileCol: number;
-        }[];
+        tileMatrixSetLimits: TileMatrixSetLimit[];
       }>(`${app.base}/ogc/collections/${id}/tiles/WebMercatorQuad`);
       const box = tileset.boundingBox;
       expect(box.crs, id).toBe(tms.crs);
@@ -254,13 +253,7 @@ describe('OGC API - Tiles: WorldCRS84Quad, in the degrees of the collections’ 
       const tileset = await json<{
         crs: string;
         boundingBox: { lowerLeft: [number, number]; upperRight: [number, number]; crs: string };
-        tileMatrixSetLimits: {
-          tileMatrix: string;
-          minTileRow: number;
-          maxTileRow: number;
-          minTileCol: number;
-          maxTileCol: number;
-        }[];
+        tileMatrixSetLimits: TileMatrixSetLimit[];
         layers: { id: string; minTileMatrix: string; maxTileMatrix: string }[];
         links: Link[];
       }>(`${app.base}/ogc/collections/${id}/tiles/WorldCRS84Quad`);
