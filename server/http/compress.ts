@@ -27,7 +27,7 @@
  * the same encoding and settings, and keep their Content-Length: zlib's
  * streams go through the thread pool and back for each step, which cost a
  * 4 KB search answer 1.5 to 2 ms of waiting for 0.2 ms of work
- * (docs/benchmarks.md, "Search: prepared statements").
+ * (docs/gazetteer.md, "Prepared, generic plans").
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
