@@ -7,12 +7,15 @@
  *   npm run bench:tiles
  *   npm run bench:tiles -- --seconds 10 --connections 32 --rounds 3
  *   npm run bench:tiles -- --tiles 100     # every k-th tile of the list only (a quick check)
+ *   npm run bench:tiles -- --rounds 0      # the cold pass alone
  *
  * 1. Cold: every tile once through our endpoint (empty cache) against the
  *    very same statement run through `pg` directly (server/tiles/render.ts
- *    compiles it for both), just before and just after the endpoint request;
- *    the mean of those two is the baseline, so load from elsewhere on a
- *    shared machine weighs on both. Target: time ratio ≤ 1.1.
+ *    compiles it for both), in blocks of 8 tiles (--block): the block
+ *    direct, through the endpoint, direct again; the mean of the two direct
+ *    runs is the baseline, so load from elsewhere on a shared machine weighs
+ *    on both. Target: time ratio ≤ 1.1. The server's Server-Timing splits
+ *    its time into the statement (db), the basemap's layers and gzip.
  * 2. Warm: wrk (Debian's, a C load generator: autocannon, itself Node, tops
  *    out near 19,000 req/s, below both servers) with 32 connections on one
  *    z10 tile of `all`, against our server (a cache hit) and against
@@ -47,6 +50,8 @@ const SECONDS = arg('seconds', 5);
 const CONNECTIONS = arg('connections', 32);
 const ROUNDS = arg('rounds', 3);
 const TILE_LIMIT = arg('tiles', 0);
+/** Tiles per block of the cold pass (see there). */
+const BLOCK = arg('block', 8);
 const LIMIT_KB = 500;
 const log = (m: string) => process.stderr.write(`[bench tiles] ${m}\n`);
 
@@ -376,27 +381,46 @@ async function main(): Promise<void> {
       await runDirect(compileTile(database.db, layersAtZoom(all, z), { z, x, y }));
     }
 
-    // Per tile: direct, endpoint, direct again; the baseline is the mean of
-    // the two direct runs, so load from elsewhere on the machine weighs on
-    // both sides alike.
-    log('cold: each tile direct, through the endpoint (a cache miss), direct again');
+    // In blocks of BLOCK tiles: the block direct, then through the endpoint (each a
+    // cache miss), then direct again; the baseline is the mean of the two direct runs
+    // of each tile, so load from elsewhere on the machine weighs on both sides alike.
+    // Blocks, not tile by tile: PostgreSQL plans a tile statement about twice as fast
+    // on a backend that has just planned another (its caches warm in the CPU's) as on
+    // one that waited while the other backend ran. Tile by tile, the direct side's
+    // second run of one tile and first run of the next were always back to back, ours
+    // never: its statement planned in ~20 ms where the direct one took ~10 (bind
+    // times in PostgreSQL's own log, 2026-11-30 night; docs/benchmarks.md). In blocks
+    // both sides switch backends once per block.
+    log(`cold: blocks of ${BLOCK} tiles direct, through the endpoint (cache misses), direct again`);
     const d1: number[] = [];
     const d2: number[] = [];
     const bytes: number[] = [];
     const endpoint: number[] = [];
     // The server's own PostgreSQL round trip for each tile, from its Server-Timing header.
     const serverDb: number[] = [];
+    const serverBasemap: number[] = [];
+    const serverGzip: number[] = [];
     const entries: { url: string; headers: Record<string, string>; body: string }[] = [];
+    const answers: Awaited<ReturnType<typeof get>>[] = [];
+    for (let from = 0; from < tiles.length; from += BLOCK) {
+      const block = tiles.slice(from, from + BLOCK).map((t, k) => ({ t, i: from + k }));
+      for (const { i } of block) {
+        const a = await runDirect(statements[i]!);
+        d1[i] = a.ms;
+        bytes[i] = a.bytes;
+      }
+      for (const { t, i } of block) answers[i] = await get(`${ours.base}${path_(t)}`);
+      for (const { i } of block) d2[i] = (await runDirect(statements[i]!)).ms;
+    }
     for (const [i, t] of tiles.entries()) {
-      const a = await runDirect(statements[i]!);
-      const r = await get(`${ours.base}${path_(t)}`);
-      const b = await runDirect(statements[i]!);
+      const r = answers[i]!;
       if (r.status !== 200 && r.status !== 204) throw new Error(`${path_(t)} answered ${r.status}`);
-      d1.push(a.ms);
-      d2.push(b.ms);
-      bytes.push(a.bytes);
       endpoint.push(r.ms);
-      serverDb.push(Number(/db;dur=([\d.]+)/.exec(String(r.headers['server-timing']))?.[1] ?? 0));
+      const timing = String(r.headers['server-timing']);
+      const dur = (name: string) => Number(new RegExp(`${name};dur=([\\d.]+)`).exec(timing)?.[1] ?? 0);
+      serverDb.push(dur('db'));
+      serverBasemap.push(dur('basemap'));
+      serverGzip.push(dur('gzip'));
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(r.headers)) {
         if (!['date', 'connection', 'keep-alive'].includes(k) && v !== undefined) headers[k] = String(v);
@@ -432,8 +456,11 @@ async function main(): Promise<void> {
     try {
       const a = { base: ours.base, pid };
       const b = { base: bare.base, pid: bare.child.pid! };
-      phases.push(warmPhase('gzip client', tilePath, true, a, b));
-      phases.push(warmPhase('identity client', tilePath, false, a, b));
+      // --rounds 0: the cold pass alone (a quick check of a change to the miss path).
+      if (ROUNDS > 0) {
+        phases.push(warmPhase('gzip client', tilePath, true, a, b));
+        phases.push(warmPhase('identity client', tilePath, false, a, b));
+      }
     } finally {
       bare.child.kill();
       rmSync(file, { force: true });
@@ -446,11 +473,31 @@ async function main(): Promise<void> {
     // Report.
     const byZoom = new Map<
       number,
-      { n: number; ours: number[]; direct: number[]; max: number; maxGz: number; at: string }
+      {
+        n: number;
+        ours: number[];
+        direct: number[];
+        db: number[];
+        basemap: number[];
+        max: number;
+        maxGz: number;
+        at: string;
+      }
     >();
     tiles.forEach((t, i) => {
-      const z = byZoom.get(t.z) ?? { n: 0, ours: [], direct: [], max: 0, maxGz: 0, at: '' };
+      const z = byZoom.get(t.z) ?? {
+        n: 0,
+        ours: [],
+        direct: [],
+        db: [],
+        basemap: [],
+        max: 0,
+        maxGz: 0,
+        at: '',
+      };
       z.n++;
+      z.db.push(serverDb[i]!);
+      z.basemap.push(serverBasemap[i]!);
       z.ours.push(endpoint[i]!);
       z.direct.push(directMs[i]!);
       const gz = Buffer.from(entries[i]!.body, 'base64').length;
@@ -466,6 +513,8 @@ async function main(): Promise<void> {
       String(v.n),
       fmt(median(v.direct)),
       fmt(median(v.ours)),
+      fmt(median(v.db)),
+      fmt(median(v.basemap)),
       fmt(sum(v.ours) / sum(v.direct), 2),
       fmt(v.max / 1024),
       fmt(v.maxGz / 1024),
@@ -476,6 +525,8 @@ async function main(): Promise<void> {
       'tiles',
       'pg ms (median)',
       'ours ms (median)',
+      'of which db',
+      'basemap',
       'ours/pg',
       'largest KB',
       'gzip KB',
@@ -484,20 +535,23 @@ async function main(): Promise<void> {
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
     const largest = Math.max(...[...byZoom.values()].map((v) => v.max)) / 1024;
-    const warmLines = [
-      `warm  one z10 tile (${tileNote}); wrk, ${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds each`,
-      ...phases.flatMap((w) => {
-        // Each round's two runs are back to back: their ratio sees the same machine.
-        const ratio = median(w.ours.map((v, i) => v / w.bare[i]!));
-        return [
-          `      ${w.label}: ours ${w.ours.map((v) => fmt(v, 0)).join(' / ')} req/s, bare node:http ${w.bare.map((v) => fmt(v, 0)).join(' / ')} req/s`,
-          `        ratio ours/bare (median of the rounds' ratios) = ${fmt(ratio, 3)}  (target ≥ 0.9)  ${ratio >= 0.9 ? 'OK' : 'MISSED'}; errors or non-2xx: ${w.errors}`,
-          `        server CPU per request (medians): ours ${fmt(median(w.oursCpu))} µs, bare ${fmt(median(w.bareCpu))} µs (bare/ours = ${fmt(median(w.bareCpu) / median(w.oursCpu), 3)})`,
-          `          main thread only: ours ${fmt(median(w.oursMain))} µs, bare ${fmt(median(w.bareMain))} µs (bare/ours = ${fmt(median(w.bareMain) / median(w.oursMain), 3)})`,
-          `        wrk's own CPU (its core's share; near 100 % wrk would be the limit): against ours ${w.oursWrk.map((v) => fmt(v, 0)).join(' / ')} %, against bare ${w.bareWrk.map((v) => fmt(v, 0)).join(' / ')} %`,
-        ];
-      }),
-    ];
+    const warmLines =
+      phases.length === 0
+        ? []
+        : [
+            `warm  one z10 tile (${tileNote}); wrk, ${CONNECTIONS} connections, ${SECONDS} s × ${ROUNDS} rounds each`,
+            ...phases.flatMap((w) => {
+              // Each round's two runs are back to back: their ratio sees the same machine.
+              const ratio = median(w.ours.map((v, i) => v / w.bare[i]!));
+              return [
+                `      ${w.label}: ours ${w.ours.map((v) => fmt(v, 0)).join(' / ')} req/s, bare node:http ${w.bare.map((v) => fmt(v, 0)).join(' / ')} req/s`,
+                `        ratio ours/bare (median of the rounds' ratios) = ${fmt(ratio, 3)}  (target ≥ 0.9)  ${ratio >= 0.9 ? 'OK' : 'MISSED'}; errors or non-2xx: ${w.errors}`,
+                `        server CPU per request (medians): ours ${fmt(median(w.oursCpu))} µs, bare ${fmt(median(w.bareCpu))} µs (bare/ours = ${fmt(median(w.bareCpu) / median(w.oursCpu), 3)})`,
+                `          main thread only: ours ${fmt(median(w.oursMain))} µs, bare ${fmt(median(w.bareMain))} µs (bare/ours = ${fmt(median(w.bareMain) / median(w.oursMain), 3)})`,
+                `        wrk's own CPU (its core's share; near 100 % wrk would be the limit): against ours ${w.oursWrk.map((v) => fmt(v, 0)).join(' / ')} %, against bare ${w.bareWrk.map((v) => fmt(v, 0)).join(' / ')} %`,
+              ];
+            }),
+          ];
     const out = [
       '',
       `Tiles: composite 'all' on ${url.replace(/\/\/[^@]*@/, '//')} (${tiles.length} tiles, z5–z14)`,
@@ -507,6 +561,7 @@ async function main(): Promise<void> {
       '',
       `cold  total: ours ${fmt(sum(endpoint) / 1000, 2)} s, pg direct ${fmt(sum(directMs) / 1000, 2)} s (before: ${fmt(sum(d1) / 1000, 2)} s, after: ${fmt(sum(d2) / 1000, 2)} s)`,
       `      of which the statement on the server's connection (Server-Timing db): ${fmt(sum(serverDb) / 1000, 2)} s; the rest (HTTP, Express, compile, gzip): ${fmt((sum(endpoint) - sum(serverDb)) / tiles.length, 1)} ms a tile`,
+      `      per tile on the server: db ${fmt(sum(serverDb) / tiles.length, 1)} ms (pg direct ${fmt(sum(directMs) / tiles.length, 1)} ms), basemap ${fmt(sum(serverBasemap) / tiles.length, 1)} ms (cut while the statement runs), gzip ${fmt(sum(serverGzip) / tiles.length, 1)} ms`,
       `      ratio ours/pg = ${fmt(coldRatio, 3)}  (target ≤ 1.1)  ${coldRatio <= 1.1 ? 'OK' : 'MISSED'}`,
       ...warmLines,
       `size  largest tile ${fmt(largest)} KB uncompressed (limit ${LIMIT_KB} KB)  ${largest <= LIMIT_KB ? 'OK' : 'MISSED'}`,
