@@ -150,6 +150,19 @@ describe('the rivers layer of the composite tiles', () => {
     expect(Object.keys(all.tile.layers).slice(-2)).toEqual(['labels', 'rivers']);
   });
 
+  it('asked by their own id: a 404 that says where they are', async () => {
+    for (const id of ['rivers', 'labels']) {
+      const res = await rawGet(url(id, tileOf(104.9, 19.2, 6)));
+      expect(res.status).toBe(404);
+      const detail = String(JSON.parse(res.body.toString()).detail);
+      expect(detail).toContain(`'${id}' is a basemap layer`);
+      expect(detail).toContain('/tiles/all/{z}/{x}/{y}.mvt');
+    }
+    // Any other unknown id keeps the plain answer.
+    const other = JSON.parse((await rawGet(url('lakes', tileOf(104.9, 19.2, 6)))).body.toString());
+    expect(other.detail).not.toContain('basemap');
+  });
+
   it('end where the tileset ends (zoom 16): nothing above', async () => {
     const t16 = tileOf(104.0, 22.4, 16);
     const at16 = await getTile(url('all', t16));

@@ -95,6 +95,9 @@ const RIVERS: BasemapLayer = {
   properties: [{ name: 'level', type: 'integer', description: '1 major, 2 secondary, 3 minor river' }],
 };
 
+/** The ids of the basemap's layers, which exist only inside the composite tiles (`all`). */
+export const BASEMAP_LAYER_IDS: readonly string[] = [LABELS.id, RIVERS.id];
+
 /** The basemap layers the tiles carry: labels always, rivers when data/basemap has them. */
 export function basemapLayers(): BasemapLayer[] {
   return existsSync(riversFile) ? [LABELS, RIVERS] : [LABELS];

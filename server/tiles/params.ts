@@ -14,6 +14,7 @@ import { watchCache } from '../http/caches.ts';
 import { field, Rejected, readParams } from '../http/params.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { type LayerDef, layers as registry } from '../layers/index.ts';
+import { BASEMAP_LAYER_IDS } from './basemap.ts';
 import type { TileAt } from './generalise.ts';
 
 /** Deepest zoom we answer; beyond every layer's maxzoom the answer is 204 anyway. */
@@ -49,7 +50,13 @@ export function parseLayers(segment: string): LayerSet {
   for (const id of ids) {
     if (id === 'all') return ALL;
     if (!registry.some((l) => l.id === id)) {
-      throw notFound(`no layer '${id}'; layers are ${registry.map((l) => l.id).join(', ')} or 'all'`);
+      // The basemap's layers are cut in the process and only travel inside `all`.
+      const basemap = BASEMAP_LAYER_IDS.includes(id)
+        ? ` of its own: '${id}' is a basemap layer, served inside the composite tiles (/tiles/all/{z}/{x}/{y}.mvt)`
+        : '';
+      throw notFound(
+        `no layer '${id}'${basemap}; layers are ${registry.map((l) => l.id).join(', ')} or 'all'`,
+      );
     }
     wanted.add(id);
   }
