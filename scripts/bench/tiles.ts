@@ -11,11 +11,11 @@
  *
  * 1. Cold: every tile once through our endpoint (empty cache) against the
  *    very same statement run through `pg` directly (server/tiles/render.ts
- *    compiles it for both), in blocks of 8 tiles (--block): the block
- *    direct, through the endpoint, direct again; the mean of the two direct
- *    runs is the baseline, so load from elsewhere on a shared machine weighs
- *    on both. Target: time ratio ≤ 1.1. The server's Server-Timing splits
- *    its time into the statement (db), the basemap's layers and gzip.
+ *    compiles it for both), just before and just after the endpoint request;
+ *    the mean of those two is the baseline, so load from elsewhere on a
+ *    shared machine weighs on both. Target: time ratio ≤ 1.1. The server's
+ *    Server-Timing splits its time into the statement (db), the basemap's
+ *    layers and gzip, per zoom and in all.
  * 2. Warm: wrk (Debian's, a C load generator: autocannon, itself Node, tops
  *    out near 19,000 req/s, below both servers) with 32 connections on one
  *    z10 tile of `all`, against our server (a cache hit) and against
@@ -50,8 +50,6 @@ const SECONDS = arg('seconds', 5);
 const CONNECTIONS = arg('connections', 32);
 const ROUNDS = arg('rounds', 3);
 const TILE_LIMIT = arg('tiles', 0);
-/** Tiles per block of the cold pass (see there). */
-const BLOCK = arg('block', 8);
 const LIMIT_KB = 500;
 const log = (m: string) => process.stderr.write(`[bench tiles] ${m}\n`);
 
@@ -381,17 +379,12 @@ async function main(): Promise<void> {
       await runDirect(compileTile(database.db, layersAtZoom(all, z), { z, x, y }));
     }
 
-    // In blocks of BLOCK tiles: the block direct, then through the endpoint (each a
-    // cache miss), then direct again; the baseline is the mean of the two direct runs
-    // of each tile, so load from elsewhere on the machine weighs on both sides alike.
-    // Blocks, not tile by tile: PostgreSQL plans a tile statement about twice as fast
-    // on a backend that has just planned another (its caches warm in the CPU's) as on
-    // one that waited while the other backend ran. Tile by tile, the direct side's
-    // second run of one tile and first run of the next were always back to back, ours
-    // never: its statement planned in ~20 ms where the direct one took ~10 (bind
-    // times in PostgreSQL's own log, 2026-11-30 night; docs/benchmarks.md). In blocks
-    // both sides switch backends once per block.
-    log(`cold: blocks of ${BLOCK} tiles direct, through the endpoint (cache misses), direct again`);
+    // Per tile: direct, endpoint, direct again; the baseline is the mean of
+    // the two direct runs, so load from elsewhere on the machine weighs on
+    // both sides alike. (Blocks of 8 tiles each way were tried, 2026-11-30
+    // night: the same ratios, and the same gap in PostgreSQL's planning; see
+    // docs/benchmarks.md, "Cold tiles: where the gap is".)
+    log('cold: each tile direct, through the endpoint (a cache miss), direct again');
     const d1: number[] = [];
     const d2: number[] = [];
     const bytes: number[] = [];
@@ -401,20 +394,14 @@ async function main(): Promise<void> {
     const serverBasemap: number[] = [];
     const serverGzip: number[] = [];
     const entries: { url: string; headers: Record<string, string>; body: string }[] = [];
-    const answers: Awaited<ReturnType<typeof get>>[] = [];
-    for (let from = 0; from < tiles.length; from += BLOCK) {
-      const block = tiles.slice(from, from + BLOCK).map((t, k) => ({ t, i: from + k }));
-      for (const { i } of block) {
-        const a = await runDirect(statements[i]!);
-        d1[i] = a.ms;
-        bytes[i] = a.bytes;
-      }
-      for (const { t, i } of block) answers[i] = await get(`${ours.base}${path_(t)}`);
-      for (const { i } of block) d2[i] = (await runDirect(statements[i]!)).ms;
-    }
     for (const [i, t] of tiles.entries()) {
-      const r = answers[i]!;
+      const a = await runDirect(statements[i]!);
+      const r = await get(`${ours.base}${path_(t)}`);
+      const b = await runDirect(statements[i]!);
       if (r.status !== 200 && r.status !== 204) throw new Error(`${path_(t)} answered ${r.status}`);
+      d1.push(a.ms);
+      d2.push(b.ms);
+      bytes.push(a.bytes);
       endpoint.push(r.ms);
       const timing = String(r.headers['server-timing']);
       const dur = (name: string) => Number(new RegExp(`${name};dur=([\\d.]+)`).exec(timing)?.[1] ?? 0);
