@@ -160,6 +160,9 @@ function expressApp(
   const redacted = logger.child({}, { redact: { paths: REDACTED, censor: '[redacted]' } });
   app.use(requestLog(redacted, (url) => url === '/health'));
   app.use(metrics.middleware);
+  // A tile the cache did not hold, before the page middleware below: a tile drops their
+  // headers and is compressed already (server/tiles/route.ts, earlyTileRoute).
+  app.get('/tiles/:layers/:z/:x/:file', tiles.tileRoute);
   // Brotli or gzip for every answer that is not compressed already (tiles are), except NDJSON progress.
   app.use(compressAnswers());
   app.use(

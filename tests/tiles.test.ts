@@ -171,6 +171,9 @@ describe('bad input', () => {
       const body = await res.json();
       expect(body.parameter).toBe(parameter);
       expect(body.detail).toContain(mention);
+      // Refused by the early tile route (server/tiles/route.ts), answered by the router after the
+      // page middleware: a problem page carries the page's policies, which a tile does not.
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     });
   }
 

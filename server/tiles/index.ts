@@ -18,7 +18,7 @@
  *   await tiles.close();   // its own pool; the listener is the app's to stop
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Metric } from 'prom-client';
@@ -34,7 +34,7 @@ import { ogcTilesRouter } from './ogc.ts';
 import { parseLayers } from './params.ts';
 import { RedisTileCache } from './redis-cache.ts';
 import { warmStatements } from './render.ts';
-import { tilesRouter } from './route.ts';
+import { earlyTileRoute, tilesRouter } from './route.ts';
 import { type TileState, tileMetrics } from './state.ts';
 
 export type TileConfig = Pick<
@@ -52,6 +52,11 @@ export const tileDefaults: TileConfig = {
 
 export interface TileService {
   router: Router;
+  /**
+   * GET /tiles/{layers}/{z}/{x}/{y}.mvt alone, to mount before the page middleware
+   * (route.ts, earlyTileRoute); `router` still answers the same path for what it refuses.
+   */
+  tileRoute: RequestHandler;
   /** Answers a cache hit and returns true, or returns false and leaves the request alone. */
   serveHit: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** For the app's /metrics registry. */
@@ -128,6 +133,7 @@ export function createTiles(deps: {
   let closed = false;
   return {
     router: tilesRouter(state, deps.sources ?? []).use(ogcTilesRouter(state)),
+    tileRoute: earlyTileRoute(state) as RequestHandler,
     serveHit: fastPath(state),
     metrics,
     version,

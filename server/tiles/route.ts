@@ -96,6 +96,34 @@ export async function answerTile(
   sendTile(req, res, tile, state.cacheControl, state.cache, filed);
 }
 
+/**
+ * The MVT route of tilesRouter alone, for mounting before the page middleware
+ * (helmet, compression, CORS, the JSON body parser and the routers in between):
+ * a tile drops the headers they set (dropPageHeaders) and is compressed
+ * already, so for a tile they were work thrown away (about 0.2 ms of a cold
+ * tile; 2026-11-30). Whatever it cannot parse goes on to tilesRouter's own
+ * route, which answers it (400, 404) as before, with every page header.
+ */
+export function earlyTileRoute(
+  state: TileState,
+): (req: Request, res: Response, next: () => void) => Promise<void> {
+  return async (req, res, next) => {
+    let t: TileRequest;
+    try {
+      t = parseTile(
+        String(req.params.layers),
+        String(req.params.z),
+        String(req.params.x),
+        String(req.params.file),
+      );
+    } catch {
+      next();
+      return;
+    }
+    await answerTile(state, req, res, t);
+  };
+}
+
 export function tilesRouter(state: TileState, sources: readonly GeoJsonSource[]): Router {
   const r = Router();
   for (const source of sources) r.get(source.path, geojsonRoute(state, source));
