@@ -55,6 +55,7 @@ import { searchRouter } from './search/route.ts';
 import { sourcesRouter } from './sources/route.ts';
 import { stylesRouter } from './styles/route.ts';
 import { createTiles, type TileConfig, type TileService } from './tiles/index.ts';
+import { TILE_PATH } from './tiles/route.ts';
 
 /** Where credentials could appear in a log line: bearer tokens and the session cookie. */
 const REDACTED = [
@@ -162,7 +163,7 @@ function expressApp(
   app.use(metrics.middleware);
   // A tile the cache did not hold, before the page middleware below: a tile drops their
   // headers and is compressed already (server/tiles/route.ts, earlyTileRoute).
-  app.get('/tiles/:layers/:z/:x/:file', tiles.tileRoute);
+  app.get(TILE_PATH, tiles.tileRoute);
   // Brotli or gzip for every answer that is not compressed already (tiles are), except NDJSON progress.
   app.use(compressAnswers());
   app.use(

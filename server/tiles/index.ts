@@ -53,7 +53,7 @@ export const tileDefaults: TileConfig = {
 export interface TileService {
   router: Router;
   /**
-   * GET /tiles/{layers}/{z}/{x}/{y}.mvt alone, to mount before the page middleware
+   * GET /tiles/{layers}/{z}/{x}/{y}.mvt alone, to mount at TILE_PATH before the page middleware
    * (route.ts, earlyTileRoute); `router` still answers the same path for what it refuses.
    */
   tileRoute: RequestHandler;
@@ -133,7 +133,7 @@ export function createTiles(deps: {
   let closed = false;
   return {
     router: tilesRouter(state, deps.sources ?? []).use(ogcTilesRouter(state)),
-    tileRoute: earlyTileRoute(state) as RequestHandler,
+    tileRoute: earlyTileRoute(state),
     serveHit: fastPath(state),
     metrics,
     version,

@@ -8,7 +8,7 @@
  * Bad z/x/y → 400, unknown layer → 404 (server/tiles/params.ts); no layer
  * at this zoom, or no feature in the tile → 204.
  */
-import { type Request, type Response, Router } from 'express';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
 import { notFound } from '../http/problem.ts';
 import type { LayerDef } from '../layers/index.ts';
 import { tileKey } from './cache.ts';
@@ -104,18 +104,11 @@ export async function answerTile(
  * tile; 2026-11-30). Whatever it cannot parse goes on to tilesRouter's own
  * route, which answers it (400, 404) as before, with every page header.
  */
-export function earlyTileRoute(
-  state: TileState,
-): (req: Request, res: Response, next: () => void) => Promise<void> {
+export function earlyTileRoute(state: TileState): RequestHandler {
   return async (req, res, next) => {
     let t: TileRequest;
     try {
-      t = parseTile(
-        String(req.params.layers),
-        String(req.params.z),
-        String(req.params.x),
-        String(req.params.file),
-      );
+      t = tileOfRequest(req);
     } catch {
       next();
       return;
@@ -124,17 +117,21 @@ export function earlyTileRoute(
   };
 }
 
+/** The path of a tile, as both routes (earlyTileRoute, tilesRouter) match it. */
+export const TILE_PATH = '/tiles/:layers/:z/:x/:file';
+
+/** The tile a request of TILE_PATH asks for; a ProblemError (400, 404) when it names none. */
+function tileOfRequest(req: Request): TileRequest {
+  const { layers, z, x, file } = req.params;
+  return parseTile(String(layers), String(z), String(x), String(file));
+}
+
 export function tilesRouter(state: TileState, sources: readonly GeoJsonSource[]): Router {
   const r = Router();
   for (const source of sources) r.get(source.path, geojsonRoute(state, source));
 
-  r.get('/tiles/:layers/:z/:x/:file', async (req, res) => {
-    await answerTile(
-      state,
-      req,
-      res,
-      parseTile(req.params.layers, req.params.z, req.params.x, req.params.file),
-    );
+  r.get(TILE_PATH, async (req, res) => {
+    await answerTile(state, req, res, tileOfRequest(req));
   });
 
   r.get('/tiles/:file', async (req, res) => {
